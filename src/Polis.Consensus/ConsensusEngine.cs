@@ -1,0 +1,215 @@
+using Polis.Consensus.Actions;
+using Polis.Consensus.Events;
+using Polis.Core;
+using Polis.Core.Crypto;
+using Polis.Core.Ledger;
+
+namespace Polis.Consensus;
+
+/// <summary>
+/// Tendermint (Buchman, Kwon, Milosevic 2018, Algorithm 1) as a pure state machine: events in,
+/// actions out, in order. No clock, threads, I/O or randomness: the driver owns time (it fires the
+/// timeouts it is asked to schedule), the network and storage. One instance runs one validator
+/// (or, without a signing key, follows the chain as an observer).
+/// </summary>
+public sealed partial class ConsensusEngine
+{
+    private readonly string _chainId;
+    private readonly KeyPair? _signer;
+    private readonly ConsensusOptions _options;
+    private readonly ISignatureVerifier _verifier;
+
+    private ValidatorSet? _validators;
+    private ulong _height;
+    private int _round;
+    private Step _step;
+    private Block? _lockedBlock;
+    private int _lockedRound = -1;
+    private Block? _validBlock;
+    private int _validRound = -1;
+    private bool _decided;
+    private readonly Dictionary<int, RoundState> _rounds = new();
+    private readonly Dictionary<Hash32, bool> _validity = new();
+    private readonly HashSet<Hash32> _validationRequested = new();
+    private readonly Dictionary<Address, int> _highestRoundSeen = new();
+    private readonly HashSet<int> _buildRequested = new();
+    private readonly List<ConsensusAction> _ownMessages = new();
+    private readonly List<ConsensusEvent> _future = new();
+    private ulong _catchUpRequestedAt;
+    private List<ConsensusAction> _actions = new();
+
+    public ConsensusEngine(string chainId, KeyPair? signer, ConsensusOptions? options = null, ISignatureVerifier? verifier = null)
+    {
+        ChainId.Check(chainId);
+        _chainId = chainId;
+        _signer = signer;
+        _options = options ?? new ConsensusOptions();
+        _verifier = verifier ?? DirectSignatureVerifier.Instance;
+    }
+
+    public ulong Height => _height;
+    public int Round => _round;
+    public Step Step => _step;
+    public int LockedRound => _lockedRound;
+    public Hash32? LockedBlockId => _lockedBlock?.Id;
+    public int ValidRound => _validRound;
+    public Hash32? ValidBlockId => _validBlock?.Id;
+    public bool HasDecided => _decided;
+    /// <summary>The last thing this validator signed (what its WAL holds).</summary>
+    public SignRecord? LastSigned => _lastSigned;
+    public Address? Address => _signer?.Address;
+
+    /// <summary>Feeds one event and returns the actions it causes, to be carried out in order.</summary>
+    public IReadOnlyList<ConsensusAction> Handle(ConsensusEvent input)
+    {
+        _actions = new List<ConsensusAction>();
+        switch (input)
+        {
+            case StartHeight start: OnStartHeight(start); break;
+            case ProposalReceived p: OnProposal(p); break;
+            case VoteReceived v: OnVote(v.Vote); break;
+            case TimeoutFired t: OnTimeout(t); break;
+            case BlockValidated b: OnBlockValidated(b); break;
+            case BlockBuilt b: OnBlockBuilt(b); break;
+            case CommitReceived c: OnCommitReceived(c); break;
+            default: throw new ArgumentException($"unknown event {input.GetType().Name}", nameof(input));
+        }
+        if (_validators is not null) ApplyRules();
+        return _actions;
+    }
+
+    private void OnStartHeight(StartHeight start)
+    {
+        Invariant.Check(start.Height > _height, $"start height {start.Height} after height {_height}");
+        _validators = start.Validators;
+        _height = start.Height;
+        _decided = false;
+        _lockedBlock = null; _lockedRound = -1;
+        _validBlock = null; _validRound = -1;
+        _rounds.Clear(); _validity.Clear(); _validationRequested.Clear(); _highestRoundSeen.Clear();
+        _buildRequested.Clear(); _ownMessages.Clear();
+
+        if (_lastSigned is not null && _lastSigned.Height == start.Height) ResumeFromRecord(_lastSigned);
+        else StartRound(0);
+
+        var buffered = _future.ToArray();
+        _future.Clear();
+        foreach (var e in buffered)
+        {
+            switch (e)
+            {
+                case ProposalReceived p: OnProposal(p); break;
+                case VoteReceived v: OnVote(v.Vote); break;
+            }
+        }
+    }
+
+    private void StartRound(int round)
+    {
+        _round = round;
+        _step = Step.Propose;
+        Schedule(Step.Propose);
+        if (!IsProposer(_height, round)) return;
+        if (_validBlock is not null) SignProposal(_validBlock, _validRound);
+        else if (_buildRequested.Add(round)) _actions.Add(new BuildBlock(_height, round));
+    }
+
+    private void Schedule(Step step) =>
+        _actions.Add(new ScheduleTimeout(_height, _round, step, _options.TimeoutMs(step, _round)));
+
+    private bool IsProposer(ulong height, int round) =>
+        _signer is not null && _validators!.Proposer(height, round).Address == _signer.Address;
+
+    private void OnTimeout(TimeoutFired t)
+    {
+        if (_validators is null || t.Height != _height || _decided || t.Round != _round) return;
+        switch (t.Step)
+        {
+            case Step.Propose when _step == Step.Propose:
+                SignVote(VoteType.Prevote, Hash32.Zero);
+                _step = Step.Prevote;
+                break;
+            case Step.Prevote when _step == Step.Prevote:
+                SignVote(VoteType.Precommit, Hash32.Zero);
+                _step = Step.Precommit;
+                break;
+            case Step.Precommit:
+                StartRound(_round + 1);
+                break;
+        }
+    }
+
+    private void OnBlockValidated(BlockValidated b)
+    {
+        if (b.Height != _height || !_validationRequested.Contains(b.BlockId)) return;
+        _validity[b.BlockId] = b.Valid;
+    }
+
+    private void OnBlockBuilt(BlockBuilt b)
+    {
+        if (_validators is null || b.Height != _height || b.Round != _round || _step != Step.Propose || _decided) return;
+        if (!IsProposer(_height, _round) || _validBlock is not null) return;
+        Invariant.Check(b.Block.Height == _height, "built block for another height");
+        _validity[b.Block.Id] = true;
+        _validationRequested.Add(b.Block.Id);
+        SignProposal(b.Block, -1);
+    }
+
+    private void OnCommitReceived(CommitReceived c)
+    {
+        if (_validators is null || c.Block.Height != _height || _decided) return;
+        if (c.Commit.BlockId != c.Block.Id || c.Commit.Height != _height) return;
+        if (!VerifyCommit(c.Commit)) return;
+        _decided = true;
+        _actions.Add(new Decide(c.Block, c.Commit));
+    }
+
+    private bool VerifyCommit(Commit commit)
+    {
+        var signBytes = Vote.SignBytes(_chainId, VoteType.Precommit, commit.Height, commit.Round, commit.BlockId);
+        ulong power = 0;
+        int previous = -1;
+        foreach (var s in commit.Signatures)
+        {
+            if (s.ValidatorIndex <= previous || s.ValidatorIndex >= _validators!.Count) return false;
+            previous = s.ValidatorIndex;
+            var v = _validators[s.ValidatorIndex];
+            if (!_verifier.Verify(v.PublicKey, signBytes, s.Signature)) return false;
+            power += v.Power;
+        }
+        return IsQuorum(power);
+    }
+
+    private RoundState RoundAt(int round)
+    {
+        if (!_rounds.TryGetValue(round, out var state))
+        {
+            state = new RoundState(_validators!);
+            _rounds.Add(round, state);
+        }
+        return state;
+    }
+
+    private bool IsQuorum(ulong power)
+    {
+        if ((_options.Mutation & ConsensusMutation.QuorumTwoF) != 0)
+        {
+            ulong f = (_validators!.TotalPower - 1) / 3;
+            return power >= 2 * f;
+        }
+        return _validators!.IsQuorum(power);
+    }
+
+    /// <summary>
+    /// Own messages and known proposals of the current height, to re-send: the algorithm assumes
+    /// that whatever one correct validator received reaches all, and the network may drop messages.
+    /// </summary>
+    public IReadOnlyList<ConsensusAction> MessagesToResend()
+    {
+        var messages = new List<ConsensusAction>(_ownMessages);
+        foreach (var (_, state) in _rounds)
+            foreach (var (proposal, block) in state.Proposals)
+                if (proposal.Proposer != _signer?.Address) messages.Add(new BroadcastProposal(proposal, block));
+        return messages;
+    }
+}

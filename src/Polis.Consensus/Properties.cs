@@ -1,0 +1,4 @@
+using System.Runtime.CompilerServices;
+
+[assembly: InternalsVisibleTo("Polis.Consensus.Tests")]
+[assembly: InternalsVisibleTo("Polis.Simulation.Tests")]
