@@ -1,0 +1,32 @@
+namespace Polis.Execution;
+
+/// <summary>
+/// Buffers writes over another view; <see cref="Flush"/> applies them, dropping the overlay
+/// discards them. Each transaction runs in one, so a failed transaction leaves no trace.
+/// </summary>
+public sealed class OverlayView(IStateView inner) : IStateView
+{
+    private readonly Dictionary<byte[], byte[]?> _writes = new(ByteArrayComparer.Instance);
+
+    public byte[]? Get(ReadOnlySpan<byte> key)
+    {
+        var lookup = _writes.GetAlternateLookup<ReadOnlySpan<byte>>();
+        return lookup.TryGetValue(key, out var value) ? value : inner.Get(key);
+    }
+
+    public void Put(byte[] key, byte[] value) => _writes[key] = value;
+    public void Delete(byte[] key) => _writes[key] = null;
+
+    public void Flush()
+    {
+        // Sorted so the inner view sees the same write order on every validator.
+        var keys = new List<byte[]>(_writes.Keys);
+        keys.Sort(ByteArrayComparer.Instance);
+        foreach (var key in keys)
+        {
+            var value = _writes[key];
+            if (value is null) inner.Delete(key); else inner.Put(key, value);
+        }
+        _writes.Clear();
+    }
+}
