@@ -21,6 +21,21 @@ public sealed record BlockHeader(
 {
     private Hash32? _id;
 
+    /// <summary>The copy used by <c>with</c>: copies the fields but not the cached id, which belongs to the original.</summary>
+    private BlockHeader(BlockHeader original)
+    {
+        ChainId = original.ChainId;
+        Height = original.Height;
+        TimeMs = original.TimeMs;
+        PreviousBlockId = original.PreviousBlockId;
+        TransactionsRoot = original.TransactionsRoot;
+        StateRoot = original.StateRoot;
+        ValidatorSetHash = original.ValidatorSetHash;
+        Proposer = original.Proposer;
+        LastCommitHash = original.LastCommitHash;
+        EvidenceRoot = original.EvidenceRoot;
+    }
+
     /// <summary>SHA-256 over the domain tag and the canonical encoding.</summary>
     public Hash32 Id => _id ??= ComputeId();
 

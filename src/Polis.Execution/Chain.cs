@@ -1,0 +1,153 @@
+using Polis.Core;
+using Polis.Core.Crypto;
+using Polis.Core.Ledger;
+
+namespace Polis.Execution;
+
+/// <summary>
+/// The replicated state machine of one node: validates proposals by executing them (immediate
+/// execution: the header carries the state root after its own transactions), builds blocks for
+/// its proposer turns, and commits decided blocks. Each proposal is executed once; the decided
+/// one's writes are committed without re-execution.
+/// </summary>
+public sealed class Chain
+{
+    /// <summary>Executions kept for the current height; more than this means an equivocation storm.</summary>
+    private const int PendingMax = 16;
+
+    private readonly Genesis _genesis;
+    private readonly IVersionedState _state;
+    private readonly BlockExecutor _executor;
+    private readonly ISignatureVerifier _verifier;
+    private readonly Dictionary<Hash32, ExecutedBlock> _pending = new();
+
+    public Chain(Genesis genesis, IVersionedState state, ISignatureVerifier verifier, BlockExecutor? executor = null)
+    {
+        _genesis = genesis;
+        _state = state;
+        _verifier = verifier;
+        _executor = executor ?? new BlockExecutor(genesis.Id, verifier);
+        if (state.LatestVersion is null)
+        {
+            var genesisState = state.Begin(null);
+            genesis.ApplyTo(genesisState);
+            genesisState.Commit();
+        }
+        Validators = genesis.Validators;
+        LastBlockId = genesis.Hash;
+        LastBlockTimeMs = genesis.TimeMs;
+        Height = 0;
+    }
+
+    public string ChainId => _genesis.Id;
+    public Genesis Genesis => _genesis;
+    public ulong Height { get; private set; }
+    public Hash32 LastBlockId { get; private set; }
+    public long LastBlockTimeMs { get; private set; }
+    public Commit? LastCommit { get; private set; }
+    public ValidatorSet Validators { get; private set; }
+    public Hash32 StateRoot => _state.RootAt(Height);
+    public IVersionedState State => _state;
+
+    /// <summary>
+    /// Re-attaches to a state that already holds committed heights (after a restart), from the last
+    /// stored block and its commit.
+    /// </summary>
+    public void Resume(Block lastBlock, Commit lastCommit)
+    {
+        Invariant.Check(_state.LatestVersion == lastBlock.Height, $"state is at version {_state.LatestVersion}, last block is {lastBlock.Height}");
+        Invariant.Check(_state.RootAt(lastBlock.Height) == lastBlock.Header.StateRoot, "stored state root differs from the last block's header");
+        Height = lastBlock.Height;
+        LastBlockId = lastBlock.Id;
+        LastBlockTimeMs = lastBlock.Header.TimeMs;
+        LastCommit = lastCommit;
+    }
+
+    public Block Build(long timeMs, Address proposer, IReadOnlyList<Transaction> candidates, IReadOnlyList<DuplicateVoteEvidence> evidence,
+        int txsMax = Limits.BlockTxsMax, int bytesMax = Limits.BlockBytesMax / 2)
+    {
+        ulong height = Height + 1;
+        var working = _state.Begin(Height);
+        var (included, results, _) = _executor.SelectAndExecute(candidates, working, txsMax, bytesMax);
+        var header = new BlockHeader(ChainId, height, Math.Max(timeMs, LastBlockTimeMs + 1), LastBlockId,
+            Block.TransactionsRoot(included), working.ComputeRoot(), Validators.Hash, proposer,
+            LastCommit?.Hash() ?? Hash32.Zero, Block.EvidenceRootOf(evidence));
+        var block = new Block(header, included, LastCommit, evidence);
+        Remember(new ExecutedBlock(block, results, working));
+        return block;
+    }
+
+    /// <summary>Everything that makes <paramref name="block"/> acceptable as the next block, ending with its state root.</summary>
+    public BlockValidation Validate(Block block)
+    {
+        if (_pending.ContainsKey(block.Id)) return BlockValidation.Ok;
+        var h = block.Header;
+        if (h.ChainId != ChainId) return BlockValidation.Invalid($"block is for chain '{h.ChainId}'");
+        if (h.Height != Height + 1) return BlockValidation.Invalid($"block height {h.Height}, expected {Height + 1}");
+        if (h.PreviousBlockId != LastBlockId) return BlockValidation.Invalid("previous block id does not match");
+        if (h.TimeMs <= LastBlockTimeMs) return BlockValidation.Invalid("block time does not advance");
+        if (h.ValidatorSetHash != Validators.Hash) return BlockValidation.Invalid("validator set hash does not match");
+        if (Validators.Find(h.Proposer) is null) return BlockValidation.Invalid("proposer is not a validator");
+        string structure = block.CheckStructure();
+        if (structure.Length > 0) return BlockValidation.Invalid(structure);
+        if (block.LastCommit is not null && (LastCommit is null || block.LastCommit.Hash() != LastCommit.Hash()))
+        {
+            string commitError = VerifyCommit(block.LastCommit, Height, LastBlockId);
+            if (commitError.Length > 0) return BlockValidation.Invalid("last commit: " + commitError);
+        }
+        foreach (var e in block.Evidence)
+        {
+            var key = Validators.Find(e.Validator)?.PublicKey;
+            if (key is null || e.Height > h.Height || !e.Verify(ChainId, key)) return BlockValidation.Invalid("evidence does not verify");
+        }
+        var working = _state.Begin(Height);
+        var (results, reason) = _executor.Execute(block.Transactions, working);
+        if (results is null) return BlockValidation.Invalid(reason);
+        var root = working.ComputeRoot();
+        if (root != h.StateRoot) return BlockValidation.Invalid($"state root {h.StateRoot.Short} differs from the executed {root.Short}");
+        Remember(new ExecutedBlock(block, results, working));
+        return BlockValidation.Ok;
+    }
+
+    private string VerifyCommit(Commit commit, ulong height, Hash32 blockId)
+    {
+        if (commit.Height != height || commit.BlockId != blockId) return "not for the previous block";
+        var signBytes = Vote.SignBytes(ChainId, VoteType.Precommit, commit.Height, commit.Round, commit.BlockId);
+        ulong power = 0;
+        int previous = -1;
+        foreach (var s in commit.Signatures)
+        {
+            if (s.ValidatorIndex <= previous || s.ValidatorIndex >= Validators.Count) return "bad validator index";
+            previous = s.ValidatorIndex;
+            if (!_verifier.Verify(Validators[s.ValidatorIndex].PublicKey, signBytes, s.Signature)) return $"bad signature from validator {s.ValidatorIndex}";
+            power += Validators[s.ValidatorIndex].Power;
+        }
+        return Validators.IsQuorum(power) ? "" : "not more than two thirds of the voting power";
+    }
+
+    private void Remember(ExecutedBlock executed)
+    {
+        if (_pending.Count >= PendingMax) _pending.Clear();
+        _pending[executed.Block.Id] = executed;
+    }
+
+    /// <summary>Commits a decided block: its already executed writes become the next state version.</summary>
+    public IReadOnlyList<TxResult> Commit(Block block, Commit commit)
+    {
+        Invariant.Check(block.Height == Height + 1, $"commit of height {block.Height} at height {Height}");
+        if (!_pending.TryGetValue(block.Id, out var executed))
+        {
+            var verdict = Validate(block);
+            Invariant.Check(verdict.Valid, $"a decided block is invalid here ({verdict.Reason}): this node's execution diverged");
+            executed = _pending[block.Id];
+        }
+        executed.State.Commit();
+        _pending.Clear();
+        Height = block.Height;
+        LastBlockId = block.Id;
+        LastBlockTimeMs = block.Header.TimeMs;
+        LastCommit = commit;
+        Invariant.Check(_state.RootAt(Height) == block.Header.StateRoot, "committed state root differs from the header");
+        return executed.Results;
+    }
+}

@@ -1,0 +1,4 @@
+namespace Polis.Simulation.Messages;
+
+/// <summary>"Send me decided blocks from this height on."</summary>
+public sealed record CatchUpRequest(ulong FromHeight) : SimMessage(FromHeight);

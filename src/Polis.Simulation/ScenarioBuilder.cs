@@ -1,0 +1,69 @@
+namespace Polis.Simulation;
+
+/// <summary>Turns (scenario, size, seed) into concrete options; the seed also picks which validators are faulty.</summary>
+public static class ScenarioBuilder
+{
+    public static SimulationOptions Build(Scenario scenario, int validators, ulong heights, int seed, Polis.Consensus.ConsensusOptions? consensus = null)
+    {
+        if (validators < 1) throw new ArgumentOutOfRangeException(nameof(validators), "at least one validator");
+        var random = new Random(seed ^ 0x5eed);
+        int f = (validators - 1) / 3;
+        var order = Enumerable.Range(0, validators).OrderBy(_ => random.Next()).ToArray();
+        Dictionary<int, ByzantineBehavior> Byzantine(ByzantineBehavior behavior, int count) =>
+            order.Take(count).ToDictionary(i => i, _ => behavior);
+
+        var defaults = new SimulationOptions();
+        var o = new SimulationOptions
+        {
+            Validators = validators,
+            Heights = heights,
+            Seed = seed,
+            Scenario = scenario,
+            Consensus = consensus ?? defaults.Consensus,
+        };
+        return scenario switch
+        {
+            Scenario.Clean => o,
+            Scenario.Lossy => With(o, dropRate: 0.15, duplicateRate: 0.1, reorderRate: 0.2, delayMax: 200),
+            Scenario.Partition => With(o, partitions: 1 + random.Next(3), window: 15_000),
+            Scenario.CrashRestart => With(o, crashes: Math.Max(1, f), window: 12_000),
+            Scenario.EquivocatingProposer => With(o, byzantine: Byzantine(ByzantineBehavior.EquivocatingProposer, f)),
+            Scenario.DoubleVote => With(o, byzantine: Byzantine(ByzantineBehavior.DoubleVote, f)),
+            Scenario.InvalidBlocks => With(o, byzantine: Byzantine(ByzantineBehavior.InvalidBlocks, f)),
+            Scenario.Twins => With(o, byzantine: Byzantine(ByzantineBehavior.Twins, f), dropRate: 0.05),
+            Scenario.Mixed => Mixed(o, random, order, f),
+            Scenario.BeyondFaultBound => With(o, byzantine: Byzantine(ByzantineBehavior.Twins, f + 1), splitBrain: true),
+            _ => throw new ArgumentOutOfRangeException(nameof(scenario)),
+        };
+    }
+
+    private static SimulationOptions Mixed(SimulationOptions o, Random random, int[] order, int f)
+    {
+        ByzantineBehavior[] kinds = [ByzantineBehavior.EquivocatingProposer, ByzantineBehavior.DoubleVote, ByzantineBehavior.InvalidBlocks, ByzantineBehavior.Twins];
+        int byzantine = f == 0 ? 0 : random.Next(f + 1);
+        var map = new Dictionary<int, ByzantineBehavior>();
+        for (int i = 0; i < byzantine; i++) map[order[i]] = kinds[random.Next(kinds.Length)];
+        return With(o, byzantine: map, crashes: f - byzantine, partitions: random.Next(3), window: 12_000,
+            dropRate: random.NextDouble() * 0.1, duplicateRate: random.NextDouble() * 0.1, reorderRate: 0.1, delayMax: 40 + random.Next(160));
+    }
+
+    private static SimulationOptions With(SimulationOptions o, Dictionary<int, ByzantineBehavior>? byzantine = null, int crashes = 0,
+        int partitions = 0, long window = 0, double dropRate = 0, double duplicateRate = 0, double? reorderRate = null, int? delayMax = null,
+        bool splitBrain = false) => new()
+    {
+        Validators = o.Validators,
+        Heights = o.Heights,
+        Seed = o.Seed,
+        Scenario = o.Scenario,
+        Consensus = o.Consensus,
+        Byzantine = byzantine ?? new Dictionary<int, ByzantineBehavior>(),
+        Crashes = crashes,
+        Partitions = partitions,
+        FaultWindowMs = window,
+        DropRate = dropRate,
+        DuplicateRate = duplicateRate,
+        ReorderRate = reorderRate ?? o.ReorderRate,
+        DelayMaxMs = delayMax ?? o.DelayMaxMs,
+        SplitBrain = splitBrain,
+    };
+}

@@ -1,0 +1,28 @@
+using Polis.Simulation.Checkers;
+
+namespace Polis.Simulation;
+
+/// <summary>What one run did and what its checkers found.</summary>
+public sealed class SimulationResult
+{
+    public required SimulationOptions Options { get; init; }
+    public required IReadOnlyList<Violation> Violations { get; init; }
+    public required IReadOnlyList<(string Node, ulong Height, bool Honest)> Nodes { get; init; }
+    public long VirtualTimeMs { get; init; }
+    public long MessagesSent { get; init; }
+    public long MessagesDropped { get; init; }
+    public long MessagesDuplicated { get; init; }
+    public long TransactionsCommitted { get; init; }
+    public int HeightsDecided { get; init; }
+    public int MaxRound { get; init; }
+    public double MeanCommitRound { get; init; }
+    public long EvidenceReported { get; init; }
+    public int Crashes { get; init; }
+    public long SignaturesChecked { get; init; }
+
+    public bool Passed => Violations.Count == 0;
+
+    /// <summary>The one command that replays this run exactly.</summary>
+    public string ReplayCommand =>
+        $"dotnet run --project src/Polis.Cli -- sim --validators {Options.Validators} --heights {Options.Heights} --seed {Options.Seed} --scenario {Options.Scenario}";
+}

@@ -1,0 +1,217 @@
+using Polis.Consensus;
+using Polis.Consensus.Actions;
+using Polis.Consensus.Events;
+using Polis.Core;
+using Polis.Core.Ledger;
+using Polis.Execution.Accounts;
+using Polis.Simulation.Checkers;
+using Polis.Simulation.Messages;
+
+namespace Polis.Simulation;
+
+/// <summary>The driver: feeds a node's engine and carries out its actions, as the real node's event loop does.</summary>
+public sealed partial class Simulator
+{
+    private void Feed(SimNode node, ConsensusEvent input)
+    {
+        var pending = new Queue<ConsensusEvent>();
+        pending.Enqueue(input);
+        try
+        {
+            while (pending.Count > 0 && node.IsUp)
+            {
+                var actions = node.Engine.Handle(pending.Dequeue());
+                foreach (var action in actions) Carry(node, action, pending);
+            }
+        }
+        catch (InvariantViolationException e)
+        {
+            _violations.Add(new Violation(node.IsHonest ? "validity" : "byzantine-invariant", _queue.Now, $"{node.Name}: {e.Message}"));
+            node.IsUp = false;
+        }
+    }
+
+    private void Carry(SimNode node, ConsensusAction action, Queue<ConsensusEvent> pending)
+    {
+        switch (action)
+        {
+            case PersistSignRecord p:
+                node.WalLast = p.Record; // synced before anything below leaves the node
+                break;
+            case BroadcastProposal bp:
+                if (node.IsHonest) _doubleSign.OnSigned(_queue.Now, node.ValidatorIndex, bp.Proposal.Height, bp.Proposal.Round, Step.Propose, bp.Proposal.BlockId);
+                SendProposal(node, bp);
+                break;
+            case BroadcastVote bv:
+                if (node.IsHonest)
+                {
+                    var step = bv.Vote.Type == VoteType.Prevote ? Step.Prevote : Step.Precommit;
+                    _doubleSign.OnSigned(_queue.Now, node.ValidatorIndex, bv.Vote.Height, bv.Vote.Round, step, bv.Vote.BlockId);
+                }
+                SendVote(node, bv.Vote);
+                break;
+            case ScheduleTimeout t:
+                int incarnation = node.Incarnation;
+                _queue.After(t.DelayMs, () =>
+                {
+                    if (node.IsUp && node.Incarnation == incarnation) Feed(node, new TimeoutFired(t.Height, t.Round, t.Step));
+                });
+                break;
+            case ValidateBlock v:
+                var verdict = node.Chain.Validate(v.Block);
+                pending.Enqueue(new BlockValidated(v.Block.Height, v.Block.Id, verdict.Valid, verdict.Reason));
+                break;
+            case BuildBlock b:
+                var block = node.Chain.Build(GenesisTimeMs + _queue.Now, node.Key.Address, node.Mempool, []);
+                pending.Enqueue(new BlockBuilt(b.Height, b.Round, block));
+                break;
+            case Decide d:
+                CommitDecided(node, d.Block, d.Commit);
+                pending.Enqueue(new StartHeight(d.Block.Height + 1, _validators));
+                if (node.CatchUp.Remove(d.Block.Height + 1, out var next)) pending.Enqueue(new CommitReceived(next.Block, next.Commit));
+                break;
+            case ReportEvidence:
+                node.EvidenceReported++;
+                break;
+            case RequestCatchUp:
+                Broadcast(node, new CatchUpRequest(node.Chain.Height + 1));
+                break;
+            case RequestProposal r:
+                Broadcast(node, new ResendRequest(r.Height));
+                break;
+        }
+    }
+
+    private void CommitDecided(SimNode node, Block block, Commit commit)
+    {
+        var results = node.Chain.Commit(block, commit);
+        node.Blocks.Add((block, commit));
+        if (node.IsHonest)
+        {
+            bool first = _agreement.DecidedAt(block.Height) is null;
+            _agreement.OnDecide(_queue.Now, node.Name, block.Height, block.Id);
+            if (first)
+            {
+                _commitRounds.Add(commit.Round);
+                foreach (var r in results) if (r.IsOk) _txsCommitted++;
+            }
+        }
+        PruneMempool(node);
+    }
+
+    private void PruneMempool(SimNode node)
+    {
+        var view = node.State.At(node.Chain.Height);
+        node.Mempool.RemoveAll(tx => AccountRecord.Load(view, tx.SenderAddress).Nonce > tx.Nonce);
+    }
+
+    private void Broadcast(SimNode from, SimMessage message)
+    {
+        foreach (var to in _nodes)
+            if (to.Instance != from.Instance) Send(from, to, message);
+    }
+
+    private void Send(SimNode from, SimNode to, SimMessage message) =>
+        _network.Send(from.Instance, to.Instance, () => Deliver(to, from, message));
+
+    private void Deliver(SimNode node, SimNode from, SimMessage message)
+    {
+        if (!node.IsUp) return;
+        ulong next = node.Chain.Height + 1;
+        switch (message)
+        {
+            case ProposalMessage p:
+                if (p.Height < next) ReplyWithCommits(node, from, p.Height);
+                else Feed(node, new ProposalReceived(p.Proposal, p.Block));
+                break;
+            case VoteMessage v:
+                if (v.Height < next) ReplyWithCommits(node, from, v.Height);
+                else Feed(node, new VoteReceived(v.Vote));
+                break;
+            case CommitMessage c:
+                if (c.Height == next) Feed(node, new CommitReceived(c.Block, c.Commit));
+                else if (c.Height > next && node.CatchUp.Count < CatchUpBufferMax) node.CatchUp[c.Height] = (c.Block, c.Commit);
+                break;
+            case CatchUpRequest r:
+                ReplyWithCommits(node, from, r.FromHeight);
+                break;
+            case ResendRequest r:
+                if (r.ForHeight < next) ReplyWithCommits(node, from, r.ForHeight);
+                else if (r.ForHeight == next && node.IsHonest) Resend(node, from);
+                break;
+        }
+    }
+
+    private void ReplyWithCommits(SimNode node, SimNode to, ulong fromHeight)
+    {
+        if (fromHeight == 0) return;
+        for (ulong h = fromHeight; h <= node.Height && h < fromHeight + CatchUpBatchMax; h++)
+        {
+            var (block, commit) = node.Blocks[(int)(h - 1)];
+            Send(node, to, new CommitMessage(block, commit));
+        }
+    }
+
+    private void ScheduleGossip(SimNode node, int incarnation)
+    {
+        _queue.After(_options.GossipIntervalMs, () =>
+        {
+            if (!node.IsUp || node.Incarnation != incarnation) return;
+            if (node.IsHonest || node.Behavior == ByzantineBehavior.Twins)
+                foreach (var to in _nodes) if (to.Instance != node.Instance) Resend(node, to);
+            ScheduleGossip(node, incarnation);
+        });
+    }
+
+    /// <summary>Re-sends this node's messages of its current height: the network may have dropped them.</summary>
+    private void Resend(SimNode node, SimNode to)
+    {
+        foreach (var action in node.Engine.MessagesToResend())
+        {
+            switch (action)
+            {
+                case BroadcastProposal bp: Send(node, to, new ProposalMessage(bp.Proposal, bp.Block)); break;
+                case BroadcastVote bv: Send(node, to, new VoteMessage(bv.Vote)); break;
+            }
+        }
+    }
+
+    private void ScheduleTransactions()
+    {
+        if (_options.TxsPerSecond <= 0) return;
+        long interval = Math.Max(1, 1000 / _options.TxsPerSecond);
+        var outstanding = new Dictionary<int, Transaction>();
+        void Tick()
+        {
+            if (AllHonestReached(_options.Heights)) return;
+            SubmitTransfer(outstanding);
+            _queue.After(interval, Tick);
+        }
+        _queue.After(interval, Tick);
+    }
+
+    /// <summary>Each account has at most one transfer in flight; the next is signed once the last is committed (or lost).</summary>
+    private void SubmitTransfer(Dictionary<int, Transaction> outstanding)
+    {
+        var reference = HighestHonestNode();
+        if (reference is null) return;
+        var view = reference.State.At(reference.Height);
+        int sender = _random.Next(_options.Accounts);
+        ulong nonce = AccountRecord.Load(view, AccountKeys[sender].Address).Nonce;
+        if (outstanding.TryGetValue(sender, out var last) && last.Nonce >= nonce && _random.NextDouble() > 0.02) return;
+        int recipient = (sender + 1 + _random.Next(_options.Accounts - 1)) % _options.Accounts;
+        var body = new TransferBody(AccountKeys[recipient].Address, (ulong)_random.Next(1, 5_000)).ToBytes();
+        var tx = Transaction.Create(ChainIdValue, AccountKeys[sender], nonce, ModuleId.Accounts, body);
+        outstanding[sender] = tx;
+        foreach (var node in _nodes)
+            if (node.IsUp && !node.Mempool.Exists(t => t.Hash == tx.Hash)) node.Mempool.Add(tx);
+    }
+
+    private SimNode? HighestHonestNode()
+    {
+        SimNode? best = null;
+        foreach (var node in _nodes)
+            if (node.IsHonest && node.IsUp && (best is null || node.Height > best.Height)) best = node;
+        return best;
+    }
+}

@@ -1,0 +1,70 @@
+namespace Polis.Simulation;
+
+/// <summary>Partitions, crashes and restarts, all drawn from the seed before the run starts.</summary>
+public sealed partial class Simulator
+{
+    private const long PartitionMinMs = 500;
+    private const long PartitionMaxMs = 5_000;
+    private const long CrashDownMinMs = 200;
+    private const long CrashDownMaxMs = 4_000;
+
+    private void ScheduleFaults()
+    {
+        long window = _options.FaultWindowMs;
+        _faultsHealedAt = window;
+        if (_options.SplitBrain)
+        {
+            SplitBrain();
+            return;
+        }
+        for (int p = 0; p < _options.Partitions; p++)
+        {
+            long start = NextLong(0, Math.Max(1, window - PartitionMinMs));
+            long end = Math.Min(window, start + NextLong(PartitionMinMs, PartitionMaxMs));
+            var groups = new int[_nodes.Count];
+            for (int i = 0; i < groups.Length; i++) groups[i] = _random.Next(2);
+            _queue.At(start, () => _network.Partition(groups));
+            _queue.At(end, () => _network.Heal());
+        }
+        if (_options.Partitions > 0) _queue.At(window, () => _network.Heal());
+
+        var candidates = new List<SimNode>();
+        foreach (var n in _nodes) if (n.IsHonest) candidates.Add(n);
+        for (int c = 0; c < _options.Crashes && candidates.Count > 0; c++)
+        {
+            var node = candidates[_random.Next(candidates.Count)];
+            candidates.Remove(node);
+            long crashAt = NextLong(0, Math.Max(1, window - CrashDownMinMs));
+            long restartAt = Math.Min(window, crashAt + NextLong(CrashDownMinMs, CrashDownMaxMs));
+            _queue.At(crashAt, () => Crash(node));
+            _queue.At(restartAt, () => Boot(node));
+        }
+    }
+
+    /// <summary>Honest validators split in two halves that never meet; each twin of a faulty key sits in one half.</summary>
+    private void SplitBrain()
+    {
+        var groups = new int[_nodes.Count];
+        int honestSeen = 0;
+        var twinSeen = new HashSet<int>();
+        foreach (var node in _nodes)
+        {
+            if (node.IsHonest) groups[node.Instance] = honestSeen++ % 2;
+            else groups[node.Instance] = twinSeen.Add(node.ValidatorIndex) ? 0 : 1;
+        }
+        _network.Partition(groups);
+    }
+
+    /// <summary>kill -9: everything in memory is gone; the WAL, blocks and committed state stay.</summary>
+    private void Crash(SimNode node)
+    {
+        if (!node.IsUp) return;
+        node.IsUp = false;
+        node.Incarnation++;
+        node.Crashes++;
+        node.Mempool.Clear();
+        node.CatchUp.Clear();
+    }
+
+    private long NextLong(long min, long max) => min >= max ? min : _random.NextInt64(min, max);
+}

@@ -1,0 +1,181 @@
+using Polis.Consensus;
+using Polis.Consensus.Events;
+using Polis.Core;
+using Polis.Core.Crypto;
+using Polis.Core.Ledger;
+using Polis.Execution;
+using Polis.Execution.Accounts;
+using Polis.Simulation.Checkers;
+
+namespace Polis.Simulation;
+
+/// <summary>
+/// Runs n validators in one thread on a virtual clock and a seeded network, with the production
+/// consensus engine and chain, and watches every run with checkers: agreement, validity, no honest
+/// double-signing, and progress once the faults heal. Same options, same run, to the event.
+/// </summary>
+public sealed partial class Simulator
+{
+    public const string ChainIdValue = "polis-sim";
+    private const long GenesisTimeMs = 1_700_000_000_000;
+    private const ulong AllocationPerAccount = 1_000_000;
+    private const int CatchUpBatchMax = 16;
+    private const int CatchUpBufferMax = 64;
+
+    /// <summary>Verification results are a pure function of (key, message, signature): share them across runs.</summary>
+    private static readonly CachingSignatureVerifier SharedVerifier = new();
+    private static readonly KeyPair[] ValidatorKeys = MakeKeys("sim-validator", Limits.ValidatorsMax > 64 ? 64 : Limits.ValidatorsMax);
+    private static readonly KeyPair[] AccountKeys = MakeKeys("sim-account", 64);
+
+    private readonly SimulationOptions _options;
+    private readonly Func<IVersionedState> _newState;
+    private readonly Random _random;
+    private readonly EventQueue _queue = new();
+    private readonly SimNetwork _network;
+    private readonly List<SimNode> _nodes = new();
+    private readonly AgreementChecker _agreement = new();
+    private readonly DoubleSignChecker _doubleSign = new();
+    private readonly List<Violation> _violations = new();
+    private readonly ValidatorSet _validators;
+    private readonly Genesis _genesis;
+    private readonly ISignatureVerifier _verifier = SharedVerifier;
+    private long _faultsHealedAt;
+    private long _txsCommitted;
+    private readonly List<int> _commitRounds = new();
+
+    public Simulator(SimulationOptions options, Func<IVersionedState> newState)
+    {
+        if (options.Validators < 1 || options.Validators > ValidatorKeys.Length)
+            throw new ArgumentOutOfRangeException(nameof(options), $"validators must be 1..{ValidatorKeys.Length}");
+        if (options.Accounts < 2 || options.Accounts > AccountKeys.Length)
+            throw new ArgumentOutOfRangeException(nameof(options), $"accounts must be 2..{AccountKeys.Length}");
+        _options = options;
+        _newState = newState;
+        _random = new Random(options.Seed);
+        _network = new SimNetwork(options, _random, _queue);
+        var validators = new Validator[options.Validators];
+        for (int i = 0; i < validators.Length; i++) validators[i] = new Validator(ValidatorKeys[i].PublicKey, 1);
+        _validators = new ValidatorSet(validators);
+        var allocations = new List<(Address, ulong)>();
+        for (int i = 0; i < options.Accounts; i++) allocations.Add((AccountKeys[i].Address, AllocationPerAccount));
+        _genesis = new Genesis(ChainIdValue, GenesisTimeMs, _validators, allocations);
+    }
+
+    private static KeyPair[] MakeKeys(string label, int count)
+    {
+        var keys = new KeyPair[count];
+        for (int i = 0; i < count; i++) keys[i] = KeyPair.FromLabel($"{label}-{i}");
+        return keys;
+    }
+
+    public SimulationResult Run()
+    {
+        CreateNodes();
+        ScheduleFaults();
+        foreach (var node in _nodes) Boot(node);
+        ScheduleTransactions();
+        long deadline = _faultsHealedAt + _options.ProgressBoundMs;
+        while (_queue.RunNext(deadline))
+        {
+            if (SafetyViolated()) break;
+            if (_queue.Now >= _faultsHealedAt && AllHonestReached(_options.Heights)) break;
+        }
+        CheckProgress();
+        CheckConservation();
+        return Result();
+    }
+
+    private void CreateNodes()
+    {
+        for (int v = 0; v < _options.Validators; v++)
+        {
+            var behavior = _options.Byzantine.TryGetValue(v, out var b) ? b : ByzantineBehavior.None;
+            int instances = behavior == ByzantineBehavior.Twins ? 2 : 1;
+            for (int k = 0; k < instances; k++) _nodes.Add(new SimNode(_nodes.Count, v, ValidatorKeys[v], behavior, _newState()));
+        }
+    }
+
+    private void Boot(SimNode node)
+    {
+        node.IsUp = true;
+        node.Incarnation++;
+        node.Mempool.Clear();
+        node.CatchUp.Clear();
+        node.Chain = new Chain(_genesis, node.State, _verifier);
+        if (node.Blocks.Count > 0) node.Chain.Resume(node.Blocks[^1].Block, node.Blocks[^1].Commit);
+        node.Engine = new ConsensusEngine(ChainIdValue, node.Key, _options.Consensus, _verifier);
+        if (node.WalLast is not null) node.Engine.Restore(node.WalLast);
+        Feed(node, new StartHeight(node.Chain.Height + 1, _validators));
+        ScheduleGossip(node, node.Incarnation);
+        if (node.Blocks.Count > 0) Broadcast(node, new Messages.CatchUpRequest(node.Chain.Height + 1));
+    }
+
+    private bool SafetyViolated() => _agreement.Violations.Count > 0 || _doubleSign.Violations.Count > 0 || _violations.Count > 0;
+
+    private bool AllHonestReached(ulong height)
+    {
+        foreach (var node in _nodes)
+            if (node.IsHonest && node.Height < height) return false;
+        return true;
+    }
+
+    private void CheckProgress()
+    {
+        if (_options.SplitBrain || SafetyViolated()) return;
+        foreach (var node in _nodes)
+        {
+            if (node.IsHonest && node.Height < _options.Heights)
+                _violations.Add(new Violation("progress", _queue.Now,
+                    $"{node.Name} reached height {node.Height} of {_options.Heights} within {_options.ProgressBoundMs} ms after the faults healed at {_faultsHealedAt} ms"));
+        }
+    }
+
+    /// <summary>Transfers move CITY, never create or destroy it: every honest node's total is the genesis total.</summary>
+    private void CheckConservation()
+    {
+        ulong expected = AllocationPerAccount * (ulong)_options.Accounts;
+        foreach (var node in _nodes)
+        {
+            if (!node.IsHonest || node.Height == 0) continue;
+            var view = node.State.At(node.Height);
+            ulong total = 0;
+            for (int i = 0; i < _options.Accounts; i++) total += AccountRecord.Load(view, AccountKeys[i].Address).Balance;
+            if (total != expected)
+                _violations.Add(new Violation("conservation", _queue.Now, $"{node.Name} holds {total} CITY in total at height {node.Height}, genesis had {expected}"));
+        }
+    }
+
+    private SimulationResult Result()
+    {
+        var all = new List<Violation>();
+        all.AddRange(_agreement.Violations);
+        all.AddRange(_doubleSign.Violations);
+        all.AddRange(_violations);
+        var nodes = new List<(string, ulong, bool)>();
+        long evidence = 0;
+        int crashes = 0;
+        foreach (var n in _nodes)
+        {
+            nodes.Add((n.Name, n.Height, n.IsHonest));
+            evidence += n.EvidenceReported;
+            crashes += n.Crashes;
+        }
+        return new SimulationResult
+        {
+            Options = _options,
+            Violations = all,
+            Nodes = nodes,
+            VirtualTimeMs = _queue.Now,
+            MessagesSent = _network.Sent,
+            MessagesDropped = _network.Dropped,
+            MessagesDuplicated = _network.Duplicated,
+            TransactionsCommitted = _txsCommitted,
+            HeightsDecided = _agreement.HeightsDecided,
+            MaxRound = _commitRounds.Count == 0 ? 0 : _commitRounds.Max(),
+            MeanCommitRound = _commitRounds.Count == 0 ? 0 : _commitRounds.Average(),
+            EvidenceReported = evidence,
+            Crashes = crashes,
+            SignaturesChecked = _doubleSign.Signatures,
+        };
+    }
+}
