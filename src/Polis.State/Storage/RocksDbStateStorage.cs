@@ -1,0 +1,128 @@
+using System.Buffers.Binary;
+using Polis.Core;
+using Polis.Core.Crypto;
+using Polis.Core.Encoding;
+using Polis.State.Tree;
+using RocksDbSharp;
+
+namespace Polis.State.Storage;
+
+/// <summary>
+/// The state in an embedded RocksDB. Key layout (one keyspace, one-byte table prefixes):
+/// <c>n|nodeHash</c> → node (content-addressed, so versions share unchanged subtrees);
+/// <c>v|keyHash|~version</c> → 0 (deleted) or 1 + value, so a seek finds the latest write at or
+/// before any version in one step; <c>r|version</c> → root; <c>m|latest</c> → latest version.
+/// Each version is one synced WriteBatch: a crash leaves the previous version or the new one.
+/// </summary>
+public sealed class RocksDbStateStorage : IStateStorage
+{
+    private const byte NodePrefix = (byte)'n';
+    private const byte ValuePrefix = (byte)'v';
+    private const byte RootPrefix = (byte)'r';
+    private static readonly byte[] LatestKey = "mlatest"u8.ToArray();
+
+    private readonly RocksDb _db;
+    private readonly WriteOptions _syncWrites = new WriteOptions().SetSync(true);
+    private ulong? _latest;
+
+    public RocksDbStateStorage(string path)
+    {
+        Directory.CreateDirectory(path);
+        var table = new BlockBasedTableOptions()
+            .SetFilterPolicy(BloomFilterPolicy.Create(10, false))
+            .SetWholeKeyFiltering(true)
+            .SetCacheIndexAndFilterBlocks(true)
+            .SetBlockCache(Cache.CreateLru(64 * 1024 * 1024));
+        var options = new DbOptions()
+            .SetCreateIfMissing(true)
+            .IncreaseParallelism(Math.Max(2, Environment.ProcessorCount))
+            .SetBlockBasedTableFactory(table);
+        _db = RocksDb.Open(options, path);
+        var latest = _db.Get(LatestKey);
+        if (latest is not null)
+        {
+            Invariant.Check(latest.Length == 8, "corrupt latest-version record");
+            _latest = BinaryPrimitives.ReadUInt64BigEndian(latest);
+        }
+    }
+
+    public ulong? LatestVersion => _latest;
+
+    public Hash32 RootAt(ulong version)
+    {
+        var bytes = _db.Get(RootKey(version)) ?? throw new ArgumentOutOfRangeException(nameof(version), $"version {version} is not committed");
+        if (bytes.Length != Hash32.Size) throw new CodecException($"corrupt root record for version {version}");
+        return new Hash32(bytes);
+    }
+
+    public TreeNode? GetNode(in Hash32 hash)
+    {
+        var key = new byte[1 + Hash32.Size];
+        key[0] = NodePrefix;
+        hash.WriteTo(key.AsSpan(1));
+        var bytes = _db.Get(key);
+        return bytes is null ? null : TreeNode.Decode(bytes, hash);
+    }
+
+    public byte[]? GetValue(in Hash32 keyHash, ulong version)
+    {
+        var seek = ValueKey(keyHash, version);
+        using var iterator = _db.NewIterator();
+        iterator.Seek(seek);
+        if (!iterator.Valid()) return null;
+        var found = iterator.Key();
+        if (found.Length != seek.Length || !found.AsSpan(0, 1 + Hash32.Size).SequenceEqual(seek.AsSpan(0, 1 + Hash32.Size))) return null;
+        var stored = iterator.Value();
+        if (stored.Length == 0 || stored[0] > 1) throw new CodecException("corrupt state value record");
+        return stored[0] == 0 ? null : stored.AsSpan(1).ToArray();
+    }
+
+    public void CommitVersion(ulong version, Hash32 root, IReadOnlyCollection<TreeNode> nodes, IReadOnlyList<(Hash32 KeyHash, byte[]? Value)> values)
+    {
+        Invariant.Check(_latest is null ? version == 0 : version == _latest + 1, $"version {version} committed after {_latest}");
+        using var batch = new WriteBatch();
+        var nodeKey = new byte[1 + Hash32.Size];
+        nodeKey[0] = NodePrefix;
+        foreach (var node in nodes)
+        {
+            node.Hash.WriteTo(nodeKey.AsSpan(1));
+            batch.Put(nodeKey, node.ToBytes());
+        }
+        foreach (var (keyHash, value) in values)
+        {
+            var stored = new byte[value is null ? 1 : 1 + value.Length];
+            if (value is not null)
+            {
+                stored[0] = 1;
+                value.CopyTo(stored, 1);
+            }
+            batch.Put(ValueKey(keyHash, version), stored);
+        }
+        var rootBytes = root.ToArray();
+        batch.Put(RootKey(version), rootBytes);
+        var latest = new byte[8];
+        BinaryPrimitives.WriteUInt64BigEndian(latest, version);
+        batch.Put(LatestKey, latest);
+        _db.Write(batch, _syncWrites);
+        _latest = version;
+    }
+
+    private static byte[] ValueKey(in Hash32 keyHash, ulong version)
+    {
+        var key = new byte[1 + Hash32.Size + 8];
+        key[0] = ValuePrefix;
+        keyHash.WriteTo(key.AsSpan(1));
+        BinaryPrimitives.WriteUInt64BigEndian(key.AsSpan(1 + Hash32.Size), ~version);
+        return key;
+    }
+
+    private static byte[] RootKey(ulong version)
+    {
+        var key = new byte[9];
+        key[0] = RootPrefix;
+        BinaryPrimitives.WriteUInt64BigEndian(key.AsSpan(1), version);
+        return key;
+    }
+
+    public void Dispose() => _db.Dispose();
+}
