@@ -4,41 +4,50 @@ using Polis.Core.Ledger;
 namespace Polis.Consensus;
 
 /// <summary>
-/// The votes of one (height, round, type): one counted vote per validator, power tallied per block
-/// id, and the first conflicting vote of a validator kept as equivocation evidence.
+/// The votes of one (height, round, type). Power is tallied per block id over the distinct
+/// validators that signed a vote for it. An equivocating validator's conflicting votes each count
+/// for their own block id (the paper counts messages, and an honest validator that saw only one of
+/// them must still be able to see the polka the others saw); "any" power counts each validator
+/// once. Quorum intersection keeps two block ids from both reaching a quorum while at most f power
+/// equivocates. The first conflict of each validator becomes evidence.
 /// </summary>
 internal sealed class VoteSet(ValidatorSet validators)
 {
-    private readonly Dictionary<Address, Vote> _votes = new();
+    /// <summary>Distinct block ids kept per validator: bounds what an equivocator can make us store.</summary>
+    private const int VotesPerValidatorMax = 8;
+
+    private readonly Dictionary<Address, List<Vote>> _votes = new();
     private readonly Dictionary<Hash32, ulong> _powerByBlock = new();
-    private readonly HashSet<Address> _equivocators = new();
 
     public ulong TotalPower { get; private set; }
-    public IEnumerable<Vote> Votes => _votes.Values;
-    public int Count => _votes.Count;
 
     /// <summary>Adds a vote already known to be validly signed by a member of the set.</summary>
     public VoteAddResult Add(Vote vote, out DuplicateVoteEvidence? evidence)
     {
         evidence = null;
-        if (_votes.TryGetValue(vote.Validator, out var existing))
-        {
-            if (existing.BlockId == vote.BlockId) return VoteAddResult.Duplicate;
-            if (_equivocators.Add(vote.Validator)) evidence = new DuplicateVoteEvidence(existing, vote);
-            return VoteAddResult.Conflicting;
-        }
-        _votes.Add(vote.Validator, vote);
         ulong power = validators.Find(vote.Validator)!.Power;
-        TotalPower += power;
-        _powerByBlock[vote.BlockId] = PowerFor(vote.BlockId) + power;
-        return VoteAddResult.Added;
+        if (!_votes.TryGetValue(vote.Validator, out var mine))
+        {
+            _votes.Add(vote.Validator, [vote]);
+            TotalPower += power;
+            _powerByBlock[vote.BlockId] = PowerFor(vote.BlockId) + power;
+            return VoteAddResult.Added;
+        }
+        foreach (var v in mine) if (v.BlockId == vote.BlockId) return VoteAddResult.Duplicate;
+        if (mine.Count == 1) evidence = new DuplicateVoteEvidence(mine[0], vote);
+        if (mine.Count < VotesPerValidatorMax)
+        {
+            mine.Add(vote);
+            _powerByBlock[vote.BlockId] = PowerFor(vote.BlockId) + power;
+        }
+        return VoteAddResult.Conflicting;
     }
 
     public bool Has(Address validator) => _votes.ContainsKey(validator);
 
     public ulong PowerFor(in Hash32 blockId) => _powerByBlock.TryGetValue(blockId, out ulong p) ? p : 0;
 
-    /// <summary>The block id (possibly nil = zero) holding a quorum, if any.</summary>
+    /// <summary>A block id (possibly nil = zero) holding a quorum, if any.</summary>
     public bool TryGetQuorumBlock(Func<ulong, bool> isQuorum, out Hash32 blockId)
     {
         foreach (var (id, power) in _powerByBlock)
@@ -59,8 +68,13 @@ internal sealed class VoteSet(ValidatorSet validators)
         var signatures = new List<CommitSignature>();
         for (int i = 0; i < validators.Count; i++)
         {
-            if (_votes.TryGetValue(validators[i].Address, out var v) && v.BlockId == blockId)
+            if (!_votes.TryGetValue(validators[i].Address, out var mine)) continue;
+            foreach (var v in mine)
+            {
+                if (v.BlockId != blockId) continue;
                 signatures.Add(new CommitSignature((ushort)i, v.Signature));
+                break;
+            }
         }
         return [.. signatures];
     }

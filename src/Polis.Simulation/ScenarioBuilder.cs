@@ -56,6 +56,7 @@ public static class ScenarioBuilder
         Seed = o.Seed,
         Scenario = o.Scenario,
         Consensus = o.Consensus,
+        Trace = o.Trace,
         Byzantine = byzantine ?? new Dictionary<int, ByzantineBehavior>(),
         Crashes = crashes,
         Partitions = partitions,

@@ -32,6 +32,9 @@ public sealed class SimulationOptions
     /// <summary>Engine options; tests set a deliberate bug through the internal mutation flag.</summary>
     public Polis.Consensus.ConsensusOptions Consensus { get; init; } = new() { ProposeTimeoutMs = 300, ProposeTimeoutDeltaMs = 100, PrevoteTimeoutMs = 200, PrevoteTimeoutDeltaMs = 100, PrecommitTimeoutMs = 200, PrecommitTimeoutDeltaMs = 100 };
 
+    /// <summary>Receives a line per signed message, timeout and decision, for debugging one seed.</summary>
+    public Action<string>? Trace { get; init; }
+
     public int FaultyCount => Byzantine.Count + Crashes;
     public int F => (Validators - 1) / 3;
 }

@@ -8,6 +8,8 @@ public sealed class SimulationResult
     public required SimulationOptions Options { get; init; }
     public required IReadOnlyList<Violation> Violations { get; init; }
     public required IReadOnlyList<(string Node, ulong Height, bool Honest)> Nodes { get; init; }
+    /// <summary>Each node's engine state at the end of the run, for diagnosing a failure.</summary>
+    public IReadOnlyList<string> NodeStates { get; init; } = [];
     public long VirtualTimeMs { get; init; }
     public long MessagesSent { get; init; }
     public long MessagesDropped { get; init; }

@@ -160,8 +160,15 @@ public sealed partial class Simulator
             evidence += n.EvidenceReported;
             crashes += n.Crashes;
         }
+        var states = new List<string>();
+        foreach (var n in _nodes)
+        {
+            var e = n.Engine;
+            states.Add($"{n.Name}: {(n.IsUp ? "up" : "down")} committed={n.Height} engine h={e.Height} r={e.Round} {e.Step} locked={e.LockedRound}/{e.LockedBlockId?.Short ?? "-"} valid={e.ValidRound}/{e.ValidBlockId?.Short ?? "-"} mempool={n.Mempool.Count}");
+        }
         return new SimulationResult
         {
+            NodeStates = states,
             Options = _options,
             Violations = all,
             Nodes = nodes,

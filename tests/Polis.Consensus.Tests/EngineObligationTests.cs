@@ -24,20 +24,33 @@ public sealed class EngineObligationTests
     }
 
     [Fact]
-    public void Two_different_votes_from_one_validator_for_one_step_become_evidence_and_count_once()
+    public void Two_different_votes_from_one_validator_for_one_step_become_evidence_and_count_once_toward_any_quorum()
     {
         var h = new EngineHarness();
         h.Start();
+        h.Send(new TimeoutFired(1, 0, Step.Propose)); // our nil prevote
         h.Send(EngineHarness.Vote(1, VoteType.Prevote, 0, BlockA.Id));
         var actions = h.Send(EngineHarness.Vote(1, VoteType.Prevote, 0, BlockB.Id));
         var evidence = Assert.Single(actions.OfType<ReportEvidence>()).Evidence;
         Assert.Equal(EngineHarness.Keys[1].Address, evidence.Validator);
         Assert.True(evidence.Verify(EngineHarness.ChainId, EngineHarness.Keys[1].PublicKey));
-        // Validator 1 counted once: with validator 2 for B there is still no quorum for B.
-        h.Send(h.Proposal(BlockB, 0));
-        h.Valid(BlockB);
-        h.Votes(VoteType.Prevote, 0, BlockB.Id, 2);
-        Assert.DoesNotContain(h.SentVotes(VoteType.Precommit), v => v.BlockId == BlockB.Id);
+        Assert.Empty(h.Timeouts(Step.Prevote)); // two validators so far, whatever validator 1 signed
+        h.Votes(VoteType.Prevote, 0, BlockA.Id, 2);
+        Assert.Single(h.Timeouts(Step.Prevote));
+    }
+
+    [Fact]
+    public void An_equivocators_second_vote_still_counts_for_its_own_block()
+    {
+        // Validator 1 showed A to others and B to us first; the polka for A that the others saw must be visible here too.
+        var h = new EngineHarness();
+        h.Start();
+        h.Send(h.Proposal(BlockA, 0));
+        h.Valid(BlockA); // we prevote A
+        h.Send(EngineHarness.Vote(1, VoteType.Prevote, 0, BlockB.Id));
+        h.Send(EngineHarness.Vote(1, VoteType.Prevote, 0, BlockA.Id));
+        h.Votes(VoteType.Prevote, 0, BlockA.Id, 2);
+        Assert.Equal(BlockA.Id, h.LastVote(VoteType.Precommit).BlockId);
     }
 
     [Fact]

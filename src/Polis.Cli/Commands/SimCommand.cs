@@ -31,6 +31,7 @@ public static class SimCommand
         for (int i = 0; i < runs; i++)
         {
             var options = ScenarioBuilder.Build(scenario, validators, heights, seed + i);
+            if (Environment.GetEnvironmentVariable("POLIS_SIM_TRACE") == "1") options = WithTrace(options);
             var started = System.Diagnostics.Stopwatch.StartNew();
             var result = SimulationRunner.Run(options);
             if (runs == 1) PrintSummary(result, started.Elapsed);
@@ -44,6 +45,14 @@ public static class SimCommand
         if (runs > 1) AnsiConsole.MarkupLine(failed == 0 ? $"[green]{runs} runs, all checkers passed[/]" : $"[red]{failed} of {runs} runs failed[/]");
         return failed == 0 ? 0 : 1;
     }
+
+    private static SimulationOptions WithTrace(SimulationOptions o) => new()
+    {
+        Validators = o.Validators, Heights = o.Heights, Seed = o.Seed, Scenario = o.Scenario, Consensus = o.Consensus,
+        Byzantine = o.Byzantine, Crashes = o.Crashes, Partitions = o.Partitions, FaultWindowMs = o.FaultWindowMs,
+        DropRate = o.DropRate, DuplicateRate = o.DuplicateRate, ReorderRate = o.ReorderRate, DelayMaxMs = o.DelayMaxMs,
+        DelayMinMs = o.DelayMinMs, SplitBrain = o.SplitBrain, Trace = Console.Error.WriteLine,
+    };
 
     private static void PrintSummary(SimulationResult r, TimeSpan wall)
     {
@@ -81,6 +90,7 @@ public static class SimCommand
     private static void PrintViolations(SimulationResult r)
     {
         foreach (var v in r.Violations.Take(10)) AnsiConsole.MarkupLine($"[red]{Markup.Escape(v.ToString())}[/]");
+        foreach (var state in r.NodeStates) AnsiConsole.MarkupLine($"  {Markup.Escape(state)}");
         AnsiConsole.MarkupLine($"replay: [bold]{Markup.Escape(r.ReplayCommand)}[/]");
     }
 
