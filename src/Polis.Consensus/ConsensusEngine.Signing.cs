@@ -35,7 +35,6 @@ public sealed partial class ConsensusEngine
         {
             var type = record.Step == Step.Prevote ? VoteType.Prevote : VoteType.Precommit;
             var vote = Vote.Create(_chainId, _signer, type, _height, _round, record.BlockId);
-            _ownMessages.Add(new BroadcastVote(vote));
             _actions.Add(new BroadcastVote(vote));
             AddVote(vote);
         }
@@ -68,7 +67,6 @@ public sealed partial class ConsensusEngine
         var proposal = Proposal.Create(_chainId, _signer!, _height, _round, validRound, block.Id);
         var broadcast = new BroadcastProposal(proposal, block);
         _actions.Add(broadcast);
-        _ownMessages.Add(broadcast);
         var state = RoundAt(_round);
         if (state.FindProposal(block.Id) is null) state.Proposals.Add((proposal, block));
     }
@@ -81,7 +79,6 @@ public sealed partial class ConsensusEngine
         var vote = Vote.Create(_chainId, _signer!, type, _height, _round, blockId);
         var broadcast = new BroadcastVote(vote);
         _actions.Add(broadcast);
-        _ownMessages.Add(broadcast);
         AddVote(vote);
     }
 }

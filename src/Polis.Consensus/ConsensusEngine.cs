@@ -33,7 +33,6 @@ public sealed partial class ConsensusEngine
     private readonly HashSet<Hash32> _validationRequested = new();
     private readonly Dictionary<Address, int> _highestRoundSeen = new();
     private readonly HashSet<int> _buildRequested = new();
-    private readonly List<ConsensusAction> _ownMessages = new();
     private readonly List<ConsensusEvent> _future = new();
     private ulong _catchUpRequestedAt;
     private List<ConsensusAction> _actions = new();
@@ -87,7 +86,7 @@ public sealed partial class ConsensusEngine
         _lockedBlock = null; _lockedRound = -1;
         _validBlock = null; _validRound = -1;
         _rounds.Clear(); _validity.Clear(); _validationRequested.Clear(); _highestRoundSeen.Clear();
-        _buildRequested.Clear(); _ownMessages.Clear();
+        _buildRequested.Clear();
 
         if (_lastSigned is not null && _lastSigned.Height == start.Height) ResumeFromRecord(_lastSigned);
         else StartRound(0);
@@ -201,15 +200,20 @@ public sealed partial class ConsensusEngine
     }
 
     /// <summary>
-    /// Own messages and known proposals of the current height, to re-send: the algorithm assumes
-    /// that whatever one correct validator received reaches all, and the network may drop messages.
+    /// Everything this validator knows of the current height (its own and received proposals and
+    /// votes, conflicting ones included), to re-send: the algorithm assumes that whatever one correct
+    /// validator received reaches all, and the network may drop messages. The driver decides how
+    /// often, and to whom (a node that tracks what each peer has sends only the difference).
     /// </summary>
     public IReadOnlyList<ConsensusAction> MessagesToResend()
     {
-        var messages = new List<ConsensusAction>(_ownMessages);
+        var messages = new List<ConsensusAction>();
         foreach (var (_, state) in _rounds)
-            foreach (var (proposal, block) in state.Proposals)
-                if (proposal.Proposer != _signer?.Address) messages.Add(new BroadcastProposal(proposal, block));
+        {
+            foreach (var (proposal, block) in state.Proposals) messages.Add(new BroadcastProposal(proposal, block));
+            foreach (var vote in state.Prevotes.All()) messages.Add(new BroadcastVote(vote));
+            foreach (var vote in state.Precommits.All()) messages.Add(new BroadcastVote(vote));
+        }
         return messages;
     }
 }

@@ -43,6 +43,13 @@ internal sealed class VoteSet(ValidatorSet validators)
         return VoteAddResult.Conflicting;
     }
 
+    /// <summary>Every vote kept, conflicting ones included, for relaying.</summary>
+    public IEnumerable<Vote> All()
+    {
+        foreach (var (_, mine) in _votes)
+            foreach (var v in mine) yield return v;
+    }
+
     public bool Has(Address validator) => _votes.ContainsKey(validator);
 
     public ulong PowerFor(in Hash32 blockId) => _powerByBlock.TryGetValue(blockId, out ulong p) ? p : 0;

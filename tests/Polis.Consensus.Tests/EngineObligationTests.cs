@@ -187,15 +187,18 @@ public sealed class EngineObligationTests
     }
 
     [Fact]
-    public void Own_messages_of_the_current_height_can_be_resent()
+    public void Everything_known_of_the_current_height_can_be_resent_including_conflicting_votes()
     {
         var h = new EngineHarness();
         h.Start();
         h.Send(h.Proposal(BlockA, 0));
         h.Valid(BlockA);
         h.Votes(VoteType.Prevote, 0, BlockA.Id, 1, 2);
+        h.Votes(VoteType.Prevote, 0, BlockB.Id, 1);
         var resend = h.Engine.MessagesToResend();
-        Assert.Equal(2, resend.OfType<BroadcastVote>().Count());
+        var votes = resend.OfType<BroadcastVote>().Select(b => b.Vote).ToList();
+        Assert.Equal(5, votes.Count); // our prevote and precommit, 1 and 2's prevotes, 1's conflicting prevote
+        Assert.Contains(votes, v => v.Validator == h.Me.Address && v.Type == VoteType.Precommit);
         Assert.Single(resend.OfType<BroadcastProposal>()); // the proposal we received, relayed
     }
 
