@@ -30,7 +30,9 @@ public static class ScenarioBuilder
             Scenario.EquivocatingProposer => With(o, byzantine: Byzantine(ByzantineBehavior.EquivocatingProposer, f)),
             Scenario.DoubleVote => With(o, byzantine: Byzantine(ByzantineBehavior.DoubleVote, f)),
             Scenario.InvalidBlocks => With(o, byzantine: Byzantine(ByzantineBehavior.InvalidBlocks, f)),
-            Scenario.Twins => With(o, byzantine: Byzantine(ByzantineBehavior.Twins, f), dropRate: 0.05),
+            // As in the Twins paper: the twins sit on both sides of short partitions that change every few rounds.
+            Scenario.Twins => With(o, byzantine: Byzantine(ByzantineBehavior.Twins, f), dropRate: 0.05, partitions: 12, window: 8_000,
+                partitionMinMs: 150, partitionMaxMs: 900),
             Scenario.Mixed => Mixed(o, random, order, f),
             Scenario.BeyondFaultBound => With(o, byzantine: Byzantine(ByzantineBehavior.Twins, f + 1), splitBrain: true),
             _ => throw new ArgumentOutOfRangeException(nameof(scenario)),
@@ -49,7 +51,7 @@ public static class ScenarioBuilder
 
     private static SimulationOptions With(SimulationOptions o, Dictionary<int, ByzantineBehavior>? byzantine = null, int crashes = 0,
         int partitions = 0, long window = 0, double dropRate = 0, double duplicateRate = 0, double? reorderRate = null, int? delayMax = null,
-        bool splitBrain = false) => new()
+        bool splitBrain = false, long partitionMinMs = 500, long partitionMaxMs = 5_000) => new()
     {
         Validators = o.Validators,
         Heights = o.Heights,
@@ -66,5 +68,7 @@ public static class ScenarioBuilder
         ReorderRate = reorderRate ?? o.ReorderRate,
         DelayMaxMs = delayMax ?? o.DelayMaxMs,
         SplitBrain = splitBrain,
+        PartitionMinMs = partitionMinMs,
+        PartitionMaxMs = partitionMaxMs,
     };
 }

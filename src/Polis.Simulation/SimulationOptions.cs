@@ -18,6 +18,8 @@ public sealed class SimulationOptions
     /// <summary>Partitions start within this window and all heal by its end.</summary>
     public long FaultWindowMs { get; init; }
     public int Partitions { get; init; }
+    public long PartitionMinMs { get; init; } = 500;
+    public long PartitionMaxMs { get; init; } = 5_000;
     public int Crashes { get; init; }
     public IReadOnlyDictionary<int, ByzantineBehavior> Byzantine { get; init; } = new Dictionary<int, ByzantineBehavior>();
     /// <summary>Keep the two halves of the network apart for the whole run (BeyondFaultBound).</summary>

@@ -3,8 +3,6 @@ namespace Polis.Simulation;
 /// <summary>Partitions, crashes and restarts, all drawn from the seed before the run starts.</summary>
 public sealed partial class Simulator
 {
-    private const long PartitionMinMs = 500;
-    private const long PartitionMaxMs = 5_000;
     private const long CrashDownMinMs = 200;
     private const long CrashDownMaxMs = 4_000;
 
@@ -19,8 +17,8 @@ public sealed partial class Simulator
         }
         for (int p = 0; p < _options.Partitions; p++)
         {
-            long start = NextLong(0, Math.Max(1, window - PartitionMinMs));
-            long end = Math.Min(window, start + NextLong(PartitionMinMs, PartitionMaxMs));
+            long start = NextLong(0, Math.Max(1, window - _options.PartitionMinMs));
+            long end = Math.Min(window, start + NextLong(_options.PartitionMinMs, _options.PartitionMaxMs));
             var groups = new int[_nodes.Count];
             for (int i = 0; i < groups.Length; i++) groups[i] = _random.Next(2);
             _queue.At(start, () => _network.Partition(groups));
