@@ -8,6 +8,7 @@ namespace Polis.Benchmarks;
 
 /// <summary>The canonical codec and Merkle proofs on the shapes consensus and blocks use.</summary>
 [MemoryDiagnoser]
+[Config(typeof(BenchConfig))]
 public class CodecBenchmarks
 {
     private Vote _vote = null!;

@@ -5,6 +5,7 @@ namespace Polis.Benchmarks;
 
 /// <summary>The machine's own limits, measured in the same run as everything else: V (Ed25519 verify) sets the scale.</summary>
 [MemoryDiagnoser]
+[Config(typeof(BenchConfig))]
 public class CryptoBenchmarks
 {
     private readonly KeyPair _key = KeyPair.FromLabel("bench");

@@ -7,6 +7,7 @@ namespace Polis.Benchmarks;
 
 /// <summary>Executing a block of 1,000 transfers: signatures checked in parallel (cold cache) or already checked (warm), then applied.</summary>
 [MemoryDiagnoser]
+[Config(typeof(BenchConfig))]
 public class ExecutionBenchmarks
 {
     private Transaction[] _txs = null!;

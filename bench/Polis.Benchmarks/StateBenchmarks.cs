@@ -6,6 +6,7 @@ namespace Polis.Benchmarks;
 
 /// <summary>State tree updates: one block's 1,000 writes on top of 100,000 keys, computed and committed.</summary>
 [MemoryDiagnoser]
+[Config(typeof(BenchConfig))]
 public class StateBenchmarks
 {
     private const int PreloadKeys = 100_000;
