@@ -1,49 +1,86 @@
 using Polis.Core.Crypto;
+using Polis.Core.Encoding;
 using Polis.Core.Ledger;
-using Polis.Core.Merkle;
 
 namespace Polis.Core.Tests;
 
-/// <summary>Deterministic test data: the same objects on every machine (Ed25519 signing is deterministic).</summary>
-internal static class Build
+/// <summary>
+/// Fixed test data: keys from labels, fixed times and hashes, so every value built here encodes
+/// to the same bytes on every run (Ed25519 signing is deterministic). The golden vectors rely on it.
+/// </summary>
+public static class Build
 {
-    public const string ChainId = "polis-golden";
-    public static readonly KeyPair[] Keys = Enumerable.Range(0, 4).Select(i => KeyPair.FromLabel($"validator-{i}")).ToArray();
-    public static readonly KeyPair Alice = KeyPair.FromLabel("alice");
+    public const string ChainId = "polis-test-1";
+    public const long GenesisTimeMs = 1_700_000_000_000;
 
-    public static ValidatorSet Validators => new(Keys.Select((k, i) => new Validator(k.PublicKey, (ulong)i + 1)).ToArray());
+    private static readonly KeyPair[] ValidatorKeys =
+        [KeyPair.FromLabel("validator-0"), KeyPair.FromLabel("validator-1"), KeyPair.FromLabel("validator-2"), KeyPair.FromLabel("validator-3")];
 
-    public static Transaction Tx(ulong nonce = 7) => Transaction.Create(ChainId, Alice, nonce, ModuleId.Accounts, [1, 2, 3, 4, 5]);
+    public static KeyPair Validator(int index) => ValidatorKeys[index];
 
-    public static Vote Prevote(Hash32 blockId, int validator = 0) => Vote.Create(ChainId, Keys[validator], VoteType.Prevote, 2, 1, blockId);
-    public static Vote Precommit(Hash32 blockId, int validator = 0) => Vote.Create(ChainId, Keys[validator], VoteType.Precommit, 2, 1, blockId);
+    public static KeyPair User { get; } = KeyPair.FromLabel("user-0");
 
-    public static Hash32 Id(byte b) => Sha256.Hash([b]);
+    /// <summary>Four validators of power 10 each: any three are a quorum.</summary>
+    public static ValidatorSet Validators { get; } = new([
+        new Validator(ValidatorKeys[0].PublicKey, 10), new Validator(ValidatorKeys[1].PublicKey, 10),
+        new Validator(ValidatorKeys[2].PublicKey, 10), new Validator(ValidatorKeys[3].PublicKey, 10)]);
 
-    public static Commit Commit(Hash32 blockId, ulong height = 1, int round = 0, params int[] validators)
+    public static Hash32 HashOf(string label) => Sha256.Hash(System.Text.Encoding.UTF8.GetBytes(label));
+
+    public static Transaction Transfer(ulong nonce, string chainId = ChainId) =>
+        Transaction.Create(chainId, User, nonce, ModuleId.Accounts, System.Text.Encoding.UTF8.GetBytes($"transfer 25 to bob #{nonce}"));
+
+    public static Vote Prevote(int validator, ulong height, int round, Hash32 blockId) =>
+        Vote.Create(ChainId, ValidatorKeys[validator], VoteType.Prevote, height, round, blockId);
+
+    public static Vote Precommit(int validator, ulong height, int round, Hash32 blockId) =>
+        Vote.Create(ChainId, ValidatorKeys[validator], VoteType.Precommit, height, round, blockId);
+
+    /// <summary>A commit holding the precommits of <paramref name="signers"/>, in the order given.</summary>
+    public static Commit Commit(ulong height, int round, Hash32 blockId, params int[] signers)
     {
-        validators = validators.Length == 0 ? [1, 2, 3] : validators;
-        var sigs = validators.Select(v => new CommitSignature((ushort)v, Vote.Create(ChainId, Keys[v], VoteType.Precommit, height, round, blockId).Signature)).ToArray();
-        return new Commit(height, round, blockId, sigs);
+        var signBytes = Vote.SignBytes(ChainId, VoteType.Precommit, height, round, blockId);
+        var signatures = new CommitSignature[signers.Length];
+        for (int i = 0; i < signers.Length; i++)
+            signatures[i] = new CommitSignature((ushort)signers[i], ValidatorKeys[signers[i]].Sign(signBytes));
+        return new Commit(height, round, blockId, signatures);
     }
 
-    public static Block Block1()
-    {
-        var header = new BlockHeader(ChainId, 1, 1_700_000_000_000, Id(9), Block.TransactionsRoot([]), Id(2), Validators.Hash, Keys[1].Address,
-            Hash32.Zero, Block.EvidenceRootOf([]));
-        return new Block(header, [], null, []);
-    }
+    /// <summary>Validator 3 prevoting for two different blocks at (height, 0).</summary>
+    public static DuplicateVoteEvidence Equivocation(ulong height) =>
+        new(Prevote(3, height, 0, HashOf("fork-a")), Prevote(3, height, 0, HashOf("fork-b")));
+
+    public static BlockHeader Header1() => new(
+        ChainId, 1, GenesisTimeMs, Hash32.Zero, Block.TransactionsRoot([]), HashOf("state-1"), Validators.Hash,
+        Validators.Proposer(1, 0).Address, Hash32.Zero, Block.EvidenceRootOf([]));
+
+    public static Block Block1() => new(Header1(), [], null, []);
 
     public static Block Block2()
     {
-        var previous = Block1();
-        var lastCommit = Commit(previous.Id);
-        var txs = new[] { Tx() };
-        var evidence = new[] { new DuplicateVoteEvidence(Prevote(Id(1), 2), Prevote(Id(2), 2)) };
-        var header = new BlockHeader(ChainId, 2, 1_700_000_001_000, previous.Id, Block.TransactionsRoot(txs), Id(3), Validators.Hash,
-            Keys[2].Address, lastCommit.Hash(), Block.EvidenceRootOf(evidence));
+        var block1 = Block1();
+        Transaction[] txs = [Transfer(0)];
+        var lastCommit = Commit(1, 0, block1.Id, 0, 1, 2);
+        DuplicateVoteEvidence[] evidence = [Equivocation(1)];
+        var header = new BlockHeader(
+            ChainId, 2, GenesisTimeMs + 1_000, block1.Id, Block.TransactionsRoot(txs), HashOf("state-2"), Validators.Hash,
+            Validators.Proposer(2, 0).Address, lastCommit.Hash(), Block.EvidenceRootOf(evidence));
         return new Block(header, txs, lastCommit, evidence);
     }
 
-    public static MerkleProof Proof() => MerkleTree.Prove(Enumerable.Range(0, 7).Select(i => MerkleTree.LeafHash([(byte)i])).ToArray(), 5);
+    public static byte[] Encode(ValidatorSet set)
+    {
+        var w = new CanonicalWriter();
+        set.Encode(w);
+        return w.ToArray();
+    }
+
+    /// <summary>ValidatorSet has only the embedded decoder: this one also rejects trailing bytes.</summary>
+    public static ValidatorSet DecodeValidatorSet(ReadOnlySpan<byte> bytes)
+    {
+        var r = new CanonicalReader(bytes);
+        var set = ValidatorSet.Decode(ref r);
+        r.End("validator set");
+        return set;
+    }
 }

@@ -28,8 +28,9 @@ public sealed class ValidatorSet
             var v = _validators[i];
             if (v.Power == 0) throw new ArgumentException($"validator {i} has zero power", nameof(validators));
             if (!_indexByAddress.TryAdd(v.Address, i)) throw new ArgumentException($"validator {v.Address} listed twice", nameof(validators));
+            // Compare before adding: a power near 2^64 would wrap the sum back under the limit.
+            if (v.Power > Limits.TotalVotingPowerMax - total) throw new ArgumentException("total voting power exceeds 2^60", nameof(validators));
             total += v.Power;
-            if (total > Limits.TotalVotingPowerMax) throw new ArgumentException("total voting power exceeds 2^60", nameof(validators));
         }
         TotalPower = total;
         Hash = ComputeHash();

@@ -4,9 +4,11 @@ using Polis.Core.Encoding;
 namespace Polis.Core.Merkle;
 
 /// <summary>
-/// An inclusion proof for leaf <see cref="Index"/> of a tree of <see cref="LeafCount"/> leaves.
-/// The verifier recomputes the shape from index and count, so a proof cannot claim a different
-/// position or tree size than it was made for.
+/// An inclusion proof for leaf <see cref="Index"/> of a tree of <see cref="LeafCount"/> leaves. The
+/// verifier recomputes the path's shape from index and count. A root does not commit to its leaf
+/// count, so (index, count) pairs that give the same shape accept the same proof (index 2 of 3 and
+/// index 4 of 5, say): a caller that must prove a position or a count needs the count from an
+/// authenticated source as well.
 /// </summary>
 public sealed class MerkleProof(ulong index, ulong leafCount, Hash32[] siblings)
 {
@@ -31,7 +33,7 @@ public sealed class MerkleProof(ulong index, ulong leafCount, Hash32[] siblings)
                 hash = (position & 1) == 0 ? MerkleTree.InnerHash(hash, siblings[used]) : MerkleTree.InnerHash(siblings[used], hash);
                 used++;
             }
-            count = (count + 1) / 2;
+            count = count / 2 + (count & 1); // (count + 1) / 2 wraps to 0 at 2^64 - 1
             position >>= 1;
         }
         return used == siblings.Length && hash == root;

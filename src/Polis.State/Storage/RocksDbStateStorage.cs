@@ -23,6 +23,12 @@ public sealed class RocksDbStateStorage : IStateStorage
 
     private readonly RocksDb _db;
     private readonly WriteOptions _syncWrites = new WriteOptions().SetSync(true);
+    /// <summary>
+    /// Nodes are immutable and content-addressed, so a cached node is never stale. The upper levels
+    /// of the tree are read by every update; caching them saves a RocksDB read and a re-hash each.
+    /// </summary>
+    private readonly Dictionary<Hash32, TreeNode> _nodeCache = new();
+    private const int NodeCacheMax = 1 << 18;
     private ulong? _latest;
 
     public RocksDbStateStorage(string path)
@@ -57,11 +63,21 @@ public sealed class RocksDbStateStorage : IStateStorage
 
     public TreeNode? GetNode(in Hash32 hash)
     {
+        if (_nodeCache.TryGetValue(hash, out var cached)) return cached;
         var key = new byte[1 + Hash32.Size];
         key[0] = NodePrefix;
         hash.WriteTo(key.AsSpan(1));
         var bytes = _db.Get(key);
-        return bytes is null ? null : TreeNode.Decode(bytes, hash);
+        if (bytes is null) return null;
+        var node = TreeNode.Decode(bytes, hash);
+        Remember(node);
+        return node;
+    }
+
+    private void Remember(TreeNode node)
+    {
+        if (_nodeCache.Count >= NodeCacheMax) _nodeCache.Clear();
+        _nodeCache[node.Hash] = node;
     }
 
     public byte[]? GetValue(in Hash32 keyHash, ulong version)
@@ -105,6 +121,7 @@ public sealed class RocksDbStateStorage : IStateStorage
         batch.Put(LatestKey, latest);
         _db.Write(batch, _syncWrites);
         _latest = version;
+        foreach (var node in nodes) Remember(node);
     }
 
     private static byte[] ValueKey(in Hash32 keyHash, ulong version)
