@@ -157,26 +157,9 @@ public sealed partial class ConsensusEngine
     private void OnCommitReceived(CommitReceived c)
     {
         if (_validators is null || c.Block.Height != _height || _decided) return;
-        if (c.Commit.BlockId != c.Block.Id || c.Commit.Height != _height) return;
-        if (!VerifyCommit(c.Commit)) return;
+        if (c.Commit.Verify(_chainId, _validators, _height, c.Block.Id, _verifier).Length > 0) return;
         _decided = true;
         _actions.Add(new Decide(c.Block, c.Commit));
-    }
-
-    private bool VerifyCommit(Commit commit)
-    {
-        var signBytes = Vote.SignBytes(_chainId, VoteType.Precommit, commit.Height, commit.Round, commit.BlockId);
-        ulong power = 0;
-        int previous = -1;
-        foreach (var s in commit.Signatures)
-        {
-            if (s.ValidatorIndex <= previous || s.ValidatorIndex >= _validators!.Count) return false;
-            previous = s.ValidatorIndex;
-            var v = _validators[s.ValidatorIndex];
-            if (!_verifier.Verify(v.PublicKey, signBytes, s.Signature)) return false;
-            power += v.Power;
-        }
-        return IsQuorum(power);
     }
 
     private RoundState RoundAt(int round)

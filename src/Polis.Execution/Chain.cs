@@ -92,7 +92,7 @@ public sealed class Chain
         if (structure.Length > 0) return BlockValidation.Invalid(structure);
         if (block.LastCommit is not null && (LastCommit is null || block.LastCommit.Hash() != LastCommit.Hash()))
         {
-            string commitError = VerifyCommit(block.LastCommit, Height, LastBlockId);
+            string commitError = block.LastCommit.Verify(ChainId, Validators, Height, LastBlockId, _verifier);
             if (commitError.Length > 0) return BlockValidation.Invalid("last commit: " + commitError);
         }
         foreach (var e in block.Evidence)
@@ -107,22 +107,6 @@ public sealed class Chain
         if (root != h.StateRoot) return BlockValidation.Invalid($"state root {h.StateRoot.Short} differs from the executed {root.Short}");
         Remember(new ExecutedBlock(block, results, working));
         return BlockValidation.Ok;
-    }
-
-    private string VerifyCommit(Commit commit, ulong height, Hash32 blockId)
-    {
-        if (commit.Height != height || commit.BlockId != blockId) return "not for the previous block";
-        var signBytes = Vote.SignBytes(ChainId, VoteType.Precommit, commit.Height, commit.Round, commit.BlockId);
-        ulong power = 0;
-        int previous = -1;
-        foreach (var s in commit.Signatures)
-        {
-            if (s.ValidatorIndex <= previous || s.ValidatorIndex >= Validators.Count) return "bad validator index";
-            previous = s.ValidatorIndex;
-            if (!_verifier.Verify(Validators[s.ValidatorIndex].PublicKey, signBytes, s.Signature)) return $"bad signature from validator {s.ValidatorIndex}";
-            power += Validators[s.ValidatorIndex].Power;
-        }
-        return Validators.IsQuorum(power) ? "" : "not more than two thirds of the voting power";
     }
 
     private void Remember(ExecutedBlock executed)

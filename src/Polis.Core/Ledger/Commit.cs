@@ -23,11 +23,13 @@ public sealed class Commit(ulong height, int round, Hash32 blockId, CommitSignat
     }
 
     /// <summary>
-    /// Checks the commit against a validator set: shape, index order, each signature, and a quorum of
-    /// power. Returns an empty string when valid, else the reason.
+    /// Checks the commit against a validator set: shape, index order, each signature (through
+    /// <paramref name="verifier"/>, which may cache), and a quorum of power. Returns an empty string
+    /// when valid, else the reason.
     /// </summary>
-    public string Verify(string chainId, ValidatorSet validators, ulong expectedHeight, in Hash32 expectedBlockId)
+    public string Verify(string chainId, ValidatorSet validators, ulong expectedHeight, in Hash32 expectedBlockId, ISignatureVerifier? verifier = null)
     {
+        verifier ??= DirectSignatureVerifier.Instance;
         if (Height != expectedHeight) return $"commit is for height {Height}, expected {expectedHeight}";
         if (BlockId != expectedBlockId) return $"commit is for block {BlockId.Short}, expected {expectedBlockId.Short}";
         var signBytes = Vote.SignBytes(chainId, VoteType.Precommit, Height, Round, BlockId);
@@ -39,7 +41,7 @@ public sealed class Commit(ulong height, int round, Hash32 blockId, CommitSignat
             if (s.ValidatorIndex >= validators.Count) return $"commit names validator {s.ValidatorIndex} of {validators.Count}";
             previous = s.ValidatorIndex;
             var validator = validators[s.ValidatorIndex];
-            if (!validator.PublicKey.Verify(signBytes, s.Signature)) return $"bad signature from validator {s.ValidatorIndex}";
+            if (!verifier.Verify(validator.PublicKey, signBytes, s.Signature)) return $"bad signature from validator {s.ValidatorIndex}";
             power += validator.Power;
         }
         return validators.IsQuorum(power) ? "" : $"commit holds {power} of {validators.TotalPower} voting power, not more than two thirds";
