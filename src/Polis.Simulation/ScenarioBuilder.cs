@@ -51,14 +51,8 @@ public static class ScenarioBuilder
 
     private static SimulationOptions With(SimulationOptions o, Dictionary<int, ByzantineBehavior>? byzantine = null, int crashes = 0,
         int partitions = 0, long window = 0, double dropRate = 0, double duplicateRate = 0, double? reorderRate = null, int? delayMax = null,
-        bool splitBrain = false, long partitionMinMs = 500, long partitionMaxMs = 5_000) => new()
+        bool splitBrain = false, long partitionMinMs = 500, long partitionMaxMs = 5_000) => o with
     {
-        Validators = o.Validators,
-        Heights = o.Heights,
-        Seed = o.Seed,
-        Scenario = o.Scenario,
-        Consensus = o.Consensus,
-        Trace = o.Trace,
         Byzantine = byzantine ?? new Dictionary<int, ByzantineBehavior>(),
         Crashes = crashes,
         Partitions = partitions,

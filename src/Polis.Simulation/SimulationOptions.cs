@@ -1,7 +1,7 @@
 namespace Polis.Simulation;
 
 /// <summary>One seeded simulation run: size, faults and bounds. The same options and seed replay exactly.</summary>
-public sealed class SimulationOptions
+public sealed record SimulationOptions
 {
     public int Validators { get; init; } = 4;
     public ulong Heights { get; init; } = 20;

@@ -31,7 +31,7 @@ public static class SimCommand
         for (int i = 0; i < runs; i++)
         {
             var options = ScenarioBuilder.Build(scenario, validators, heights, seed + i);
-            if (Environment.GetEnvironmentVariable("POLIS_SIM_TRACE") == "1") options = WithTrace(options);
+            if (Environment.GetEnvironmentVariable("POLIS_SIM_TRACE") == "1") options = options with { Trace = Console.Error.WriteLine };
             var started = System.Diagnostics.Stopwatch.StartNew();
             var result = SimulationRunner.Run(options);
             if (runs == 1) PrintSummary(result, started.Elapsed);
@@ -45,14 +45,6 @@ public static class SimCommand
         if (runs > 1) AnsiConsole.MarkupLine(failed == 0 ? $"[green]{runs} runs, all checkers passed[/]" : $"[red]{failed} of {runs} runs failed[/]");
         return failed == 0 ? 0 : 1;
     }
-
-    private static SimulationOptions WithTrace(SimulationOptions o) => new()
-    {
-        Validators = o.Validators, Heights = o.Heights, Seed = o.Seed, Scenario = o.Scenario, Consensus = o.Consensus,
-        Byzantine = o.Byzantine, Crashes = o.Crashes, Partitions = o.Partitions, FaultWindowMs = o.FaultWindowMs,
-        DropRate = o.DropRate, DuplicateRate = o.DuplicateRate, ReorderRate = o.ReorderRate, DelayMaxMs = o.DelayMaxMs,
-        DelayMinMs = o.DelayMinMs, SplitBrain = o.SplitBrain, Trace = Console.Error.WriteLine,
-    };
 
     private static void PrintSummary(SimulationResult r, TimeSpan wall)
     {
