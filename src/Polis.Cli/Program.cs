@@ -3,4 +3,10 @@ using Polis.Cli.Commands;
 
 var root = new RootCommand("polis: a city run on a Byzantine-fault-tolerant ledger");
 root.Subcommands.Add(SimCommand.Create());
-return root.Parse(args).Invoke();
+root.Subcommands.Add(DevnetCommand.Create());
+root.Subcommands.Add(NodeCommand.Create());
+root.Subcommands.Add(InitCommand.Create());
+root.Subcommands.Add(GenesisCommand.Create());
+root.Subcommands.Add(KeysCommand.Create());
+foreach (var command in ClientCommands.Create()) root.Subcommands.Add(command);
+return await root.Parse(args).InvokeAsync();

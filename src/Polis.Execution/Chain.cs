@@ -115,8 +115,12 @@ public sealed class Chain
         _pending[executed.Block.Id] = executed;
     }
 
-    /// <summary>Commits a decided block: its already executed writes become the next state version.</summary>
-    public IReadOnlyList<TxResult> Commit(Block block, Commit commit)
+    /// <summary>
+    /// Commits a decided block: its already executed writes become the next state version.
+    /// <paramref name="beforeStateCommit"/> sees the results just before the state is written, so a
+    /// store can put the block and its indexes in the same atomic batch.
+    /// </summary>
+    public IReadOnlyList<TxResult> Commit(Block block, Commit commit, Action<IReadOnlyList<TxResult>>? beforeStateCommit = null)
     {
         Invariant.Check(block.Height == Height + 1, $"commit of height {block.Height} at height {Height}");
         if (!_pending.TryGetValue(block.Id, out var executed))
@@ -125,6 +129,7 @@ public sealed class Chain
             Invariant.Check(verdict.Valid, $"a decided block is invalid here ({verdict.Reason}): this node's execution diverged");
             executed = _pending[block.Id];
         }
+        beforeStateCommit?.Invoke(executed.Results);
         executed.State.Commit();
         _pending.Clear();
         Height = block.Height;

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using Polis.Core;
 using Polis.Core.Crypto;
 using Polis.Core.Encoding;
@@ -26,8 +27,11 @@ public sealed class RocksDbStateStorage : IStateStorage
     /// <summary>
     /// Nodes are immutable and content-addressed, so a cached node is never stale. The upper levels
     /// of the tree are read by every update; caching them saves a RocksDB read and a re-hash each.
+    /// Concurrent because the node's API threads read committed versions while its loop commits.
     /// </summary>
-    private readonly Dictionary<Hash32, TreeNode> _nodeCache = new();
+    private readonly ConcurrentDictionary<Hash32, TreeNode> _nodeCache = new();
+    /// <summary>Other records (the node's blocks and indexes) that must land in the same atomic batch as the next version.</summary>
+    private readonly List<(byte[] Key, byte[] Value)> _staged = new();
     private const int NodeCacheMax = 1 << 18;
     private ulong? _latest;
 
@@ -53,6 +57,19 @@ public sealed class RocksDbStateStorage : IStateStorage
     }
 
     public ulong? LatestVersion => _latest;
+
+    /// <summary>
+    /// The database, for other tables that share it (keys must not start with the state's prefixes
+    /// 'n', 'v', 'r', 'm'). Reads only; writes go through <see cref="StageWrite"/>.
+    /// </summary>
+    public RocksDb Database => _db;
+
+    /// <summary>Adds a record to the next version's batch, so it is written atomically with that version's state.</summary>
+    public void StageWrite(byte[] key, byte[] value)
+    {
+        Invariant.Check(key.Length > 0 && key[0] is not (NodePrefix or ValuePrefix or RootPrefix or (byte)'m'), "staged key collides with a state table");
+        _staged.Add((key, value));
+    }
 
     public Hash32 RootAt(ulong version)
     {
@@ -119,7 +136,9 @@ public sealed class RocksDbStateStorage : IStateStorage
         var latest = new byte[8];
         BinaryPrimitives.WriteUInt64BigEndian(latest, version);
         batch.Put(LatestKey, latest);
+        foreach (var (key, value) in _staged) batch.Put(key, value);
         _db.Write(batch, _syncWrites);
+        _staged.Clear();
         _latest = version;
         foreach (var node in nodes) Remember(node);
     }

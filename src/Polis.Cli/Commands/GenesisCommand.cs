@@ -1,0 +1,57 @@
+using System.CommandLine;
+using Polis.Node.Config;
+
+namespace Polis.Cli.Commands;
+
+/// <summary>`polis genesis`: a genesis file from the validators' public keys and the initial allocations.</summary>
+public static class GenesisCommand
+{
+    public static Command Create()
+    {
+        var chainId = new Option<string>("--chain-id") { Description = "the chain's id", Required = true };
+        var validators = new Option<string[]>("--validator") { Description = "NAME=PUBLICKEYHEX[:POWER] (repeatable)", Required = true };
+        var allocations = new Option<string[]>("--alloc") { Description = "ADDRESS=AMOUNT of CITY at genesis (repeatable)" };
+        var output = new Option<string>("--out") { Description = "where to write the genesis file", DefaultValueFactory = _ => "genesis.json" };
+        var command = new Command("genesis", "Write a genesis file.") { chainId, validators, allocations, output };
+        command.SetAction(parse =>
+        {
+            var file = new GenesisFile { ChainId = parse.GetValue(chainId)!, GenesisTimeMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() };
+            try
+            {
+                foreach (var v in parse.GetValue(validators)!) file.Validators.Add(ParseValidator(v));
+                foreach (var a in parse.GetValue(allocations) ?? []) file.Allocations.Add(ParseAllocation(a));
+                var genesis = file.ToGenesis();
+                file.Save(parse.GetValue(output)!);
+                Console.WriteLine($"chain {genesis.Id}, {genesis.Validators.Count} validators, genesis hash {genesis.Hash}");
+                return 0;
+            }
+            catch (FormatException e)
+            {
+                return CliOutput.Fail(e.Message, CliOutput.UsageError);
+            }
+        });
+        return command;
+    }
+
+    private static GenesisFile.GenesisValidator ParseValidator(string text)
+    {
+        int eq = text.IndexOf('=');
+        if (eq <= 0) throw new FormatException($"--validator '{text}' is not NAME=PUBLICKEY[:POWER]");
+        string rest = text[(eq + 1)..];
+        ulong power = 1;
+        int colon = rest.IndexOf(':');
+        if (colon >= 0)
+        {
+            if (!ulong.TryParse(rest[(colon + 1)..], out power)) throw new FormatException($"--validator '{text}': power is not a number");
+            rest = rest[..colon];
+        }
+        return new GenesisFile.GenesisValidator { Name = text[..eq], PublicKey = rest, Power = power };
+    }
+
+    private static GenesisFile.GenesisAllocation ParseAllocation(string text)
+    {
+        int eq = text.IndexOf('=');
+        if (eq <= 0 || !ulong.TryParse(text[(eq + 1)..], out ulong amount)) throw new FormatException($"--alloc '{text}' is not ADDRESS=AMOUNT");
+        return new GenesisFile.GenesisAllocation { Address = text[..eq], Amount = amount };
+    }
+}

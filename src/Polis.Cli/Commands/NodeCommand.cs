@@ -1,0 +1,37 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using Polis.Node;
+using Polis.Node.Config;
+
+namespace Polis.Cli.Commands;
+
+/// <summary>`polis node run --home DIR`: runs a node in the foreground until Ctrl-C or SIGTERM.</summary>
+public static class NodeCommand
+{
+    public static Command Create()
+    {
+        var home = new Option<string>("--home") { Description = "the node's home directory (from `polis init`)", Required = true };
+        var run = new Command("run", "Run the node until Ctrl-C or SIGTERM.") { home };
+        run.SetAction(async (parse, _) =>
+        {
+            var nodeHome = new NodeHome(parse.GetValue(home)!);
+            using var stop = new CancellationTokenSource();
+            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+            using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+            using var logs = LoggerFactory.Create(b => b
+                .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; o.UseUtcTimestamp = true; })
+                .SetMinimumLevel(LogLevel.Information)
+                .AddFilter("Microsoft", LogLevel.Warning));
+            try
+            {
+                return await NodeHost.RunAsync(nodeHome, logs, stop.Token);
+            }
+            catch (Exception e) when (e is FormatException or IOException or InvalidDataException or RocksDbSharp.RocksDbException)
+            {
+                return CliOutput.Fail(e.Message);
+            }
+        });
+        return new Command("node", "Run a Polis node.") { run };
+    }
+}

@@ -1,0 +1,51 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Polis.Cli.Devnet;
+
+/// <summary>DIR/devnet.json: what a devnet is made of, for people, scripts and tests.</summary>
+public sealed class DevnetManifest
+{
+    public const string FileName = "devnet.json";
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    [JsonPropertyName("chainId")] public string ChainId { get; set; } = "";
+    [JsonPropertyName("genesis")] public string Genesis { get; set; } = "";
+    [JsonPropertyName("nodes")] public List<DevnetNode> Nodes { get; set; } = [];
+    [JsonPropertyName("accounts")] public List<string> Accounts { get; set; } = [];
+
+    public sealed class DevnetNode
+    {
+        [JsonPropertyName("name")] public string Name { get; set; } = "";
+        [JsonPropertyName("api")] public string Api { get; set; } = "";
+        [JsonPropertyName("p2p")] public string P2P { get; set; } = "";
+        [JsonPropertyName("nodeId")] public string NodeId { get; set; } = "";
+        [JsonPropertyName("validator")] public bool Validator { get; set; }
+        [JsonPropertyName("home")] public string Home { get; set; } = "";
+        [JsonPropertyName("pid")] public int? Pid { get; set; }
+    }
+
+    public static string PathIn(string dir) => Path.Combine(Path.GetFullPath(dir), FileName);
+
+    public static DevnetManifest Load(string dir)
+    {
+        string path = PathIn(dir);
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path} does not exist: no devnet in {dir}", path);
+        try
+        {
+            return JsonSerializer.Deserialize<DevnetManifest>(File.ReadAllText(path)) ?? throw new FormatException($"{path} is empty");
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"{path} is not valid JSON: {e.Message}");
+        }
+    }
+
+    public void Save(string dir)
+    {
+        string path = PathIn(dir);
+        string temp = path + ".tmp";
+        File.WriteAllText(temp, JsonSerializer.Serialize(this, Json));
+        File.Move(temp, path, overwrite: true);
+    }
+}

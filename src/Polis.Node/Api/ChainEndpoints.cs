@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Polis.Core.Crypto;
+using Polis.Execution.Accounts;
+
+namespace Polis.Node.Api;
+
+/// <summary>Read endpoints: status, validators, blocks, commits, accounts.</summary>
+internal static class ChainEndpoints
+{
+    public static void Map(WebApplication app, PolisNode node)
+    {
+        app.MapGet("/v1/status", () => Status(node)).WithName("status");
+        app.MapGet("/v1/validators", () =>
+        {
+            var set = node.Validators;
+            return Results.Ok(new ValidatorsResponse(node.CommittedHeight, set.TotalPower, set.Hash.ToString(),
+                set.Validators.Select(v => new ValidatorResponse(v.Address.ToString(), v.PublicKey.ToString(), v.Power)).ToList()));
+        }).WithName("validators");
+        app.MapGet("/v1/blocks/latest", (HttpContext context) =>
+        {
+            ulong height = node.CommittedHeight;
+            return height == 0 ? ApiServer.NotFound("no block committed yet") : BlockAt(node, height, context);
+        }).WithName("latestBlock");
+        app.MapGet("/v1/blocks/{height}", (string height, HttpContext context) =>
+            ApiServer.TryParseHeight(height, out ulong h, out var error) ? BlockAt(node, h, context) : error!).WithName("block");
+        app.MapGet("/v1/blocks/{height}/commit", (string height) =>
+        {
+            if (!ApiServer.TryParseHeight(height, out ulong h, out var error)) return error!;
+            var bytes = node.Blocks.GetCommitBytes(h);
+            if (bytes is null) return ApiServer.NotFound($"no block at height {h} (latest is {node.CommittedHeight})");
+            var commit = Polis.Core.Ledger.Commit.Decode(bytes);
+            var validators = node.Validators;
+            return Results.Ok(new CommitResponse(commit.Height, commit.Round, commit.BlockId.ToString(),
+                commit.Signatures.Select(s => new CommitSignatureResponse(s.ValidatorIndex,
+                    s.ValidatorIndex < validators.Count ? validators[s.ValidatorIndex].Address.ToString() : "?",
+                    s.Signature.ToString())).ToList(), Convert.ToBase64String(bytes)));
+        }).WithName("commit");
+        app.MapGet("/v1/accounts/{address}", (string address, bool? proof) => Account(node, address, proof ?? false)).WithName("account");
+    }
+
+    private static IResult Status(PolisNode node)
+    {
+        var s = node.Snapshot;
+        var peers = node.Network.Peers.Select(p => new PeerResponse(p.Key.ToString(), p.RemoteEndPoint?.ToString(), p.Outbound)).ToList();
+        return Results.Ok(new StatusResponse(node.ChainId, node.NodeId.ToString(), node.Config.Moniker, node.ValidatorAddress?.ToString(),
+            s.Height, s.LatestBlockId.ToString(), s.LatestBlockTimeMs, s.StateRoot.ToString(), s.WorkingHeight, s.Round, s.Syncing,
+            s.BestPeerHeight, node.Mempool.Count, peers));
+    }
+
+    private static IResult BlockAt(PolisNode node, ulong height, HttpContext context)
+    {
+        var bytes = node.Blocks.GetBlockBytes(height);
+        if (bytes is null) return ApiServer.NotFound($"no block at height {height} (latest is {node.CommittedHeight})");
+        if (context.Request.Query["encoding"] == "binary") return Results.Bytes(bytes, "application/octet-stream");
+        return Results.Ok(BlockResponse.From(Polis.Core.Ledger.Block.Decode(bytes)));
+    }
+
+    private static IResult Account(PolisNode node, string text, bool withProof)
+    {
+        if (!Address.TryParse(text, out var address, out string error)) return ApiServer.BadRequest($"address '{ApiServer.Truncate(text)}': {error}");
+        ulong height = node.CommittedHeight;
+        var key = AccountRecord.Key(address);
+        var value = node.StateAt(height).Get(key);
+        var account = value is null ? AccountRecord.Empty : AccountRecord.Decode(value);
+        AccountProofResponse? proof = null;
+        if (withProof)
+        {
+            var stateProof = node.StateTree.Prove(key, height);
+            proof = new AccountProofResponse(node.StateTree.RootAt(height).ToString(), Convert.ToHexStringLower(key),
+                value is null ? null : Convert.ToHexStringLower(value), Convert.ToHexStringLower(stateProof.ToBytes()));
+        }
+        return Results.Ok(new AccountResponse(address.ToString(), height, account.Balance, account.Nonce, proof));
+    }
+}

@@ -1,0 +1,106 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Polis.Core;
+using Polis.Core.Crypto;
+using Polis.Core.Ledger;
+using Polis.Node.Mempool;
+
+namespace Polis.Node.Api;
+
+/// <summary>
+/// Submitting transactions and asking after them. A transaction arrives as JSON <c>{"tx": "…"}</c>
+/// (hex or base64), or as raw bytes (application/octet-stream), or as hex/base64 text.
+/// </summary>
+internal static class TxEndpoints
+{
+    public static void Map(WebApplication app, PolisNode node)
+    {
+        app.MapPost("/v1/txs", (HttpContext context) => Submit(node, context)).WithName("submitTx");
+        app.MapGet("/v1/txs/{hash}", (string hash) => Find(node, hash)).WithName("tx");
+    }
+
+    private static async Task<IResult> Submit(PolisNode node, HttpContext context)
+    {
+        var (bytes, error) = await ReadTransactionBytes(context.Request);
+        if (bytes is null)
+        {
+            node.Metrics.Rejected.WithLabels("api", "Malformed").Inc();
+            return ApiServer.BadRequest(error);
+        }
+        if (!Transaction.TryDecode(bytes, out var tx, out string decodeError))
+        {
+            node.Metrics.Rejected.WithLabels("api", "Malformed").Inc();
+            return ApiServer.BadRequest($"transaction does not decode: {decodeError}");
+        }
+        var admission = node.Submit(tx!);
+        return admission.Code switch
+        {
+            AdmissionCode.Accepted or AdmissionCode.Duplicate => Results.Json(new SubmitResponse(tx!.Hash.ToString()), statusCode: StatusCodes.Status202Accepted),
+            AdmissionCode.Full => Results.Json(new ApiError(admission.Reason), statusCode: StatusCodes.Status503ServiceUnavailable),
+            _ => ApiServer.BadRequest($"{Describe(admission.Code)}: {admission.Reason}"),
+        };
+    }
+
+    private static string Describe(AdmissionCode code) => code switch
+    {
+        AdmissionCode.WrongChain => "wrong chain",
+        AdmissionCode.BadSignature => "bad signature",
+        AdmissionCode.NonceUsed => "nonce already used",
+        AdmissionCode.NonceTooFarAhead => "nonce too far ahead",
+        AdmissionCode.NoncePending => "nonce already pending",
+        AdmissionCode.InsufficientFunds => "insufficient funds",
+        _ => code.ToString(),
+    };
+
+    private static async Task<(byte[]? Bytes, string Error)> ReadTransactionBytes(HttpRequest request)
+    {
+        if (request.ContentLength is > ApiServer.RequestBodyBytesMax) return (null, "request body too large");
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer);
+        if (buffer.Length == 0) return (null, "empty request body: send {\"tx\": \"<hex or base64>\"}");
+        if (buffer.Length > ApiServer.RequestBodyBytesMax) return (null, "request body too large");
+        var body = buffer.ToArray();
+        string? contentType = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
+        if (contentType == "application/octet-stream") return (body, "");
+        string text;
+        if (contentType == "application/json")
+        {
+            try
+            {
+                using var doc = JsonDocument.Parse(body);
+                if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("tx", out var txElement) || txElement.ValueKind != JsonValueKind.String)
+                    return (null, "JSON body must be {\"tx\": \"<hex or base64>\"}");
+                text = txElement.GetString()!;
+            }
+            catch (JsonException e)
+            {
+                return (null, $"body is not valid JSON: {e.Message}");
+            }
+        }
+        else
+        {
+            text = System.Text.Encoding.UTF8.GetString(body).Trim();
+        }
+        return TextToBytes(text);
+    }
+
+    /// <summary>Hex when it is hex (even length, hex digits only), else base64.</summary>
+    internal static (byte[]? Bytes, string Error) TextToBytes(string text)
+    {
+        if (text.Length == 0) return (null, "empty transaction");
+        if (text.Length % 2 == 0 && text.All(Uri.IsHexDigit)) return (Convert.FromHexString(text), "");
+        var bytes = new byte[text.Length * 3 / 4 + 3];
+        return Convert.TryFromBase64String(text, bytes, out int written) ? (bytes[..written], "") : (null, "transaction is neither hex nor base64");
+    }
+
+    private static IResult Find(PolisNode node, string text)
+    {
+        if (!Hash32.TryParse(text, out var hash)) return ApiServer.BadRequest($"'{ApiServer.Truncate(text)}' is not a 64-digit hex hash");
+        var location = node.Blocks.FindTransaction(hash);
+        if (location is not null)
+            return Results.Ok(new TxStatusResponse(hash.ToString(), "committed", location.Height, location.Position, location.Code.ToString(), location.Message));
+        if (node.Mempool.Contains(hash)) return Results.Ok(new TxStatusResponse(hash.ToString(), "pending", null, null, null, null));
+        return ApiServer.NotFound($"transaction {hash} is neither pending nor committed");
+    }
+}

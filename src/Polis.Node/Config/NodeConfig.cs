@@ -1,0 +1,65 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Polis.Node.Config;
+
+/// <summary>A node's settings (the home's config.json). Paths are relative to the home directory.</summary>
+public sealed class NodeConfig
+{
+    private const long FileBytesMax = 1024 * 1024;
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    [JsonPropertyName("moniker")] public string Moniker { get; set; } = "node";
+    /// <summary>host:port the P2P listener binds.</summary>
+    [JsonPropertyName("p2pListen")] public string P2PListen { get; set; } = "127.0.0.1:26656";
+    /// <summary>Peers dialed and kept connected: "nodeKeyHex@host:port" (pinned) or "host:port".</summary>
+    [JsonPropertyName("persistentPeers")] public List<string> PersistentPeers { get; set; } = [];
+    /// <summary>URL the HTTP API listens on.</summary>
+    [JsonPropertyName("apiListen")] public string ApiListen { get; set; } = "http://127.0.0.1:8080";
+    [JsonPropertyName("genesisFile")] public string GenesisFile { get; set; } = "genesis.json";
+    [JsonPropertyName("nodeKeyFile")] public string NodeKeyFile { get; set; } = "node_key.json";
+    /// <summary>Absent or empty: the node follows the chain without voting.</summary>
+    [JsonPropertyName("validatorKeyFile")] public string? ValidatorKeyFile { get; set; } = "validator_key.json";
+    [JsonPropertyName("mempoolTxsMax")] public int MempoolTxsMax { get; set; } = 200_000;
+    [JsonPropertyName("blockTxsMax")] public int BlockTxsMax { get; set; } = 5_000;
+    [JsonPropertyName("blockBytesMax")] public int BlockBytesMax { get; set; } = 4 * 1024 * 1024;
+    [JsonPropertyName("timeoutProposeMs")] public long TimeoutProposeMs { get; set; } = 1_000;
+    [JsonPropertyName("timeoutPrevoteMs")] public long TimeoutPrevoteMs { get; set; } = 500;
+    [JsonPropertyName("timeoutPrecommitMs")] public long TimeoutPrecommitMs { get; set; } = 500;
+    [JsonPropertyName("timeoutDeltaMs")] public long TimeoutDeltaMs { get; set; } = 500;
+    /// <summary>A proposer with an empty mempool waits this long for transactions before proposing (0: propose at once).</summary>
+    [JsonPropertyName("emptyBlockDelayMs")] public long EmptyBlockDelayMs { get; set; } = 200;
+
+    public static NodeConfig Load(string path)
+    {
+        var info = new FileInfo(path);
+        if (!info.Exists) throw new FileNotFoundException($"config file {path} does not exist", path);
+        if (info.Length > FileBytesMax) throw new FormatException($"config file {path} is larger than {FileBytesMax} bytes");
+        try
+        {
+            var config = JsonSerializer.Deserialize<NodeConfig>(File.ReadAllText(path)) ?? throw new FormatException($"config file {path} is empty");
+            config.Check();
+            return config;
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"config file {path} is not valid JSON: {e.Message}");
+        }
+    }
+
+    public void Save(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        File.WriteAllText(path, JsonSerializer.Serialize(this, Json));
+    }
+
+    public void Check()
+    {
+        if (MempoolTxsMax <= 0) throw new FormatException("mempoolTxsMax must be positive");
+        if (BlockTxsMax is <= 0 or > Polis.Core.Limits.BlockTxsMax) throw new FormatException($"blockTxsMax must be in 1..{Polis.Core.Limits.BlockTxsMax}");
+        if (BlockBytesMax <= 0 || BlockBytesMax > Polis.Core.Limits.BlockBytesMax / 2) throw new FormatException($"blockBytesMax must be in 1..{Polis.Core.Limits.BlockBytesMax / 2}");
+        if (TimeoutProposeMs <= 0 || TimeoutPrevoteMs <= 0 || TimeoutPrecommitMs <= 0 || TimeoutDeltaMs < 0) throw new FormatException("timeouts must be positive");
+        if (!Uri.TryCreate(ApiListen, UriKind.Absolute, out var api) || api.Scheme != "http") throw new FormatException($"apiListen '{ApiListen}' is not an http URL");
+        if (!System.Net.IPEndPoint.TryParse(P2PListen, out _)) throw new FormatException($"p2pListen '{P2PListen}' is not host:port (an IP address)");
+    }
+}

@@ -1,0 +1,21 @@
+using Polis.Consensus.Events;
+using Polis.Core.Crypto;
+using Polis.Core.Ledger;
+using Polis.Network;
+
+namespace Polis.Node;
+
+/// <summary>Everything the node's loop reacts to. Peers' messages arrive already decoded and signature-checked.</summary>
+internal abstract record LoopInput;
+
+internal sealed record EngineInput(ConsensusEvent Event) : LoopInput;
+internal sealed record PeerProposal(Peer From, Proposal Proposal, Block Block, Hash32 Id, byte[] Encoded) : LoopInput;
+internal sealed record PeerVote(Peer From, Vote Vote, Hash32 Id, byte[] Encoded) : LoopInput;
+internal sealed record PeerStatus(Peer From, ulong Height, int Round) : LoopInput;
+internal sealed record PeerBlock(Peer From, Block Block, Commit Commit) : LoopInput;
+internal sealed record PeerConnected(Peer Peer) : LoopInput;
+internal sealed record PeerDisconnected(Peer Peer) : LoopInput;
+/// <summary>A proposer that waited for transactions builds its block now.</summary>
+internal sealed record BuildNow(ulong Height, int Round) : LoopInput;
+/// <summary>Periodic: status to peers, re-sending what they lack, block sync.</summary>
+internal sealed record GossipTick : LoopInput;

@@ -1,0 +1,141 @@
+using Polis.Core.Crypto;
+using Polis.Core.Encoding;
+using Polis.Core.Ledger;
+using Polis.Execution.Accounts;
+
+namespace Polis.Node.Mempool;
+
+/// <summary>
+/// Transactions waiting for a block. Admission checks everything that can be checked before
+/// execution (chain, signature, nonce, balance) so blocks are rarely built from junk; each
+/// signature is verified here once, through the node's caching verifier, so executing the block
+/// later finds the result cached. Per sender, transactions are kept by nonce; a proposal takes
+/// each sender's run of consecutive nonces starting at its account's next nonce. Thread-safe:
+/// the API and the peers' readers admit while the node's loop reaps and updates.
+/// </summary>
+public sealed class TxPool(string chainId, ISignatureVerifier verifier, int txsMax, Func<Address, AccountRecord> accounts)
+{
+    /// <summary>How far ahead of the account's next nonce a transaction may be queued.</summary>
+    public const ulong NonceAheadMax = 10_000;
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<Hash32, Transaction> _byHash = new();
+    private readonly Dictionary<Address, SenderQueue> _bySender = new();
+
+    private sealed class SenderQueue
+    {
+        public readonly SortedList<ulong, Transaction> ByNonce = new();
+        public ulong PendingSpend;
+    }
+
+    public int Count { get { lock (_gate) return _byHash.Count; } }
+    public int Capacity => txsMax;
+
+    public bool Contains(in Hash32 hash) { lock (_gate) return _byHash.ContainsKey(hash); }
+
+    public Admission TryAdd(Transaction tx)
+    {
+        if (tx.ChainId != chainId) return new(AdmissionCode.WrongChain, $"transaction is for chain '{tx.ChainId}', this is '{chainId}'");
+        lock (_gate)
+        {
+            if (_byHash.ContainsKey(tx.Hash)) return new(AdmissionCode.Duplicate, "transaction is already pending");
+            if (_byHash.Count >= txsMax) return new(AdmissionCode.Full, $"mempool is full ({txsMax} transactions)");
+        }
+        if (!verifier.Verify(tx.Sender, tx.SignBytes(), tx.Signature)) return new(AdmissionCode.BadSignature, "signature does not verify");
+        var sender = tx.SenderAddress;
+        var account = accounts(sender);
+        if (tx.Nonce < account.Nonce) return new(AdmissionCode.NonceUsed, $"nonce {tx.Nonce} already used (next is {account.Nonce})");
+        if (tx.Nonce - account.Nonce > NonceAheadMax) return new(AdmissionCode.NonceTooFarAhead, $"nonce {tx.Nonce} is more than {NonceAheadMax} ahead of the next nonce {account.Nonce}");
+        ulong spend = SpendOf(tx);
+        lock (_gate)
+        {
+            if (_byHash.ContainsKey(tx.Hash)) return new(AdmissionCode.Duplicate, "transaction is already pending");
+            if (_byHash.Count >= txsMax) return new(AdmissionCode.Full, $"mempool is full ({txsMax} transactions)");
+            if (!_bySender.TryGetValue(sender, out var queue)) queue = new SenderQueue();
+            if (queue.ByNonce.ContainsKey(tx.Nonce)) return new(AdmissionCode.NoncePending, $"another transaction with nonce {tx.Nonce} is already pending");
+            if (account.Balance < queue.PendingSpend || account.Balance - queue.PendingSpend < spend)
+                return new(AdmissionCode.InsufficientFunds, $"balance {account.Balance} does not cover {spend} on top of {queue.PendingSpend} pending");
+            queue.ByNonce.Add(tx.Nonce, tx);
+            queue.PendingSpend += spend;
+            _bySender[sender] = queue;
+            _byHash.Add(tx.Hash, tx);
+        }
+        return Admission.Ok;
+    }
+
+    /// <summary>What a transaction may take from its sender's balance (transfers; other modules take nothing yet).</summary>
+    private static ulong SpendOf(Transaction tx)
+    {
+        if (tx.Module != ModuleId.Accounts) return 0;
+        try
+        {
+            var r = new CanonicalReader(tx.Body);
+            if (r.ReadU8("operation") != (byte)AccountsOperation.Transfer) return 0;
+            return TransferBody.Decode(ref r).Amount;
+        }
+        catch (CodecException)
+        {
+            return 0; // admitted: the block records it as malformed, and the nonce is consumed
+        }
+    }
+
+    /// <summary>Candidates for a block: each sender's consecutive nonces from its next nonce, within the bounds.</summary>
+    public List<Transaction> Reap(int countMax, int bytesMax)
+    {
+        var picked = new List<Transaction>(Math.Min(countMax, 1024));
+        long bytes = 0;
+        lock (_gate)
+        {
+            foreach (var (sender, queue) in _bySender)
+            {
+                ulong next = accounts(sender).Nonce;
+                foreach (var (nonce, tx) in queue.ByNonce)
+                {
+                    if (nonce < next) continue;
+                    if (nonce != next) break;
+                    if (picked.Count >= countMax || bytes + tx.Encoded.Length > bytesMax) return picked;
+                    picked.Add(tx);
+                    bytes += tx.Encoded.Length;
+                    next++;
+                }
+            }
+        }
+        return picked;
+    }
+
+    /// <summary>After a commit: drops the committed transactions and any whose nonce is now used; re-checks those senders' balances.</summary>
+    public void Update(IReadOnlyList<Transaction> committed)
+    {
+        lock (_gate)
+        {
+            var senders = new HashSet<Address>();
+            foreach (var tx in committed)
+            {
+                _byHash.Remove(tx.Hash);
+                senders.Add(tx.SenderAddress);
+            }
+            foreach (var sender in senders)
+            {
+                if (!_bySender.TryGetValue(sender, out var queue)) continue;
+                var account = accounts(sender);
+                var keep = new List<Transaction>(queue.ByNonce.Count);
+                foreach (var (nonce, tx) in queue.ByNonce)
+                {
+                    if (nonce >= account.Nonce) keep.Add(tx);
+                    else _byHash.Remove(tx.Hash);
+                }
+                queue.ByNonce.Clear();
+                queue.PendingSpend = 0;
+                bool broken = false; // after a transaction that no longer fits, the later nonces can never run
+                foreach (var tx in keep)
+                {
+                    ulong spend = SpendOf(tx);
+                    if (broken || account.Balance - queue.PendingSpend < spend) { _byHash.Remove(tx.Hash); broken = true; continue; }
+                    queue.ByNonce.Add(tx.Nonce, tx);
+                    queue.PendingSpend += spend;
+                }
+                if (queue.ByNonce.Count == 0) _bySender.Remove(sender);
+            }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+using Prometheus;
+
+namespace Polis.Node.Metrics;
+
+/// <summary>The node's Prometheus metrics, in a registry of its own (tests run several nodes in one process).</summary>
+public sealed class NodeMetrics
+{
+    public NodeMetrics()
+    {
+        Registry = Prometheus.Metrics.NewCustomRegistry();
+        var f = Prometheus.Metrics.WithCustomRegistry(Registry);
+        Height = f.CreateGauge("polis_height", "Last committed block height.");
+        Round = f.CreateGauge("polis_round", "Consensus round at the working height.");
+        Commits = f.CreateCounter("polis_commits_total", "Blocks committed by this node.");
+        TxsCommitted = f.CreateCounter("polis_txs_committed_total", "Transactions in committed blocks.");
+        MempoolSize = f.CreateGauge("polis_mempool_size", "Transactions waiting in the mempool.");
+        Peers = f.CreateGauge("polis_peers", "Connected, authenticated peers.");
+        Rejected = f.CreateCounter("polis_rejected_inputs_total", "Inputs rejected, by source and reason.", "source", "reason");
+        BlockInterval = f.CreateHistogram("polis_block_interval_seconds", "Time between consecutive commits at this node.",
+            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.05, 2, 10) });
+        PeerDisconnects = f.CreateCounter("polis_p2p_disconnects_total", "Peer connections dropped, by reason.", "reason");
+        LoopDropped = f.CreateCounter("polis_loop_dropped_total", "Peer messages dropped because the node's loop was saturated.");
+        WalAppends = f.CreateCounter("polis_wal_appends_total", "Sign records synced to the consensus WAL.");
+    }
+
+    public CollectorRegistry Registry { get; }
+    public Gauge Height { get; }
+    public Gauge Round { get; }
+    public Counter Commits { get; }
+    public Counter TxsCommitted { get; }
+    public Gauge MempoolSize { get; }
+    public Gauge Peers { get; }
+    public Counter Rejected { get; }
+    public Histogram BlockInterval { get; }
+    public Counter PeerDisconnects { get; }
+    public Counter LoopDropped { get; }
+    public Counter WalAppends { get; }
+}

@@ -1,0 +1,102 @@
+using Polis.Consensus.Events;
+using Polis.Core.Crypto;
+using Polis.Network;
+using Polis.Node.Gossip;
+using Polis.Node.Wire;
+
+namespace Polis.Node;
+
+/// <summary>
+/// Consensus gossip (loop side). Our own messages go to every peer; a received message that is new
+/// is relayed to the peers not known to have it, so messages reach validators that are not directly
+/// connected. Every tick, each peer that can use them gets the messages of our height it is not
+/// known to have: a message lost with a dropped connection is re-sent, so no round waits forever.
+/// </summary>
+public sealed partial class PolisNode
+{
+    private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(250);
+    /// <summary>Status goes out every few ticks even without a commit, so peers learn our height after reconnects.</summary>
+    private const int StatusEveryTicks = 4;
+    private int _ticks;
+
+    private ulong WorkingHeight => _chain.Height + 1;
+
+    private void Publish(WireMessage message, Hash32 id)
+    {
+        var encoded = WireCodec.Encode(message);
+        if (_messages.Height != WorkingHeight) _messages.Reset(WorkingHeight);
+        _messages.Add(id, encoded);
+        foreach (var view in _peers.Values) SendKnown(view, id, encoded);
+    }
+
+    private void SendKnown(PeerView view, in Hash32 id, byte[] encoded)
+    {
+        if (view.Known.Contains(id)) return;
+        bool usable = view.CanUse(WorkingHeight);
+        if (view.Peer.Send(Channel.Consensus, encoded) && usable) view.Known.Add(id);
+    }
+
+    private void OnPeerConsensus(Peer from, Hash32 id, byte[] encoded, ulong height, ConsensusEvent input)
+    {
+        if (!_peers.TryGetValue(from, out var source)) return;
+        if (height < WorkingHeight) return; // the peer is behind: its status makes it sync
+        if (height > WorkingHeight)
+        {
+            FeedEngine(input); // the engine keeps a bounded number for the next heights and asks us to catch up
+            return;
+        }
+        if (_messages.Height != WorkingHeight) _messages.Reset(WorkingHeight);
+        source.Known.Add(id);
+        if (_messages.Contains(id)) return;
+        _messages.Add(id, encoded);
+        FeedEngine(input);
+        foreach (var view in _peers.Values)
+            if (view != source) SendKnown(view, id, encoded);
+    }
+
+    private void OnPeerConnected(Peer peer)
+    {
+        _peers[peer] = new PeerView(peer);
+        Metrics.Peers.Set(_peers.Count);
+        peer.Send(Channel.Consensus, WireCodec.Encode(new StatusMessage(_chain.Height, _engine.Round)));
+    }
+
+    private void OnPeerStatus(PeerStatus status)
+    {
+        if (!_peers.TryGetValue(status.From, out var view)) return;
+        bool couldUse = view.CanUse(WorkingHeight);
+        view.Height = status.Height;
+        view.Round = status.Round;
+        if (!couldUse && view.CanUse(WorkingHeight)) ResendTo(view);
+        if (status.Height > _chain.Height) RequestBlocks();
+    }
+
+    private void ResendTo(PeerView view)
+    {
+        if (!view.CanUse(WorkingHeight) || _messages.Height != WorkingHeight) return;
+        foreach (var (id, encoded) in _messages.All) SendKnown(view, id, encoded);
+    }
+
+    private void BroadcastStatus() => _p2p.Broadcast(Channel.Consensus, WireCodec.Encode(new StatusMessage(_chain.Height, _engine.Round)));
+
+    private void OnTick()
+    {
+        if (++_ticks % StatusEveryTicks == 0) BroadcastStatus();
+        foreach (var view in _peers.Values) ResendTo(view);
+        RequestBlocks();
+        Metrics.MempoolSize.Set(_pool.Count);
+        _snapshot = MakeSnapshot();
+    }
+
+    private async Task TickAsync()
+    {
+        using var timer = new PeriodicTimer(TickInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stop.Token)) Post(new GossipTick());
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}

@@ -1,0 +1,166 @@
+using Microsoft.Extensions.Logging;
+using Polis.Consensus;
+using Polis.Consensus.Actions;
+using Polis.Consensus.Events;
+using Polis.Core;
+using Polis.Core.Crypto;
+using Polis.Core.Ledger;
+using Polis.Node.Gossip;
+using Polis.Node.Wire;
+
+namespace Polis.Node;
+
+/// <summary>The loop: the only code that touches the engine, the chain and the gossip views.</summary>
+public sealed partial class PolisNode
+{
+    private const int EvidencePendingMax = Limits.BlockEvidenceMax;
+
+    private readonly HeightMessages _messages = new();
+    private readonly Dictionary<Peer, PeerView> _peers = new();
+    private readonly List<DuplicateVoteEvidence> _evidence = new();
+    private long _lastCommitTicks;
+
+    private async Task RunLoopAsync()
+    {
+        try
+        {
+            await foreach (var input in _inbox.Reader.ReadAllAsync(_stop.Token))
+            {
+                if (input is PeerProposal or PeerVote or PeerStatus or PeerBlock) Interlocked.Decrement(ref _peerInputsQueued);
+                Handle(input);
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            // An invariant broke (e.g. this node's execution diverged from the decided block): stop
+            // rather than sign or store anything more. The operator sees why in the log.
+            _log.LogCritical(e, "node loop stopped");
+            throw;
+        }
+    }
+
+    private void Handle(LoopInput input)
+    {
+        switch (input)
+        {
+            case EngineInput e: FeedEngine(e.Event); break;
+            case PeerProposal p: OnPeerConsensus(p.From, p.Id, p.Encoded, p.Proposal.Height, new ProposalReceived(p.Proposal, p.Block)); break;
+            case PeerVote v: OnPeerConsensus(v.From, v.Id, v.Encoded, v.Vote.Height, new VoteReceived(v.Vote)); break;
+            case PeerStatus s: OnPeerStatus(s); break;
+            case PeerBlock b: OnPeerBlock(b); break;
+            case PeerConnected c: OnPeerConnected(c.Peer); break;
+            case PeerDisconnected d: _peers.Remove(d.Peer); Metrics.Peers.Set(_peers.Count); break;
+            case BuildNow b: Build(b.Height, b.Round); break;
+            case GossipTick: OnTick(); break;
+        }
+    }
+
+    private void FeedEngine(ConsensusEvent input)
+    {
+        var pending = new Queue<ConsensusEvent>();
+        pending.Enqueue(input);
+        while (pending.Count > 0)
+            foreach (var action in _engine.Handle(pending.Dequeue()))
+                Carry(action, pending);
+        Metrics.Round.Set(_engine.Round);
+        _snapshot = MakeSnapshot();
+    }
+
+    private void Carry(ConsensusAction action, Queue<ConsensusEvent> pending)
+    {
+        switch (action)
+        {
+            case PersistSignRecord p:
+                // Synced before the broadcast that follows it in this same action list.
+                _wal!.Append(p.Record);
+                Metrics.WalAppends.Inc();
+                break;
+            case BroadcastProposal bp:
+                Publish(new ProposalMessage(bp.Proposal, bp.Block), Sha256.Hash(bp.Proposal.ToBytes()));
+                break;
+            case BroadcastVote bv:
+                var encoded = bv.Vote.ToBytes();
+                Publish(new VoteMessage(bv.Vote), Sha256.Hash(encoded));
+                break;
+            case ScheduleTimeout t:
+                _ = Task.Delay(TimeSpan.FromMilliseconds(t.DelayMs), _stop.Token)
+                    .ContinueWith(_ => Post(new EngineInput(new TimeoutFired(t.Height, t.Round, t.Step))), TaskContinuationOptions.OnlyOnRanToCompletion);
+                break;
+            case ValidateBlock v:
+                var verdict = Validate(v.Block);
+                if (!verdict.Valid) _log.LogWarning("block {Height} {Id} is invalid: {Reason}", v.Block.Height, v.Block.Id.Short, verdict.Reason);
+                pending.Enqueue(new BlockValidated(v.Block.Height, v.Block.Id, verdict.Valid, verdict.Reason));
+                break;
+            case BuildBlock b:
+                if (_pool.Count == 0 && _config.EmptyBlockDelayMs > 0)
+                    _ = Task.Delay(TimeSpan.FromMilliseconds(_config.EmptyBlockDelayMs), _stop.Token)
+                        .ContinueWith(_ => Post(new BuildNow(b.Height, b.Round)), TaskContinuationOptions.OnlyOnRanToCompletion);
+                else
+                    pending.Enqueue(MakeBlock(b.Height, b.Round));
+                break;
+            case Decide d:
+                CommitBlock(d.Block, d.Commit);
+                pending.Enqueue(new StartHeight(d.Block.Height + 1, _chain.Validators));
+                if (_syncBuffer.Remove(d.Block.Height + 1, out var next)) pending.Enqueue(new CommitReceived(next.Block, next.Commit));
+                break;
+            case ReportEvidence r:
+                _log.LogWarning("evidence of double signing by {Validator} at height {Height}", r.Evidence.Validator, r.Evidence.Height);
+                if (_evidence.Count < EvidencePendingMax && !_evidence.Any(e => e.Hash() == r.Evidence.Hash())) _evidence.Add(r.Evidence);
+                break;
+            case RequestCatchUp:
+                RequestBlocks();
+                break;
+            case RequestProposal:
+                // Peers re-send what we are not known to have on every tick; nothing to ask for.
+                break;
+        }
+    }
+
+    private void Build(ulong height, int round)
+    {
+        if (_engine.Height != height || _engine.Round != round) return;
+        FeedEngine(MakeBlock(height, round));
+    }
+
+    private BlockBuilt MakeBlock(ulong height, int round)
+    {
+        var candidates = _pool.Reap(_config.BlockTxsMax, _config.BlockBytesMax);
+        var block = _chain.Build(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), _validatorKey!.Address, candidates, _evidence,
+            _config.BlockTxsMax, _config.BlockBytesMax);
+        return new BlockBuilt(height, round, block);
+    }
+
+    private Execution.BlockValidation Validate(Block block)
+    {
+        long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        if (block.Header.TimeMs > now + ClockDriftMaxMs)
+            return Execution.BlockValidation.Invalid($"block time is {block.Header.TimeMs - now} ms ahead of this node's clock");
+        return _chain.Validate(block);
+    }
+
+    private void CommitBlock(Block block, Commit commit)
+    {
+        var results = _chain.Commit(block, commit, r => _blocks.Stage(block, commit, r));
+        Volatile.Write(ref _committedHeight, _chain.Height);
+        _pool.Update(block.Transactions);
+        if (block.Evidence.Count > 0) _evidence.RemoveAll(e => block.Evidence.Any(x => x.Hash() == e.Hash()));
+        _wal?.CompactIfLarge();
+        _messages.Reset(block.Height + 1);
+        foreach (var view in _peers.Values) view.Known.Clear();
+
+        long nowTicks = Environment.TickCount64;
+        if (_lastCommitTicks != 0) Metrics.BlockInterval.Observe((nowTicks - _lastCommitTicks) / 1000.0);
+        _lastCommitTicks = nowTicks;
+        Metrics.Height.Set(block.Height);
+        Metrics.Commits.Inc();
+        Metrics.TxsCommitted.Inc(block.Transactions.Count);
+        Metrics.MempoolSize.Set(_pool.Count);
+        Feed.Publish(new CommittedBlock(block, results));
+        if (block.Height % 100 == 0 || block.Transactions.Count > 0 && block.Height % 10 == 0)
+            _log.LogInformation("committed height {Height} {Id} ({Txs} txs, round {Round})", block.Height, block.Id.Short, block.Transactions.Count, commit.Round);
+        BroadcastStatus();
+    }
+}

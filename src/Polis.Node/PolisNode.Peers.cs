@@ -1,0 +1,92 @@
+using Polis.Core.Crypto;
+using Polis.Core.Encoding;
+using Polis.Core.Ledger;
+using Polis.Network;
+using Polis.Node.Wire;
+
+namespace Polis.Node;
+
+/// <summary>
+/// The network side: runs on each peer's reader task, so decoding and signature checks are spread
+/// over the cores before anything reaches the single loop. Anything malformed or forged disconnects
+/// the peer (the network counts it); valid messages go to the loop, transactions to the mempool,
+/// and block requests are answered straight from the store.
+/// </summary>
+public sealed partial class PolisNode
+{
+    private sealed class PeerHandler(PolisNode node) : IPeerMessageHandler
+    {
+        public void OnPeerConnected(Peer peer) => node.Post(new PeerConnected(peer));
+        public void OnPeerDisconnected(Peer peer) => node.Post(new PeerDisconnected(peer));
+
+        public void OnMessage(Peer peer, Channel channel, ReadOnlySpan<byte> payload)
+        {
+            WireMessage message;
+            try
+            {
+                message = WireCodec.Decode(channel, payload);
+            }
+            catch (CodecException e)
+            {
+                node.Metrics.Rejected.WithLabels("p2p", "malformed").Inc();
+                throw new ProtocolViolationException($"malformed message: {e.Message}");
+            }
+            switch (message)
+            {
+                case ProposalMessage p: node.OnProposalMessage(peer, p, payload); break;
+                case VoteMessage v: node.OnVoteMessage(peer, v, payload); break;
+                case StatusMessage s: node.PostFromPeer(new PeerStatus(peer, s.Height, s.Round)); break;
+                case TxsMessage t: node.OnTxsMessage(peer, t); break;
+                case BlocksRequestMessage r: node.ServeBlocks(peer, r); break;
+                case BlockResponseMessage b: node.OnBlockResponse(peer, b); break;
+            }
+        }
+    }
+
+    private void OnProposalMessage(Peer peer, ProposalMessage message, ReadOnlySpan<byte> payload)
+    {
+        var (proposal, block) = (message.Proposal, message.Block);
+        if (block.Id != proposal.BlockId || block.Height != proposal.Height) Reject(peer, "proposal does not match its block");
+        var validators = _chain.Validators;
+        var proposer = validators.Proposer(proposal.Height, proposal.Round);
+        if (proposal.Proposer != proposer.Address) Reject(peer, "proposal from a validator whose turn it is not");
+        if (!_verifier.Verify(proposer.PublicKey, proposal.SignBytes(ChainId), proposal.Signature)) Reject(peer, "proposal signature does not verify");
+        PostFromPeer(new PeerProposal(peer, proposal, block, Sha256.Hash(proposal.ToBytes()), payload.ToArray()));
+    }
+
+    private void OnVoteMessage(Peer peer, VoteMessage message, ReadOnlySpan<byte> payload)
+    {
+        var vote = message.Vote;
+        var validator = _chain.Validators.Find(vote.Validator);
+        if (validator is null) Reject(peer, "vote from a non-validator");
+        if (!_verifier.Verify(validator!.PublicKey, vote.SignBytes(ChainId), vote.Signature)) Reject(peer, "vote signature does not verify");
+        PostFromPeer(new PeerVote(peer, vote, Sha256.Hash(payload[1..]), payload.ToArray()));
+    }
+
+    private void OnBlockResponse(Peer peer, BlockResponseMessage message)
+    {
+        var (block, commit) = (message.Block, message.Commit);
+        if (block.Height <= CommittedHeight) return; // already have it (an answer to a request that timed out)
+        string error = commit.Verify(ChainId, _chain.Validators, block.Height, block.Id, _verifier);
+        if (error.Length > 0) Reject(peer, $"block {block.Height} with an invalid commit: {error}");
+        PostFromPeer(new PeerBlock(peer, block, commit));
+    }
+
+    private void OnTxsMessage(Peer peer, TxsMessage message)
+    {
+        foreach (var tx in message.Txs)
+        {
+            if (_pool.Contains(tx.Hash)) continue;
+            var admission = _pool.TryAdd(tx);
+            if (admission.Accepted) QueueTxGossip(tx, peer);
+            else if (admission.Code == Mempool.AdmissionCode.BadSignature || admission.Code == Mempool.AdmissionCode.WrongChain)
+                Reject(peer, $"transaction {tx.Hash.Short}: {admission.Reason}");
+        }
+    }
+
+    private void Reject(Peer peer, string reason)
+    {
+        Metrics.Rejected.WithLabels("p2p", "invalid").Inc();
+        throw new ProtocolViolationException(reason);
+    }
+}

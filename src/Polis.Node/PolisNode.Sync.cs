@@ -1,0 +1,91 @@
+using Microsoft.Extensions.Logging;
+using Polis.Consensus.Events;
+using Polis.Core.Ledger;
+using Polis.Network;
+using Polis.Node.Wire;
+
+namespace Polis.Node;
+
+/// <summary>
+/// Block sync: a node behind its peers asks one of the highest for the next blocks with their
+/// commits (checked against the validator set on arrival), and feeds them to the engine as
+/// decisions of past heights, executing each. The same path serves a new node from genesis and a
+/// validator that was down; once caught up it simply keeps taking part in consensus.
+/// </summary>
+public sealed partial class PolisNode
+{
+    private const int SyncBatch = 32;
+    private const int SyncBufferMax = 256;
+    private static readonly TimeSpan SyncRequestTimeout = TimeSpan.FromSeconds(4);
+
+    private readonly SortedDictionary<ulong, (Block Block, Commit Commit)> _syncBuffer = new();
+    private Peer? _syncPeer;
+    private ulong _syncRequestedTo;
+    private long _syncRequestedAt;
+
+    private bool IsSyncing => BestPeerHeight > _chain.Height + 1;
+
+    private ulong BestPeerHeight
+    {
+        get
+        {
+            ulong best = 0;
+            foreach (var view in _peers.Values) if (view.Height is { } h && h > best) best = h;
+            return best;
+        }
+    }
+
+    private void RequestBlocks()
+    {
+        ulong best = BestPeerHeight;
+        if (best <= _chain.Height) return;
+        long now = Environment.TickCount64;
+        bool outstanding = _syncPeer is not null && _syncRequestedTo > _chain.Height && now - _syncRequestedAt < SyncRequestTimeout.TotalMilliseconds
+                           && _peers.ContainsKey(_syncPeer);
+        if (outstanding) return;
+        ulong from = _chain.Height + 1;
+        while (_syncBuffer.ContainsKey(from)) from++;
+        if (from > best || _syncBuffer.Count >= SyncBufferMax) return;
+        int count = (int)Math.Min((ulong)SyncBatch, best - from + 1);
+        // Spread load: among the peers at the best height, take the one after the last we used.
+        var candidates = _peers.Values.Where(v => v.Height >= from).Select(v => v.Peer).ToList();
+        if (candidates.Count == 0) return;
+        var peer = candidates[(int)(from / SyncBatch % (ulong)candidates.Count)];
+        if (_syncPeer is not null && candidates.Count > 1 && peer == _syncPeer && now - _syncRequestedAt >= SyncRequestTimeout.TotalMilliseconds)
+            peer = candidates.First(p => p != _syncPeer);
+        if (!peer.Send(Channel.Sync, WireCodec.Encode(new BlocksRequestMessage(from, count)))) return;
+        _syncPeer = peer;
+        _syncRequestedTo = from + (ulong)count - 1;
+        _syncRequestedAt = now;
+    }
+
+    private void OnPeerBlock(PeerBlock input)
+    {
+        ulong height = input.Block.Height;
+        if (height <= _chain.Height) return;
+        if (height == _chain.Height + 1 && _engine.Height == height)
+        {
+            FeedEngine(new CommitReceived(input.Block, input.Commit));
+            if (_chain.Height < height)
+                _log.LogWarning("block {Height} from a peer was not adopted (engine at height {Engine})", height, _engine.Height);
+        }
+        else if (_syncBuffer.Count < SyncBufferMax)
+        {
+            _syncBuffer[height] = (input.Block, input.Commit);
+        }
+        if (_syncRequestedTo <= _chain.Height) RequestBlocks();
+    }
+
+    /// <summary>Serves a peer's request from the store (reader thread: the store is safe to read concurrently).</summary>
+    private void ServeBlocks(Peer peer, BlocksRequestMessage request)
+    {
+        ulong last = Math.Min(CommittedHeight, request.From + (ulong)request.Count - 1);
+        for (ulong h = request.From; h <= last; h++)
+        {
+            var block = _blocks.GetBlockBytes(h);
+            var commit = _blocks.GetCommitBytes(h);
+            if (block is null || commit is null) return;
+            if (!peer.Send(Channel.Sync, WireCodec.EncodeBlockResponse(block, commit))) return;
+        }
+    }
+}

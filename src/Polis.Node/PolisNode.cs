@@ -1,0 +1,192 @@
+using System.Net;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Polis.Consensus;
+using Polis.Consensus.Events;
+using Polis.Core.Crypto;
+using Polis.Core.Ledger;
+using Polis.Execution;
+using Polis.Execution.Accounts;
+using Polis.Network;
+using Polis.Node.Config;
+using Polis.Node.Gossip;
+using Polis.Node.Mempool;
+using Polis.Node.Metrics;
+using Polis.Node.Storage;
+using Polis.Node.Wal;
+using Polis.State;
+using Polis.State.Storage;
+
+namespace Polis.Node;
+
+/// <summary>
+/// One Polis node: a single loop owns the consensus engine and the chain; the network, timers and
+/// the API feed it inputs, and it carries out the engine's actions (WAL before signing, broadcast,
+/// execute, commit). Everything of one height is written in one atomic RocksDB batch.
+/// </summary>
+public sealed partial class PolisNode : IAsyncDisposable
+{
+    /// <summary>A proposal whose time is further ahead of our clock than this is not valid.</summary>
+    private const long ClockDriftMaxMs = 10_000;
+    private const int PeerInputsQueuedMax = 50_000;
+
+    private readonly NodeConfig _config;
+    private readonly Genesis _genesis;
+    private readonly KeyPair _nodeKey;
+    private readonly KeyPair? _validatorKey;
+    private readonly RocksDbStateStorage _storage;
+    private readonly Chain _chain;
+    private readonly BlockStore _blocks;
+    private readonly ConsensusWal? _wal;
+    private readonly ConsensusEngine _engine;
+    private readonly CachingSignatureVerifier _verifier = new();
+    private readonly TxPool _pool;
+    private readonly P2PHost _p2p;
+    private readonly Channel<LoopInput> _inbox = Channel.CreateUnbounded<LoopInput>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ILogger _log;
+    private readonly CancellationTokenSource _stop = new();
+    private int _peerInputsQueued;
+    private volatile NodeSnapshot _snapshot;
+    private ulong _committedHeight; // read by API threads: Volatile
+
+    private PolisNode(NodeConfig config, Genesis genesis, KeyPair nodeKey, KeyPair? validatorKey, string dataDirectory, string walPath, ILoggerFactory logs)
+    {
+        _config = config;
+        _genesis = genesis;
+        _nodeKey = nodeKey;
+        _validatorKey = validatorKey;
+        _log = logs.CreateLogger("polis.node");
+        _storage = new RocksDbStateStorage(dataDirectory);
+        _blocks = new BlockStore(_storage);
+        var state = new TreeState(new StateTree(_storage));
+        _chain = new Chain(genesis, state, _verifier);
+        ulong stored = _blocks.LatestHeight;
+        if (stored > 0)
+        {
+            var block = _blocks.GetBlock(stored) ?? throw new InvalidDataException($"block {stored} missing from the store");
+            var commit = _blocks.GetCommit(stored) ?? throw new InvalidDataException($"commit {stored} missing from the store");
+            _chain.Resume(block, commit);
+        }
+        _committedHeight = _chain.Height;
+        _pool = new TxPool(genesis.Id, _verifier, config.MempoolTxsMax, LoadAccount);
+        var options = new ConsensusOptions
+        {
+            ProposeTimeoutMs = config.TimeoutProposeMs,
+            ProposeTimeoutDeltaMs = config.TimeoutDeltaMs,
+            PrevoteTimeoutMs = config.TimeoutPrevoteMs,
+            PrevoteTimeoutDeltaMs = config.TimeoutDeltaMs,
+            PrecommitTimeoutMs = config.TimeoutPrecommitMs,
+            PrecommitTimeoutDeltaMs = config.TimeoutDeltaMs,
+        };
+        _engine = new ConsensusEngine(genesis.Id, validatorKey, options, _verifier);
+        if (validatorKey is not null)
+        {
+            _wal = new ConsensusWal(walPath);
+            if (_wal.TruncatedBytes > 0) _log.LogWarning("consensus WAL: cut off a torn tail of {Bytes} bytes", _wal.TruncatedBytes);
+            if (_wal.Last is { } last) _engine.Restore(last);
+        }
+        Metrics = new NodeMetrics();
+        Feed = new BlockFeed();
+        _p2p = new P2PHost(new P2POptions
+        {
+            ChainId = genesis.Id,
+            NodeKey = nodeKey,
+            Listen = IPEndPoint.Parse(config.P2PListen),
+            PersistentPeers = config.PersistentPeers.Select(PeerAddress.Parse).ToList(),
+        }, new PeerHandler(this));
+        _snapshot = MakeSnapshot();
+        _log.LogInformation("node {Moniker} opened at height {Height} (chain {Chain}, {Role})", config.Moniker, _chain.Height, genesis.Id,
+            validatorKey is null ? "observer" : $"validator {validatorKey.Address}");
+    }
+
+    /// <summary>Opens a node from its home directory (config, genesis, keys, data, WAL).</summary>
+    public static PolisNode Open(NodeHome home, ILoggerFactory logs)
+    {
+        var config = NodeConfig.Load(home.ConfigPath);
+        var genesis = GenesisFile.Load(home.Resolve(config.GenesisFile)).ToGenesis();
+        var nodeKey = KeyFile.Load(home.Resolve(config.NodeKeyFile));
+        KeyPair? validatorKey = string.IsNullOrEmpty(config.ValidatorKeyFile) ? null : KeyFile.Load(home.Resolve(config.ValidatorKeyFile));
+        return new PolisNode(config, genesis, nodeKey, validatorKey, home.DataDirectory, home.WalPath, logs);
+    }
+
+    public NodeConfig Config => _config;
+    public Genesis Genesis => _genesis;
+    public string ChainId => _genesis.Id;
+    public PublicKey NodeId => _nodeKey.PublicKey;
+    public Address? ValidatorAddress => _validatorKey?.Address;
+    public NodeMetrics Metrics { get; }
+    public BlockFeed Feed { get; }
+    public NodeSnapshot Snapshot => _snapshot;
+    public BlockStore Blocks => _blocks;
+    public TxPool Mempool => _pool;
+    public P2PHost Network => _p2p;
+    public ValidatorSet Validators => _chain.Validators;
+    public int P2PPort => _p2p.ListenPort;
+    public ulong CommittedHeight => Volatile.Read(ref _committedHeight);
+
+    /// <summary>A read-only view of the state at a committed height (safe from any thread).</summary>
+    public IStateView StateAt(ulong height) => _chain.State.At(height);
+    public StateTree StateTree => ((TreeState)_chain.State).Tree;
+
+    private AccountRecord LoadAccount(Address address) => AccountRecord.Load(_chain.State.At(CommittedHeight), address);
+
+    /// <summary>Admits a transaction from a client; on success it is gossiped to peers.</summary>
+    public Admission Submit(Transaction tx)
+    {
+        var admission = _pool.TryAdd(tx);
+        if (admission.Accepted) QueueTxGossip(tx, null);
+        else Metrics.Rejected.WithLabels("api", admission.Code.ToString()).Inc();
+        Metrics.MempoolSize.Set(_pool.Count);
+        return admission;
+    }
+
+    /// <summary>Starts the network and the loop; returns once both run.</summary>
+    public async Task StartAsync()
+    {
+        await _p2p.StartAsync(_stop.Token);
+        _loop = Task.Run(RunLoopAsync);
+        _ticker = Task.Run(TickAsync);
+        _txGossip = Task.Run(TxGossipAsync);
+        Post(new EngineInput(new StartHeight(_chain.Height + 1, _chain.Validators)));
+    }
+
+    private Task? _loop, _ticker, _txGossip;
+
+    /// <summary>Completes when the loop stops (on dispose, or if it fails: then with its exception).</summary>
+    public Task Completion => _loop ?? Task.CompletedTask;
+
+    private void Post(LoopInput input) => _inbox.Writer.TryWrite(input);
+
+    /// <summary>Peer inputs are bounded: past the bound they are dropped (peers re-send; sync re-requests).</summary>
+    private void PostFromPeer(LoopInput input)
+    {
+        if (Interlocked.Increment(ref _peerInputsQueued) > PeerInputsQueuedMax)
+        {
+            Interlocked.Decrement(ref _peerInputsQueued);
+            Metrics.LoopDropped.Inc();
+            return;
+        }
+        if (!_inbox.Writer.TryWrite(input)) Interlocked.Decrement(ref _peerInputsQueued);
+    }
+
+    private NodeSnapshot MakeSnapshot() => new(_chain.Height, _chain.LastBlockId, _chain.LastBlockTimeMs, _chain.StateRoot,
+        _engine.Height == 0 ? _chain.Height + 1 : _engine.Height, _engine.Round, IsSyncing, BestPeerHeight);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_stop.IsCancellationRequested) return;
+        _stop.Cancel();
+        _inbox.Writer.TryComplete();
+        foreach (var task in new[] { _loop, _ticker, _txGossip })
+        {
+            if (task is null) continue;
+            try { await task.WaitAsync(TimeSpan.FromSeconds(10)); }
+            catch (Exception e) when (e is OperationCanceledException or TimeoutException) { }
+            catch (Exception e) { _log.LogError(e, "node task failed"); }
+        }
+        await _p2p.DisposeAsync();
+        _wal?.Dispose();
+        _storage.Dispose();
+        _stop.Dispose();
+    }
+}

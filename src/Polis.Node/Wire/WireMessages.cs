@@ -1,0 +1,27 @@
+using Polis.Core.Ledger;
+
+namespace Polis.Node.Wire;
+
+/// <summary>What nodes say to each other, one message per frame; the first byte is the kind.</summary>
+public abstract record WireMessage;
+
+/// <summary>A signed proposal with the block it proposes (consensus channel).</summary>
+public sealed record ProposalMessage(Proposal Proposal, Block Block) : WireMessage;
+public sealed record VoteMessage(Vote Vote) : WireMessage;
+/// <summary>The sender's last committed height and current round: peers use it to sync and to decide what to re-send.</summary>
+public sealed record StatusMessage(ulong Height, int Round) : WireMessage;
+/// <summary>A batch of transactions for the mempool (transactions channel).</summary>
+public sealed record TxsMessage(IReadOnlyList<Transaction> Txs) : WireMessage;
+/// <summary>Asks for committed blocks From..From+Count-1 with their commits (sync channel).</summary>
+public sealed record BlocksRequestMessage(ulong From, int Count) : WireMessage;
+public sealed record BlockResponseMessage(Block Block, Commit Commit) : WireMessage;
+
+public enum MessageKind : byte
+{
+    Proposal = 1,
+    Vote = 2,
+    Status = 3,
+    Txs = 16,
+    BlocksRequest = 32,
+    BlockResponse = 33,
+}

@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Polis.Core.Crypto;
+using Polis.Core.Ledger;
+using Polis.Execution.Accounts;
+using Xunit.Abstractions;
+
+namespace Polis.Integration.Tests;
+
+/// <summary>Issue 3, test 5: hostile input over HTTP and P2P gets a clear refusal while the node keeps committing.</summary>
+public sealed class BadInputTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Malformed_and_oversized_input_is_refused_with_a_reason_and_the_node_keeps_committing()
+    {
+        await using var devnet = TestDevnet.Create(output, basePort: 36600);
+        devnet.StartAll();
+        await devnet.WaitForHeight(2, Patience);
+        var api = devnet.Manifest.Nodes[0].Api;
+        using var http = new HttpClient { BaseAddress = new Uri(api), Timeout = TimeSpan.FromSeconds(10) };
+
+        async Task ExpectError(HttpContent content, HttpStatusCode expected, string fragment)
+        {
+            using var response = await http.PostAsync("/v1/txs", content);
+            string body = await response.Content.ReadAsStringAsync();
+            Assert.True(expected == response.StatusCode, $"expected {expected}, got {(int)response.StatusCode}: {body}");
+            Assert.Contains("\"error\"", body);
+            Assert.Contains(fragment, body, StringComparison.OrdinalIgnoreCase);
+        }
+
+        await ExpectError(new StringContent("{\"tx\": \"00ff00\"}", Encoding.UTF8, "application/json"), HttpStatusCode.BadRequest, "does not decode");
+        await ExpectError(new StringContent("{\"tx\": 12}", Encoding.UTF8, "application/json"), HttpStatusCode.BadRequest, "tx");
+        await ExpectError(new StringContent("not json", Encoding.UTF8, "application/json"), HttpStatusCode.BadRequest, "JSON");
+        await ExpectError(new StringContent("%%%", Encoding.UTF8, "text/plain"), HttpStatusCode.BadRequest, "neither hex nor base64");
+        await ExpectError(new ByteArrayContent(new byte[3 * 1024 * 1024]) { Headers = { ContentType = new("application/octet-stream") } },
+            HttpStatusCode.RequestEntityTooLarge, "too large");
+        // A well-formed transaction signed for another chain, and one with a forged signature.
+        using var key = KeyPair.Generate();
+        var foreign = Transaction.Create("another-chain", key, 0, ModuleId.Accounts, new TransferBody(key.Address, 1).ToBytes());
+        await ExpectError(new StringContent($"{{\"tx\": \"{Convert.ToHexStringLower(foreign.Encoded)}\"}}", Encoding.UTF8, "application/json"), HttpStatusCode.BadRequest, "chain");
+        var good = devnet.Transfer(0, key.Address, 5);
+        var forged = (byte[])good.Encoded.Clone();
+        forged[^1] ^= 1;
+        await ExpectError(new StringContent(Convert.ToHexStringLower(forged), Encoding.UTF8, "text/plain"), HttpStatusCode.BadRequest, "signature");
+        using (var notFound = await http.GetAsync("/v1/blocks/not-a-height")) Assert.Equal(HttpStatusCode.BadRequest, notFound.StatusCode);
+        using (var badAddress = await http.GetAsync("/v1/accounts/polis1qqqq")) Assert.Equal(HttpStatusCode.BadRequest, badAddress.StatusCode);
+
+        // Random bytes, then an oversized frame header, to the P2P port: the connection is dropped.
+        var p2p = IPEndPoint.Parse(devnet.Manifest.Nodes[0].P2P);
+        await AssertDropped(p2p, RandomBytes(4096));
+        await AssertDropped(p2p, [0x7f, 0xff, 0xff, 0xff, 0x01]);
+
+        ulong height = await devnet.Height(0);
+        Assert.True(await devnet.Submit(1, good), "a valid transaction after the garbage is accepted");
+        await devnet.WaitForHeight(height + 3, Patience);
+        await devnet.WaitUntil(async () => await LedgerChecks.Committed(devnet, 0, good.Hash) is not null, Patience, "the valid transaction commits");
+        using var metrics = await http.GetAsync("/metrics");
+        string text = await metrics.Content.ReadAsStringAsync();
+        Assert.Contains("polis_rejected_inputs_total", text);
+        Assert.Contains("polis_height", text);
+    }
+
+    private static byte[] RandomBytes(int n)
+    {
+        var bytes = new byte[n];
+        Random.Shared.NextBytes(bytes);
+        return bytes;
+    }
+
+    private static async Task AssertDropped(IPEndPoint endpoint, byte[] garbage)
+    {
+        using var client = new TcpClient();
+        await client.ConnectAsync(endpoint);
+        var stream = client.GetStream();
+        try
+        {
+            await stream.WriteAsync(garbage);
+            var buffer = new byte[65536];
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            // The node may first send its TLS handshake bytes; it must then close the connection.
+            while (true)
+            {
+                int n = await stream.ReadAsync(buffer, timeout.Token);
+                if (n == 0) return;
+            }
+        }
+        catch (IOException)
+        {
+            // reset by the node: dropped
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using Polis.Core.Crypto;
+using Polis.Core.Ledger;
+using Polis.Cli.Devnet;
+using Xunit.Abstractions;
+
+namespace Polis.Integration.Tests;
+
+/// <summary>Issue 3, test 1: a 4-validator devnet commits transfers and every validator holds the same chain.</summary>
+public sealed class DevnetCommitTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Four_validators_commit_transfers_with_the_same_blocks_and_state_roots_at_every_height()
+    {
+        await using var devnet = TestDevnet.Create(output, basePort: 36100);
+        devnet.StartAll();
+        await devnet.WaitForHeight(2, Patience);
+
+        using var recipient = KeyPair.Generate();
+        var txs = new List<Transaction>();
+        for (int round = 0; round < 25; round++)
+            for (int a = 0; a < devnet.Accounts.Count; a++)
+                txs.Add(devnet.Transfer(a, recipient.Address, (ulong)(a + 1)));
+        for (int i = 0; i < txs.Count; i++) Assert.True(await devnet.Submit(i % devnet.Count, txs[i]), $"transaction {i} was not accepted");
+
+        await devnet.WaitUntil(async () =>
+        {
+            foreach (var tx in txs) if (await LedgerChecks.Committed(devnet, 0, tx.Hash) is null) return false;
+            return true;
+        }, Patience, "every transfer is committed");
+
+        ulong expected = 25UL * Enumerable.Range(1, devnet.Accounts.Count).Sum(x => (ulong)x);
+        ulong height = await devnet.Height(0);
+        await devnet.WaitForHeight(height, Patience);
+        for (int i = 0; i < devnet.Count; i++)
+        {
+            Assert.Equal(expected, await LedgerChecks.Balance(devnet, i, recipient.Address));
+            foreach (var tx in txs) Assert.Equal("Ok", (await LedgerChecks.Committed(devnet, i, tx.Hash))?.Result);
+        }
+        Assert.Equal(DevnetLayout.AccountBalance - 25, await LedgerChecks.Balance(devnet, 2, devnet.Accounts[0].Address));
+        await LedgerChecks.AssertAgreement(devnet, height, 0, 1, 2, 3);
+    }
+}

@@ -1,0 +1,11 @@
+namespace Polis.Node.Tests;
+
+internal sealed class TempDirectory : IDisposable
+{
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"polis-test-{Guid.NewGuid():N}");
+    public TempDirectory() => Directory.CreateDirectory(Path);
+    public void Dispose()
+    {
+        try { Directory.Delete(Path, recursive: true); } catch (IOException) { }
+    }
+}

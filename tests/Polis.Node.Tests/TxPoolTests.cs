@@ -1,0 +1,76 @@
+using Polis.Core.Crypto;
+using Polis.Core.Ledger;
+using Polis.Execution.Accounts;
+using Polis.Node.Mempool;
+
+namespace Polis.Node.Tests;
+
+public sealed class TxPoolTests
+{
+    private const string Chain = "polis-test";
+    private readonly KeyPair _alice = KeyPair.FromLabel("alice");
+    private readonly KeyPair _bob = KeyPair.FromLabel("bob");
+    private readonly Dictionary<Address, AccountRecord> _accounts = new();
+
+    private TxPool Pool(int max = 100) => new(Chain, new CachingSignatureVerifier(), max, a => _accounts.GetValueOrDefault(a, AccountRecord.Empty));
+
+    private Transaction Transfer(KeyPair from, ulong nonce, ulong amount, string chain = Chain) =>
+        Transaction.Create(chain, from, nonce, ModuleId.Accounts, new TransferBody(_bob.Address, amount).ToBytes());
+
+    [Fact]
+    public void Admission_checks_chain_signature_nonce_balance_duplicates_and_capacity()
+    {
+        _accounts[_alice.Address] = new AccountRecord(5, 100);
+        var pool = Pool(max: 3);
+        Assert.Equal(AdmissionCode.Accepted, pool.TryAdd(Transfer(_alice, 5, 40)).Code);
+        Assert.Equal(AdmissionCode.Duplicate, pool.TryAdd(Transfer(_alice, 5, 40)).Code);
+        Assert.Equal(AdmissionCode.NoncePending, pool.TryAdd(Transfer(_alice, 5, 41)).Code);
+        Assert.Equal(AdmissionCode.NonceUsed, pool.TryAdd(Transfer(_alice, 4, 1)).Code);
+        Assert.Equal(AdmissionCode.WrongChain, pool.TryAdd(Transfer(_alice, 6, 1, "other")).Code);
+        Assert.Equal(AdmissionCode.InsufficientFunds, pool.TryAdd(Transfer(_alice, 6, 61)).Code);
+        Assert.Equal(AdmissionCode.NonceTooFarAhead, pool.TryAdd(Transfer(_alice, 5 + TxPool.NonceAheadMax + 1, 1)).Code);
+        var forged = Transaction.Decode(Tamper(Transfer(_alice, 6, 1).Encoded));
+        Assert.Equal(AdmissionCode.BadSignature, pool.TryAdd(forged).Code);
+        Assert.Equal(AdmissionCode.Accepted, pool.TryAdd(Transfer(_alice, 6, 60)).Code);
+        Assert.Equal(AdmissionCode.Accepted, pool.TryAdd(Transfer(_alice, 8, 0)).Code);
+        Assert.Equal(AdmissionCode.Full, pool.TryAdd(Transfer(_alice, 9, 0)).Code);
+        Assert.Equal(3, pool.Count);
+    }
+
+    private static byte[] Tamper(byte[] encoded)
+    {
+        var copy = (byte[])encoded.Clone();
+        copy[^1] ^= 1;
+        return copy;
+    }
+
+    [Fact]
+    public void Reaping_takes_consecutive_nonces_from_the_next_one_and_respects_the_bounds()
+    {
+        _accounts[_alice.Address] = new AccountRecord(0, 1_000);
+        var pool = Pool();
+        var txs = new[] { 0UL, 1, 2, 4 }.Select(n => Transfer(_alice, n, 1)).ToList();
+        foreach (var tx in txs) Assert.True(pool.TryAdd(tx).Accepted);
+        Assert.Equal(txs.Take(3), pool.Reap(100, 1_000_000));
+        Assert.Equal(txs.Take(2), pool.Reap(2, 1_000_000));
+        Assert.Single(pool.Reap(100, txs[0].Encoded.Length));
+    }
+
+    [Fact]
+    public void Update_after_a_commit_drops_used_nonces_and_what_the_balance_no_longer_covers()
+    {
+        _accounts[_alice.Address] = new AccountRecord(0, 100);
+        var pool = Pool();
+        var t0 = Transfer(_alice, 0, 10);
+        var t1 = Transfer(_alice, 1, 50);
+        var t2 = Transfer(_alice, 2, 30);
+        foreach (var tx in new[] { t0, t1, t2 }) Assert.True(pool.TryAdd(tx).Accepted);
+        // A block committed t0 and, from elsewhere, the balance dropped to 60: t1 still fits, t2 not.
+        _accounts[_alice.Address] = new AccountRecord(1, 60);
+        pool.Update([t0]);
+        Assert.False(pool.Contains(t0.Hash));
+        Assert.True(pool.Contains(t1.Hash));
+        Assert.False(pool.Contains(t2.Hash));
+        Assert.Equal([t1], pool.Reap(10, 1_000_000));
+    }
+}

@@ -1,0 +1,42 @@
+using Polis.Core.Crypto;
+using Polis.Core.Encoding;
+using Polis.Core.Ledger;
+using Polis.Network;
+using Polis.Node.Wire;
+
+namespace Polis.Node.Tests;
+
+public sealed class WireCodecTests
+{
+    [Fact]
+    public void Messages_round_trip_and_are_refused_on_the_wrong_channel_truncated_or_with_garbage()
+    {
+        using var key = KeyPair.FromLabel("v");
+        var vote = Vote.Create("polis-test", key, VoteType.Prevote, 3, 1, Sha256.Hash([1]));
+        var cases = new (WireMessage Message, Channel Channel)[]
+        {
+            (new VoteMessage(vote), Channel.Consensus),
+            (new StatusMessage(42, 3), Channel.Consensus),
+            (new BlocksRequestMessage(7, 32), Channel.Sync),
+            (new TxsMessage([Transaction.Create("polis-test", key, 0, ModuleId.Accounts, [1, 2, 3])]), Channel.Transactions),
+        };
+        foreach (var (message, channel) in cases)
+        {
+            var bytes = WireCodec.Encode(message);
+            var decoded = WireCodec.Decode(channel, bytes);
+            Assert.Equal(bytes, WireCodec.Encode(decoded));
+            var wrong = channel == Channel.Sync ? Channel.Consensus : Channel.Sync;
+            Assert.Throws<CodecException>(() => WireCodec.Decode(wrong, bytes));
+            for (int cut = 0; cut < bytes.Length; cut++) Assert.Throws<CodecException>(() => WireCodec.Decode(channel, bytes.AsSpan(0, cut)));
+            Assert.Throws<CodecException>(() => WireCodec.Decode(channel, [.. bytes, 0]));
+        }
+    }
+
+    [Fact]
+    public void Block_requests_out_of_bounds_are_malformed()
+    {
+        Assert.Throws<CodecException>(() => WireCodec.Decode(Channel.Sync, WireCodec.Encode(new BlocksRequestMessage(0, 1))));
+        Assert.Throws<CodecException>(() => WireCodec.Decode(Channel.Sync, WireCodec.Encode(new BlocksRequestMessage(1, WireCodec.BlocksPerRequestMax + 1))));
+        Assert.Throws<CodecException>(() => WireCodec.Decode(Channel.Consensus, [0xee]));
+    }
+}
