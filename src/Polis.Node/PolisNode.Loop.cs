@@ -5,6 +5,7 @@ using Polis.Consensus.Events;
 using Polis.Core;
 using Polis.Core.Crypto;
 using Polis.Core.Ledger;
+using Polis.Network;
 using Polis.Node.Gossip;
 using Polis.Node.Wire;
 

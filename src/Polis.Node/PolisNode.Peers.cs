@@ -79,7 +79,7 @@ public sealed partial class PolisNode
             if (_pool.Contains(tx.Hash)) continue;
             var admission = _pool.TryAdd(tx);
             if (admission.Accepted) QueueTxGossip(tx, peer);
-            else if (admission.Code == Mempool.AdmissionCode.BadSignature || admission.Code == Mempool.AdmissionCode.WrongChain)
+            else if (admission.Code == Polis.Node.Mempool.AdmissionCode.BadSignature || admission.Code == Polis.Node.Mempool.AdmissionCode.WrongChain)
                 Reject(peer, $"transaction {tx.Hash.Short}: {admission.Reason}");
         }
     }

@@ -42,7 +42,7 @@ public sealed partial class PolisNode : IAsyncDisposable
     private readonly CachingSignatureVerifier _verifier = new();
     private readonly TxPool _pool;
     private readonly P2PHost _p2p;
-    private readonly Channel<LoopInput> _inbox = Channel.CreateUnbounded<LoopInput>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly System.Threading.Channels.Channel<LoopInput> _inbox = System.Threading.Channels.Channel.CreateUnbounded<LoopInput>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ILogger _log;
     private readonly CancellationTokenSource _stop = new();
     private int _peerInputsQueued;

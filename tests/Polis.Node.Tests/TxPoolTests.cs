@@ -49,7 +49,7 @@ public sealed class TxPoolTests
     {
         _accounts[_alice.Address] = new AccountRecord(0, 1_000);
         var pool = Pool();
-        var txs = new[] { 0UL, 1, 2, 4 }.Select(n => Transfer(_alice, n, 1)).ToList();
+        var txs = new ulong[] { 0, 1, 2, 4 }.Select(n => Transfer(_alice, n, 1)).ToList();
         foreach (var tx in txs) Assert.True(pool.TryAdd(tx).Accepted);
         Assert.Equal(txs.Take(3), pool.Reap(100, 1_000_000));
         Assert.Equal(txs.Take(2), pool.Reap(2, 1_000_000));

@@ -15,7 +15,7 @@ internal static class MetricsEndpoint
             m.Peers.Set(node.Network.Peers.Count);
             m.MempoolSize.Set(node.Mempool.Count);
             foreach (var (reason, count) in node.Network.Metrics.DisconnectsByReason()) m.PeerDisconnects.WithLabels(reason).IncTo(count);
-            context.Response.ContentType = PrometheusConstants.ExporterContentType;
+            context.Response.ContentType = PrometheusConstants.ExporterContentTypeValue.ToString();
             await m.Registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted);
         }).ExcludeFromDescription();
     }

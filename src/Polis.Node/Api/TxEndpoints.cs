@@ -16,7 +16,7 @@ internal static class TxEndpoints
 {
     public static void Map(WebApplication app, PolisNode node)
     {
-        app.MapPost("/v1/txs", (HttpContext context) => Submit(node, context)).WithName("submitTx");
+        app.MapPost("/v1/txs", (Delegate)((HttpContext context) => Submit(node, context))).WithName("submitTx");
         app.MapGet("/v1/txs/{hash}", (string hash) => Find(node, hash)).WithName("tx");
     }
 
