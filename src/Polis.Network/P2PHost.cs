@@ -99,8 +99,12 @@ public sealed class P2PHost : IAsyncDisposable
     /// Returns how many accepted it; a peer whose queue is full is skipped. The payload is shared
     /// by reference between the peers: do not change it afterwards.
     /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A payload over <see cref="P2POptions.FrameBytesMax"/>.</exception>
     public int Broadcast(Channel channel, ReadOnlyMemory<byte> payload, Peer? except = null)
     {
+        // Checked once up front so an oversized payload fails before reaching any peer, not halfway.
+        if (payload.Length > _options.FrameBytesMax)
+            throw new ArgumentOutOfRangeException(nameof(payload), payload.Length, $"payload exceeds FrameBytesMax ({_options.FrameBytesMax})");
         int queued = 0;
         foreach (var peer in _registry.Snapshot)
         {

@@ -140,6 +140,26 @@ public class LinkTests
     }
 
     [Fact]
+    public async Task Disconnect_from_inside_the_handler_stops_delivery_at_once()
+    {
+        using var keyB = KeyPair.Generate();
+        using var keyRaw = KeyPair.Generate();
+        var handlerB = new RecordingHandler { OnMessageHook = (peer, _, _) => peer.Disconnect() };
+        await using var b = await StartAsync(Options(keyB), handlerB);
+        await using var raw = await RawPeer.ConnectAsync(b.ListenPort);
+        await raw.HandshakeAsync(keyRaw);
+
+        // Fifty frames in one TLS record arrive in one read and sit in b's buffer: only the first may be delivered.
+        var frames = Enumerable.Range(0, 50).SelectMany(i => (byte[])[0, 0, 0, 5, (byte)Channel.Consensus, .. Seq(1, i)]).ToArray();
+        await raw.WriteAsync(frames);
+        Assert.True(await raw.ClosedByHostWithinAsync(TimeSpan.FromSeconds(5)));
+        await WaitUntilAsync(() => handlerB.Disconnected == 1, "b reports the disconnect");
+        var delivered = Assert.Single(handlerB.Messages);
+        Assert.Equal(0, SeqOf(delivered.Payload));
+        Assert.Equal(1, b.Metrics.Disconnects(DisconnectReason.Local));
+    }
+
+    [Fact]
     public async Task Metrics_list_every_disconnect_reason()
     {
         using var key = KeyPair.Generate();

@@ -18,20 +18,27 @@ internal sealed class ConnectionRunner(HostContext host)
     /// <summary>How long a locally closed link may take to say TLS close_notify before the socket goes.</summary>
     private static readonly TimeSpan GracefulCloseTimeout = TimeSpan.FromMilliseconds(300);
 
+    /// <summary>How long a closing link may take to wind down before its socket is pulled.</summary>
+    private static readonly TimeSpan CloseGrace = TimeSpan.FromSeconds(1);
+
     /// <summary>Runs the connection to its end. <paramref name="handshakeDone"/> is called once when
     /// the handshake ends, either way (it frees an inbound handshake slot).</summary>
     public async Task<ConnectionOutcome> RunAsync(Socket socket, bool outbound, PublicKey? expectedKey, Action? handshakeDone = null)
     {
         host.Sockets.TryAdd(socket, 0);
-        SocketTuning.Configure(socket);
         EndPoint? remote = TryRemoteEndPoint(socket);
-        var ssl = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
+        SslStream? ssl = null;
         try
         {
-            var reader = new FrameReader(ssl);
+            FrameReader reader;
             PublicKey key;
             try
             {
+                // Inside the handshake's try: a socket reset right after accept fails here, and
+                // is counted like any other failed handshake.
+                SocketTuning.Configure(socket);
+                ssl = new SslStream(new NetworkStream(socket, ownsSocket: true), leaveInnerStreamOpen: false);
+                reader = new FrameReader(ssl);
                 key = await AuthenticateAsync(socket, ssl, reader, outbound, expectedKey).ConfigureAwait(false);
             }
             catch (Exception e)
@@ -50,7 +57,7 @@ internal sealed class ConnectionRunner(HostContext host)
         }
         finally
         {
-            await ssl.DisposeAsync().ConfigureAwait(false);
+            if (ssl is not null) await ssl.DisposeAsync().ConfigureAwait(false);
             socket.Dispose();
             host.Sockets.TryRemove(socket, out _);
         }
@@ -118,6 +125,10 @@ internal sealed class ConnectionRunner(HostContext host)
         long started = Stopwatch.GetTimestamp();
         host.Metrics.PeerUp();
         using var onShutdown = host.Shutdown.Register(static p => ((Peer)p!).Close(DisconnectReason.Local), peer);
+        // Cancellation normally stops the reader and writer at once; should a socket operation
+        // ignore it, tearing the socket down later still ends the link, so the disconnect is
+        // always reported and the dialer can move on.
+        using var abortLate = peer.Closing.Register(static s => _ = AbortLaterAsync((Socket)s!), socket);
         var writer = Task.Run(() => WriteLoopAsync(peer, ssl));
         try
         {
@@ -164,6 +175,9 @@ internal sealed class ConnectionRunner(HostContext host)
         {
             while (true)
             {
+                // The reader may still hold buffered frames: once the link is closing (e.g. the
+                // handler called Disconnect), none of them may reach the handler.
+                ct.ThrowIfCancellationRequested();
                 if (await reader.ReadAsync(frameMax, handshake: false, ct).ConfigureAwait(false) is not { } frame)
                     return DisconnectReason.RemoteClosed;
                 host.Metrics.FrameIn(FrameFormat.HeaderSize + frame.Length);
@@ -254,6 +268,12 @@ internal sealed class ConnectionRunner(HostContext host)
         catch
         {
         }
+    }
+
+    private static async Task AbortLaterAsync(Socket socket)
+    {
+        await Task.Delay(CloseGrace).ConfigureAwait(false);
+        socket.Dispose();
     }
 
     private static EndPoint? TryRemoteEndPoint(Socket socket)
