@@ -21,7 +21,7 @@ internal static class TlsAuthenticator
         {
             // The chain error flag is expected for self-signed certificates; only presence matters.
             if (certificate is null) return false;
-            using var copy = certificate is X509Certificate2 c2 ? null : X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+            using var copy = certificate is X509Certificate2 ? null : X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
             peerSpki = (copy ?? (X509Certificate2)certificate).PublicKey.ExportSubjectPublicKeyInfo();
             return true;
         }
