@@ -70,7 +70,7 @@ public class LinkTests
             PersistentPeers = [AddressOf(b)],
             SendQueueFramesMax = 10_000,
         }, new RecordingHandler());
-        var peer = await OnlyPeerAsync(a, "a is linked to b");
+        var peer = await LinkedAsync(a, b);
 
         const int count = 10_000;
         for (int i = 0; i < count; i++) Assert.True(peer.Send(Channel.Transactions, Seq(9, i)));

@@ -83,8 +83,14 @@ public class RejectionTests
         using var keyA = KeyPair.Generate();
         using var keyB = KeyPair.Generate();
         var handlerB = new RecordingHandler();
-        await using var b = await StartAsync(Options(keyB), handlerB);
-        var limit = TimeSpan.FromSeconds(3); // HandshakeTimeout is 1 s
+        await using var b = await StartAsync(new P2POptions
+        {
+            ChainId = ChainId,
+            NodeKey = keyB,
+            Listen = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0),
+            HandshakeTimeout = TimeSpan.FromSeconds(1),
+        }, handlerB);
+        var limit = TimeSpan.FromSeconds(4); // HandshakeTimeout is 1 s; the rest is slack for a loaded machine
 
         // Random bytes.
         await using (var raw = await RawPeer.ConnectAsync(b.ListenPort))
@@ -111,13 +117,15 @@ public class RejectionTests
             await raw.StartTlsAsync();
             Assert.True(await raw.ClosedByHostWithinAsync(limit), "TLS without Hello: still open");
         }
-        Assert.Equal(4, b.Metrics.HandshakesFailed);
+        // The socket closes a moment before the failure is counted.
+        await WaitUntilAsync(() => b.Metrics.HandshakesFailed == 4, "four failed handshakes are counted");
         Assert.Equal(4, b.Metrics.ConnectionsAccepted);
+        Assert.Equal(4, b.Metrics.Disconnects(DisconnectReason.Unauthenticated));
         Assert.Equal(0, handlerB.Connected);
 
         // The host still serves honest peers.
         await using var a = await StartAsync(Options(keyA, peers: AddressOf(b)), new RecordingHandler());
-        var peer = await OnlyPeerAsync(a, "a is linked to b after the garbage");
+        var peer = await LinkedAsync(a, b);
         Assert.True(peer.Send(Channel.Consensus, new byte[] { 7 }));
         await WaitUntilAsync(() => handlerB.Messages.Count == 1, "b receives a's message");
     }
@@ -138,7 +146,7 @@ public class RejectionTests
         await using var b = await StartAsync(strict, handlerB);
         // The sender allows bigger frames than the receiver: exactly the honest-looking peer b must guard against.
         await using var a = await StartAsync(Options(keyA, peers: AddressOf(b)), new RecordingHandler());
-        var peer = await OnlyPeerAsync(a, "a is linked to b");
+        var peer = await LinkedAsync(a, b);
         await WaitUntilAsync(() => handlerB.Connected == 1, "b reports the link");
 
         Assert.True(peer.Send(Channel.Sync, new byte[1024])); // at the limit: fine

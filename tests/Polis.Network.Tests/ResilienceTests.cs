@@ -24,7 +24,7 @@ public class ResilienceTests
         await using var b = await StartAsync(Options(keyB), handlerB);
         await using var a = await StartAsync(Options(keyA, peers: AddressOf(b)), handlerA);
 
-        var first = await OnlyPeerAsync(a, "a is linked to b");
+        var first = await LinkedAsync(a, b);
         Assert.True(first.Send(Channel.Consensus, new byte[] { 0xBA }));
         await WaitUntilAsync(() => b.Metrics.Disconnects(DisconnectReason.Malformed) == 1, "b drops a as malformed");
         await WaitUntilAsync(() => a.Peers.Count == 1 && a.Peers.Single() != first && handlerB.Connected == 2, "a redials b");
@@ -52,14 +52,14 @@ public class ResilienceTests
         var b1 = await StartAsync(Options(keyB), new RecordingHandler());
         int port = b1.ListenPort;
         await using var a = await StartAsync(Options(keyA, peers: AddressOf(b1)), handlerA);
-        var first = await OnlyPeerAsync(a, "a is linked to b");
+        var first = await LinkedAsync(a, b1);
 
         await b1.DisposeAsync();
         await WaitUntilAsync(() => a.Peers.Count == 0, "a notices b is gone");
 
         var handlerB2 = new RecordingHandler();
         await using var b2 = await StartAsync(Options(keyB, port), handlerB2);
-        var second = await OnlyPeerAsync(a, "a reconnects to the restarted b");
+        var second = await LinkedAsync(a, b2);
         Assert.NotSame(first, second);
         Assert.True(second.Send(Channel.Sync, new byte[] { 5 }));
         await WaitUntilAsync(() => handlerB2.Messages.Count == 1, "restarted b receives");

@@ -19,7 +19,9 @@ internal static class TestNet
         NodeKey = key,
         Listen = new IPEndPoint(IPAddress.Loopback, port),
         PersistentPeers = peers,
-        HandshakeTimeout = TimeSpan.FromSeconds(1),
+        // Generous: the test machine may be loaded, and a timed-out handshake looks like a flaky link.
+        // Tests about the timeout itself set a short one.
+        HandshakeTimeout = TimeSpan.FromSeconds(3),
         ReconnectMin = TimeSpan.FromMilliseconds(50),
         ReconnectMax = TimeSpan.FromMilliseconds(400),
     };
@@ -57,6 +59,23 @@ internal static class TestNet
     {
         await WaitUntilAsync(() => host.Peers.Count == 1, what);
         return host.Peers.Single();
+    }
+
+    /// <summary>
+    /// The dialer's link to the listener, once both sides have admitted it. The dialer counts a link
+    /// as up as soon as it has sent its Hello; frames sent before the listener has checked that
+    /// Hello would be lost if the listener then refused it, so tests wait for both.
+    /// </summary>
+    public static async Task<Peer> LinkedAsync(P2PHost dialer, P2PHost listener)
+    {
+        Peer? link = null;
+        await WaitUntilAsync(() =>
+        {
+            link = dialer.Peers.SingleOrDefault(p => p.Key.Equals(listener.NodeId));
+            var back = listener.Peers.SingleOrDefault(p => p.Key.Equals(dialer.NodeId));
+            return link is { IsConnected: true } && back is { IsConnected: true } && link.Outbound != back.Outbound;
+        }, "both hosts have admitted the link");
+        return link!;
     }
 
     public static byte[] Seq(int channelTag, int n) => [(byte)channelTag, (byte)(n >> 24), (byte)(n >> 16), (byte)(n >> 8), (byte)n];
