@@ -139,6 +139,10 @@ public sealed partial class ConsensusEngine
         if (found is null || Validity(found.Value.Block) != true) return false;
         state.PolkaHandled = true;
         var block = found.Value.Block;
+        // The valid value is updated before signing so the sign record (the WAL) carries it with the
+        // lock: after a restart this validator must re-propose the value it is locked on.
+        _validBlock = block;
+        _validRound = _round;
         if (_step == Step.Prevote)
         {
             _lockedBlock = block;
@@ -146,8 +150,6 @@ public sealed partial class ConsensusEngine
             SignVote(VoteType.Precommit, blockId);
             _step = Step.Precommit;
         }
-        _validBlock = block;
-        _validRound = _round;
         return true;
     }
 

@@ -15,6 +15,8 @@ internal sealed record PeerStatus(Peer From, ulong Height, int Round) : LoopInpu
 internal sealed record PeerBlock(Peer From, Block Block, Commit Commit) : LoopInput;
 internal sealed record PeerConnected(Peer Peer) : LoopInput;
 internal sealed record PeerDisconnected(Peer Peer) : LoopInput;
+/// <summary>A vote read back from the WAL after a restart.</summary>
+internal sealed record ReplayedVote(Vote Vote) : LoopInput;
 /// <summary>A proposer that waited for transactions builds its block now.</summary>
 internal sealed record BuildNow(ulong Height, int Round) : LoopInput;
 /// <summary>Periodic: status to peers, re-sending what they lack, block sync.</summary>

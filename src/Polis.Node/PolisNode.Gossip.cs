@@ -1,5 +1,6 @@
 using Polis.Consensus.Events;
 using Polis.Core.Crypto;
+using Polis.Core.Ledger;
 using Polis.Network;
 using Polis.Node.Gossip;
 using Polis.Node.Wire;
@@ -42,6 +43,7 @@ public sealed partial class PolisNode
         if (height < WorkingHeight) return; // the peer is behind: its status makes it sync
         if (height > WorkingHeight)
         {
+            if (input is VoteReceived future) _wal?.AppendVote(future.Vote);
             FeedEngine(input); // the engine keeps a bounded number for the next heights and asks us to catch up
             return;
         }
@@ -49,9 +51,23 @@ public sealed partial class PolisNode
         source.Known.Add(id);
         if (_messages.Contains(id)) return;
         _messages.Add(id, encoded);
+        if (input is VoteReceived counted) _wal?.AppendVote(counted.Vote);
         FeedEngine(input);
         foreach (var view in _peers.Values)
             if (view != source) SendKnown(view, id, encoded);
+    }
+
+    /// <summary>A vote from the WAL after a restart: counted again and gossiped again, like a received one.</summary>
+    private void OnReplayedVote(Vote vote)
+    {
+        if (vote.Height < WorkingHeight) return;
+        if (vote.Height == WorkingHeight)
+        {
+            if (_messages.Height != WorkingHeight) _messages.Reset(WorkingHeight);
+            var bytes = vote.ToBytes();
+            _messages.Add(Sha256.Hash(bytes), WireCodec.Encode(new VoteMessage(vote)));
+        }
+        FeedEngine(new VoteReceived(vote));
     }
 
     private void OnPeerConnected(Peer peer)

@@ -53,6 +53,7 @@ public sealed partial class PolisNode
             case PeerStatus s: OnPeerStatus(s); break;
             case PeerBlock b: OnPeerBlock(b); break;
             case PeerConnected c: OnPeerConnected(c.Peer); break;
+            case ReplayedVote r: OnReplayedVote(r.Vote); break;
             case PeerDisconnected d: _peers.Remove(d.Peer); Metrics.Peers.Set(_peers.Count); break;
             case BuildNow b: Build(b.Height, b.Round); break;
             case GossipTick: OnTick(); break;
@@ -72,6 +73,7 @@ public sealed partial class PolisNode
 
     private void Carry(ConsensusAction action, Queue<ConsensusEvent> pending)
     {
+        if (_log.IsEnabled(LogLevel.Debug) && action is not ScheduleTimeout) _log.LogDebug("h={Height} r={Round} {Action}", _engine.Height, _engine.Round, Describe(action));
         switch (action)
         {
             case PersistSignRecord p:
@@ -83,6 +85,7 @@ public sealed partial class PolisNode
                 Publish(new ProposalMessage(bp.Proposal, bp.Block), Sha256.Hash(bp.Proposal.ToBytes()));
                 break;
             case BroadcastVote bv:
+                _wal?.AppendVote(bv.Vote);
                 var encoded = bv.Vote.ToBytes();
                 Publish(new VoteMessage(bv.Vote), Sha256.Hash(encoded));
                 break;
@@ -120,6 +123,16 @@ public sealed partial class PolisNode
         }
     }
 
+    private static string Describe(ConsensusAction action) => action switch
+    {
+        BroadcastProposal bp => $"propose h={bp.Proposal.Height} r={bp.Proposal.Round} vr={bp.Proposal.ValidRound} {bp.Block.Id.Short} ({bp.Block.Transactions.Count} txs)",
+        BroadcastVote bv => bv.Vote.ToString(),
+        Decide d => $"decide h={d.Block.Height} {d.Block.Id.Short} round {d.Commit.Round}",
+        ValidateBlock v => $"validate {v.Block.Id.Short}",
+        PersistSignRecord p => $"wal h={p.Record.Height} r={p.Record.Round} {p.Record.Step}",
+        _ => action.GetType().Name,
+    };
+
     private void Build(ulong height, int round)
     {
         if (_engine.Height != height || _engine.Round != round) return;
@@ -148,7 +161,7 @@ public sealed partial class PolisNode
         Volatile.Write(ref _committedHeight, _chain.Height);
         _pool.Update(block.Transactions);
         if (block.Evidence.Count > 0) _evidence.RemoveAll(e => block.Evidence.Any(x => x.Hash() == e.Hash()));
-        _wal?.CompactIfLarge();
+        _wal?.CompactIfLarge(block.Height + 1, []);
         _messages.Reset(block.Height + 1);
         foreach (var view in _peers.Values) view.Known.Clear();
 

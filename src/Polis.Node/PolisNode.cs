@@ -93,6 +93,9 @@ public sealed partial class PolisNode : IAsyncDisposable
             NodeKey = nodeKey,
             Listen = IPEndPoint.Parse(config.P2PListen),
             PersistentPeers = config.PersistentPeers.Select(PeerAddress.Parse).ToList(),
+            // A proposal or a sync answer carries a whole block plus its proposal or commit.
+            FrameBytesMax = Polis.Core.Limits.BlockBytesMax + 1024 * 1024,
+            Log = message => _log!.LogInformation("p2p: {Message}", message),
         }, new PeerHandler(this));
         _snapshot = MakeSnapshot();
         _log.LogInformation("node {Moniker} opened at height {Height} (chain {Chain}, {Role})", config.Moniker, _chain.Height, genesis.Id,
@@ -148,6 +151,14 @@ public sealed partial class PolisNode : IAsyncDisposable
         _ticker = Task.Run(TickAsync);
         _txGossip = Task.Run(TxGossipAsync);
         Post(new EngineInput(new StartHeight(_chain.Height + 1, _chain.Validators)));
+        if (_wal is not null)
+        {
+            int replayed = 0;
+            foreach (var vote in _wal.Votes)
+                if (vote.Height > _chain.Height) { Post(new ReplayedVote(vote)); replayed++; }
+            _wal.Votes.Clear();
+            if (replayed > 0) _log.LogInformation("replaying {Count} votes from the consensus WAL", replayed);
+        }
     }
 
     private Task? _loop, _ticker, _txGossip;

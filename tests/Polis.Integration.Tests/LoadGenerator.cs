@@ -34,25 +34,30 @@ internal sealed class LoadGenerator : IAsyncDisposable
             while (!_stop.IsCancellationRequested)
             {
                 node = (node + 1) % _devnet.Count;
-                if (!_devnet.IsRunning(node) || !await _devnet.Submit(node, tx)) { await Pause(100); continue; }
-                var committed = await WaitCommitted(node, tx.Hash, TimeSpan.FromSeconds(4));
+                // A refused submission may mean it is already committed (nonce used): look before retrying.
+                bool submitted = _devnet.IsRunning(node) && await _devnet.Submit(node, tx);
+                var committed = await WaitCommitted(tx.Hash, submitted ? TimeSpan.FromSeconds(4) : TimeSpan.Zero);
                 if (committed is not null)
                 {
                     Committed[tx.Hash] = committed.Value;
                     break;
                 }
+                if (!submitted) await Pause(100);
             }
         }
     }
 
-    private async Task<(ulong, string)?> WaitCommitted(int node, Hash32 hash, TimeSpan timeout)
+    /// <summary>Polls every running node (the one it was sent to may have been killed meanwhile).</summary>
+    private async Task<(ulong, string)?> WaitCommitted(Hash32 hash, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline && !_stop.IsCancellationRequested)
+        do
         {
-            if (_devnet.IsRunning(node) && await LedgerChecks.Committed(_devnet, node, hash) is { } c) return c;
-            await Pause(150);
+            for (int i = 0; i < _devnet.Count; i++)
+                if (_devnet.IsRunning(i) && await LedgerChecks.Committed(_devnet, i, hash) is { } c) return c;
+            if (timeout > TimeSpan.Zero) await Pause(150);
         }
+        while (DateTime.UtcNow < deadline && !_stop.IsCancellationRequested);
         return null;
     }
 

@@ -13,6 +13,7 @@ public sealed class SyncTests(ITestOutputHelper output)
     {
         await using var devnet = TestDevnet.Create(output, basePort: 36500, validators: 4, observers: 1);
         devnet.StartAll(count: 4);
+        await devnet.WaitForHeight(1, Patience, 0, 1, 2, 3);
         using var recipient = KeyPair.Generate();
         for (int a = 0; a < devnet.Accounts.Count; a++) Assert.True(await devnet.Submit(a % 4, devnet.Transfer(a, recipient.Address, 1_000 + (ulong)a)));
         await devnet.WaitForHeight(40, Patience, 0, 1, 2, 3);

@@ -164,6 +164,7 @@ internal sealed class TestDevnet : IAsyncDisposable
         foreach (var api in _apis) api.Dispose();
         foreach (var key in _accounts) key.Dispose();
         await Task.Delay(100);
+        if (Environment.GetEnvironmentVariable("POLIS_IT_KEEP") == "1") { _output.WriteLine($"kept {Dir}"); return; }
         try { Directory.Delete(Dir, recursive: true); }
         catch (IOException) { }
     }

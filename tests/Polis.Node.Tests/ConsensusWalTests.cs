@@ -49,6 +49,23 @@ public sealed class ConsensusWalTests
     }
 
     [Fact]
+    public void Votes_before_a_sign_record_are_replayed_and_unsynced_ones_after_the_last_record_may_be_lost()
+    {
+        using var dir = new TempDirectory();
+        string path = Path.Combine(dir.Path, "wal");
+        using var key = KeyPair.FromLabel("wal-voter");
+        var prevote = Polis.Core.Ledger.Vote.Create("polis-test", key, Polis.Core.Ledger.VoteType.Prevote, 5, 0, Sha256.Hash([5]));
+        using (var wal = new ConsensusWal(path))
+        {
+            wal.AppendVote(prevote);
+            wal.Append(Record(5, 0, Step.Precommit));
+        }
+        using var reopened = new ConsensusWal(path);
+        Assert.Equal([prevote.ToBytes()], reopened.Votes.Select(v => v.ToBytes()));
+        Assert.Equal(Record(5, 0, Step.Precommit), reopened.Last);
+    }
+
+    [Fact]
     public void A_corrupted_record_is_not_trusted()
     {
         using var dir = new TempDirectory();

@@ -21,7 +21,7 @@ public static class NodeCommand
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
             using var logs = LoggerFactory.Create(b => b
                 .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; o.UseUtcTimestamp = true; })
-                .SetMinimumLevel(LogLevel.Information)
+                .SetMinimumLevel(Enum.TryParse<LogLevel>(Environment.GetEnvironmentVariable("POLIS_LOG_LEVEL"), true, out var level) ? level : LogLevel.Information)
                 .AddFilter("Microsoft", LogLevel.Warning));
             try
             {

@@ -26,7 +26,7 @@ internal static class TxEndpoints
         if (bytes is null)
         {
             node.Metrics.Rejected.WithLabels("api", "Malformed").Inc();
-            return ApiServer.BadRequest(error);
+            return error == TooLarge ? Results.Json(new ApiError(error), statusCode: StatusCodes.Status413PayloadTooLarge) : ApiServer.BadRequest(error);
         }
         if (!Transaction.TryDecode(bytes, out var tx, out string decodeError))
         {
@@ -53,13 +53,15 @@ internal static class TxEndpoints
         _ => code.ToString(),
     };
 
+    private const string TooLarge = "request body too large";
+
     private static async Task<(byte[]? Bytes, string Error)> ReadTransactionBytes(HttpRequest request)
     {
-        if (request.ContentLength is > ApiServer.RequestBodyBytesMax) return (null, "request body too large");
+        if (request.ContentLength is > ApiServer.RequestBodyBytesMax) return (null, TooLarge);
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer);
         if (buffer.Length == 0) return (null, "empty request body: send {\"tx\": \"<hex or base64>\"}");
-        if (buffer.Length > ApiServer.RequestBodyBytesMax) return (null, "request body too large");
+        if (buffer.Length > ApiServer.RequestBodyBytesMax) return (null, TooLarge);
         var body = buffer.ToArray();
         string? contentType = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
         if (contentType == "application/octet-stream") return (body, "");
