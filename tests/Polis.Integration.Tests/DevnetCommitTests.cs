@@ -22,6 +22,8 @@ public sealed class DevnetCommitTests(ITestOutputHelper output)
         for (int round = 0; round < 25; round++)
             for (int a = 0; a < devnet.Accounts.Count; a++)
                 txs.Add(devnet.Transfer(a, recipient.Address, (ulong)(a + 1)));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        ulong startHeight = await devnet.Height(0);
         for (int i = 0; i < txs.Count; i++) Assert.True(await devnet.Submit(i % devnet.Count, txs[i]), $"transaction {i} was not accepted");
 
         await devnet.WaitUntil(async () =>
@@ -30,6 +32,9 @@ public sealed class DevnetCommitTests(ITestOutputHelper output)
             return true;
         }, Patience, "every transfer is committed");
 
+        ulong endHeight = await devnet.Height(0);
+        output.WriteLine($"{txs.Count} transfers submitted and committed in {clock.Elapsed.TotalSeconds:F1} s; " +
+                         $"{endHeight - startHeight} blocks ({(endHeight - startHeight) / clock.Elapsed.TotalSeconds:F1} blocks/s)");
         ulong expected = 0;
         for (int a = 1; a <= devnet.Accounts.Count; a++) expected += 25UL * (ulong)a;
         ulong height = await devnet.Height(0);

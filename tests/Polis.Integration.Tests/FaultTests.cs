@@ -15,6 +15,7 @@ public sealed class FaultTests(ITestOutputHelper output)
         devnet.StartAll();
         await devnet.WaitForHeight(2, Patience);
         var load = new LoadGenerator(devnet, accounts: 8);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             // The first victim is the proposer of the next height; each later victim is killed right
@@ -39,6 +40,7 @@ public sealed class FaultTests(ITestOutputHelper output)
             await load.DisposeAsync();
         }
 
+        output.WriteLine($"under four kill -9 / restart cycles the load committed {load.Committed.Count} transfers in {clock.Elapsed.TotalSeconds:F1} s");
         ulong top = 0;
         for (int i = 0; i < 4; i++) top = Math.Max(top, await devnet.Height(i));
         await devnet.WaitForHeight(top, Patience);

@@ -19,7 +19,10 @@ public sealed class SyncTests(ITestOutputHelper output)
         await devnet.WaitForHeight(40, Patience, 0, 1, 2, 3);
 
         devnet.Start(4);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         ulong tip = await devnet.Height(0);
+        await devnet.WaitForHeight(tip, Patience, 4);
+        output.WriteLine($"the late node synced {tip} blocks in {clock.Elapsed.TotalSeconds:F1} s, process start included ({tip / clock.Elapsed.TotalSeconds:F0} blocks/s)");
         await devnet.WaitForHeight(tip + 2, Patience, 4);
         var status = await devnet.TryStatus(4);
         Assert.Null(status!.Value.GetProperty("validatorAddress").GetString());
