@@ -17,7 +17,7 @@ internal static class EventEndpoints
 
     public static void Map(WebApplication app, PolisNode node)
     {
-        app.MapGet("/v1/events", async (HttpContext context) =>
+        app.MapGet("/v1/events", async (HttpContext context, CancellationToken requestAborted) =>
         {
             var json = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
             context.Response.ContentType = "text/event-stream";
@@ -55,6 +55,6 @@ internal static class EventEndpoints
             {
                 unsubscribe();
             }
-        }).WithName("events");
+        }).WithName("events").Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
     }
 }
