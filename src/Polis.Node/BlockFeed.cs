@@ -13,18 +13,27 @@ public sealed record CommittedBlock(Block Block, IReadOnlyList<TxResult> Results
 /// </summary>
 public sealed class BlockFeed
 {
-    private const int QueueMax = 256;
+    /// <summary>Blocks a slow subscriber may lag behind by before it loses the oldest.</summary>
+    private const int QueueMax = 32;
+    /// <summary>Concurrent subscribers; each holds up to <see cref="QueueMax"/> blocks.</summary>
+    public const int SubscribersMax = 64;
     private readonly Lock _gate = new();
     private readonly List<Channel<CommittedBlock>> _subscribers = new();
 
-    public ChannelReader<CommittedBlock> Subscribe(out Action unsubscribe)
+    /// <summary>A subscription, or null when <see cref="SubscribersMax"/> are already listening.</summary>
+    public ChannelReader<CommittedBlock>? Subscribe(out Action unsubscribe)
     {
+        unsubscribe = () => { };
         var channel = Channel.CreateBounded<CommittedBlock>(new BoundedChannelOptions(QueueMax)
         {
             FullMode = BoundedChannelFullMode.DropOldest,
             SingleReader = true,
         });
-        lock (_gate) _subscribers.Add(channel);
+        lock (_gate)
+        {
+            if (_subscribers.Count >= SubscribersMax) return null;
+            _subscribers.Add(channel);
+        }
         unsubscribe = () =>
         {
             lock (_gate) _subscribers.Remove(channel);

@@ -18,7 +18,18 @@ public sealed partial class PolisNode
     private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(250);
     /// <summary>Status goes out every few ticks even without a commit, so peers learn our height after reconnects.</summary>
     private const int StatusEveryTicks = 4;
+    /// <summary>
+    /// Without a commit for this many ticks, every peer is assumed to lack everything again: a message
+    /// queued to a peer may still have been dropped there (a saturated loop, a full future buffer),
+    /// and a height must never wait forever on one lost vote. Duplicates cost the receiver a lookup.
+    /// </summary>
+    private const int ForgetKnownAfterTicks = 8;
+    /// <summary>Matches the engine's default: messages further ahead in rounds are only counted for round skips.</summary>
+    private const int RoundsAheadKept = 16;
+    private const int FutureSeenMax = 50_000;
+    private readonly HashSet<Hash32> _futureSeen = new();
     private int _ticks;
+    private int _ticksSinceCommit;
 
     private ulong WorkingHeight => _chain.Height + 1;
 
@@ -37,17 +48,26 @@ public sealed partial class PolisNode
         if (view.Peer.Send(Channel.Consensus, encoded) && usable) view.Known.Add(id);
     }
 
-    private void OnPeerConsensus(Peer from, Hash32 id, byte[] encoded, ulong height, ConsensusEvent input)
+    private void OnPeerConsensus(Peer from, Hash32 id, byte[] encoded, ulong height, int round, ConsensusEvent input)
     {
         if (!_peers.TryGetValue(from, out var source)) return;
         if (height < WorkingHeight) return; // the peer is behind: its status makes it sync
         if (height > WorkingHeight)
         {
+            // Each copy would take a slot in the engine's bounded future buffer: count each message once.
+            if (_futureSeen.Count >= FutureSeenMax || !_futureSeen.Add(id)) return;
             if (input is VoteReceived future) _wal?.AppendVote(future.Vote);
             FeedEngine(input); // the engine keeps a bounded number for the next heights and asks us to catch up
             return;
         }
         if (_messages.Height != WorkingHeight) _messages.Reset(WorkingHeight);
+        if (round > _engine.Round + RoundsAheadKept)
+        {
+            // The engine only counts such a message towards a round skip; it must come again once we
+            // are in that round, so it is neither remembered as seen nor as known by the sender.
+            FeedEngine(input);
+            return;
+        }
         source.Known.Add(id);
         if (_messages.Contains(id)) return;
         _messages.Add(id, encoded);
@@ -98,6 +118,8 @@ public sealed partial class PolisNode
     private void OnTick()
     {
         if (++_ticks % StatusEveryTicks == 0) BroadcastStatus();
+        if (++_ticksSinceCommit % ForgetKnownAfterTicks == 0)
+            foreach (var view in _peers.Values) view.Known.Clear();
         foreach (var view in _peers.Values) ResendTo(view);
         RequestBlocks();
         Metrics.MempoolSize.Set(_pool.Count);

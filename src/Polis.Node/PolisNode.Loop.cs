@@ -27,7 +27,11 @@ public sealed partial class PolisNode
         {
             await foreach (var input in _inbox.Reader.ReadAllAsync(_stop.Token))
             {
-                if (input is PeerProposal or PeerVote or PeerStatus or PeerBlock) Interlocked.Decrement(ref _peerInputsQueued);
+                if (input is PeerProposal or PeerVote or PeerStatus or PeerBlock)
+                {
+                    Interlocked.Decrement(ref _peerInputsQueued);
+                    Interlocked.Add(ref _peerBytesQueued, -QueuedBytes(input));
+                }
                 Handle(input);
             }
         }
@@ -48,8 +52,8 @@ public sealed partial class PolisNode
         switch (input)
         {
             case EngineInput e: FeedEngine(e.Event); break;
-            case PeerProposal p: OnPeerConsensus(p.From, p.Id, p.Encoded, p.Proposal.Height, new ProposalReceived(p.Proposal, p.Block)); break;
-            case PeerVote v: OnPeerConsensus(v.From, v.Id, v.Encoded, v.Vote.Height, new VoteReceived(v.Vote)); break;
+            case PeerProposal p: OnPeerConsensus(p.From, p.Id, p.Encoded, p.Proposal.Height, p.Proposal.Round, new ProposalReceived(p.Proposal, p.Block)); break;
+            case PeerVote v: OnPeerConsensus(v.From, v.Id, v.Encoded, v.Vote.Height, v.Vote.Round, new VoteReceived(v.Vote)); break;
             case PeerStatus s: OnPeerStatus(s); break;
             case PeerBlock b: OnPeerBlock(b); break;
             case PeerConnected c: OnPeerConnected(c.Peer); break;
@@ -161,8 +165,10 @@ public sealed partial class PolisNode
         Volatile.Write(ref _committedHeight, _chain.Height);
         _pool.Update(block.Transactions);
         if (block.Evidence.Count > 0) _evidence.RemoveAll(e => block.Evidence.Any(x => x.Hash() == e.Hash()));
-        _wal?.CompactIfLarge(block.Height + 1, []);
+        _wal?.CompactIfLarge(block.Height + 1);
         _messages.Reset(block.Height + 1);
+        _futureSeen.Clear();
+        _ticksSinceCommit = 0;
         foreach (var view in _peers.Values) view.Known.Clear();
 
         long nowTicks = Environment.TickCount64;

@@ -46,17 +46,22 @@ public sealed partial class PolisNode
     private void OnProposalMessage(Peer peer, ProposalMessage message, ReadOnlySpan<byte> payload)
     {
         var (proposal, block) = (message.Proposal, message.Block);
+        if (proposal.Height <= CommittedHeight) return; // stale: the peer is behind and will sync
         if (block.Id != proposal.BlockId || block.Height != proposal.Height) Reject(peer, "proposal does not match its block");
+        // The signature covers the header only: the body must be the one the header commits to.
+        string structure = block.CheckStructure();
+        if (structure.Length > 0) Reject(peer, $"proposed block body does not match its header: {structure}");
         var validators = _chain.Validators;
         var proposer = validators.Proposer(proposal.Height, proposal.Round);
         if (proposal.Proposer != proposer.Address) Reject(peer, "proposal from a validator whose turn it is not");
         if (!_verifier.Verify(proposer.PublicKey, proposal.SignBytes(ChainId), proposal.Signature)) Reject(peer, "proposal signature does not verify");
-        PostFromPeer(new PeerProposal(peer, proposal, block, Sha256.Hash(proposal.ToBytes()), payload.ToArray()));
+        PostFromPeer(new PeerProposal(peer, proposal, block, Sha256.Hash(proposal.ToBytes()), payload.ToArray()), payload.Length);
     }
 
     private void OnVoteMessage(Peer peer, VoteMessage message, ReadOnlySpan<byte> payload)
     {
         var vote = message.Vote;
+        if (vote.Height <= CommittedHeight) return;
         var validator = _chain.Validators.Find(vote.Validator);
         if (validator is null) Reject(peer, "vote from a non-validator");
         if (!_verifier.Verify(validator!.PublicKey, vote.SignBytes(ChainId), vote.Signature)) Reject(peer, "vote signature does not verify");
@@ -67,9 +72,11 @@ public sealed partial class PolisNode
     {
         var (block, commit) = (message.Block, message.Commit);
         if (block.Height <= CommittedHeight) return; // already have it (an answer to a request that timed out)
+        string structure = block.CheckStructure();
+        if (structure.Length > 0) Reject(peer, $"block {block.Height} body does not match its header: {structure}");
         string error = commit.Verify(ChainId, _chain.Validators, block.Height, block.Id, _verifier);
         if (error.Length > 0) Reject(peer, $"block {block.Height} with an invalid commit: {error}");
-        PostFromPeer(new PeerBlock(peer, block, commit));
+        PostFromPeer(new PeerBlock(peer, block, commit), Polis.Core.Limits.BlockBytesMax / 8);
     }
 
     private void OnTxsMessage(Peer peer, TxsMessage message)

@@ -69,8 +69,9 @@ public sealed partial class PolisNode
             if (_chain.Height < height)
                 _log.LogWarning("block {Height} from a peer was not adopted (engine at height {Engine})", height, _engine.Height);
         }
-        else if (_syncBuffer.Count < SyncBufferMax)
+        else if (input.From == _syncPeer && height <= _syncRequestedTo && _syncBuffer.Count < SyncBufferMax)
         {
+            // Only answers to our request are kept: unrequested blocks could fill the buffer and starve the next height.
             _syncBuffer[height] = (input.Block, input.Commit);
         }
         if (_syncRequestedTo <= _chain.Height) RequestBlocks();
@@ -79,6 +80,8 @@ public sealed partial class PolisNode
     /// <summary>Serves a peer's request from the store (reader thread: the store is safe to read concurrently).</summary>
     private void ServeBlocks(Peer peer, BlocksRequestMessage request)
     {
+        // An honest peer has one request outstanding; one that asks again before reading gets nothing more.
+        if (peer.QueuedFrames(Channel.Sync) >= WireCodec.BlocksPerRequestMax) return;
         ulong last = Math.Min(CommittedHeight, request.From + (ulong)request.Count - 1);
         for (ulong h = request.From; h <= last; h++)
         {

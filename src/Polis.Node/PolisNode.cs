@@ -29,6 +29,8 @@ public sealed partial class PolisNode : IAsyncDisposable
     /// <summary>A proposal whose time is further ahead of our clock than this is not valid.</summary>
     private const long ClockDriftMaxMs = 10_000;
     private const int PeerInputsQueuedMax = 50_000;
+    /// <summary>Bytes of peer proposals and blocks waiting for the loop; past this, more are dropped (peers re-send).</summary>
+    private const long PeerBytesQueuedMax = 256L * 1024 * 1024;
 
     private readonly NodeConfig _config;
     private readonly Genesis _genesis;
@@ -46,6 +48,7 @@ public sealed partial class PolisNode : IAsyncDisposable
     private readonly ILogger _log;
     private readonly CancellationTokenSource _stop = new();
     private int _peerInputsQueued;
+    private long _peerBytesQueued;
     private volatile NodeSnapshot _snapshot;
     private ulong _committedHeight; // read by API threads: Volatile
 
@@ -146,10 +149,7 @@ public sealed partial class PolisNode : IAsyncDisposable
     /// <summary>Starts the network and the loop; returns once both run.</summary>
     public async Task StartAsync()
     {
-        await _p2p.StartAsync(_stop.Token);
-        _loop = Task.Run(RunLoopAsync);
-        _ticker = Task.Run(TickAsync);
-        _txGossip = Task.Run(TxGossipAsync);
+        // The engine has its height (and its replayed votes) before any peer message can reach it.
         Post(new EngineInput(new StartHeight(_chain.Height + 1, _chain.Validators)));
         if (_wal is not null)
         {
@@ -159,6 +159,10 @@ public sealed partial class PolisNode : IAsyncDisposable
             _wal.Votes.Clear();
             if (replayed > 0) _log.LogInformation("replaying {Count} votes from the consensus WAL", replayed);
         }
+        _loop = Task.Run(RunLoopAsync);
+        _ticker = Task.Run(TickAsync);
+        _txGossip = Task.Run(TxGossipAsync);
+        await _p2p.StartAsync(_stop.Token);
     }
 
     private Task? _loop, _ticker, _txGossip;
@@ -169,16 +173,31 @@ public sealed partial class PolisNode : IAsyncDisposable
     private void Post(LoopInput input) => _inbox.Writer.TryWrite(input);
 
     /// <summary>Peer inputs are bounded: past the bound they are dropped (peers re-send; sync re-requests).</summary>
-    private void PostFromPeer(LoopInput input)
+    private void PostFromPeer(LoopInput input, long bytes = 0)
     {
-        if (Interlocked.Increment(ref _peerInputsQueued) > PeerInputsQueuedMax)
+        bool tooMany = Interlocked.Increment(ref _peerInputsQueued) > PeerInputsQueuedMax;
+        bool tooLarge = Interlocked.Add(ref _peerBytesQueued, bytes) > PeerBytesQueuedMax;
+        if (tooMany || tooLarge)
         {
             Interlocked.Decrement(ref _peerInputsQueued);
+            Interlocked.Add(ref _peerBytesQueued, -bytes);
             Metrics.LoopDropped.Inc();
             return;
         }
-        if (!_inbox.Writer.TryWrite(input)) Interlocked.Decrement(ref _peerInputsQueued);
+        if (!_inbox.Writer.TryWrite(input))
+        {
+            Interlocked.Decrement(ref _peerInputsQueued);
+            Interlocked.Add(ref _peerBytesQueued, -bytes);
+        }
     }
+
+    /// <summary>What a peer input counts against the byte bound (as posted).</summary>
+    private static long QueuedBytes(LoopInput input) => input switch
+    {
+        PeerProposal p => p.Encoded.Length,
+        PeerBlock => Polis.Core.Limits.BlockBytesMax / 8,
+        _ => 0,
+    };
 
     private NodeSnapshot MakeSnapshot() => new(_chain.Height, _chain.LastBlockId, _chain.LastBlockTimeMs, _chain.StateRoot,
         _engine.Height == 0 ? _chain.Height + 1 : _engine.Height, _engine.Round, IsSyncing, BestPeerHeight);
@@ -188,14 +207,23 @@ public sealed partial class PolisNode : IAsyncDisposable
         if (_stop.IsCancellationRequested) return;
         _stop.Cancel();
         _inbox.Writer.TryComplete();
+        // Peers' readers serve blocks from the store: stop them before the store closes.
+        await _p2p.DisposeAsync();
+        bool stopped = true;
         foreach (var task in new[] { _loop, _ticker, _txGossip })
         {
             if (task is null) continue;
             try { await task.WaitAsync(TimeSpan.FromSeconds(10)); }
-            catch (Exception e) when (e is OperationCanceledException or TimeoutException) { }
+            catch (TimeoutException) { stopped = false; }
+            catch (OperationCanceledException) { }
             catch (Exception e) { _log.LogError(e, "node task failed"); }
         }
-        await _p2p.DisposeAsync();
+        if (!stopped)
+        {
+            // Something still runs against the store; leave it to the process exit rather than free it under them.
+            _log.LogError("node tasks did not stop within 10 s; the store is left to the process exit");
+            return;
+        }
         _wal?.Dispose();
         _storage.Dispose();
         _stop.Dispose();

@@ -52,8 +52,8 @@ internal sealed class TestDevnet : IAsyncDisposable
 
     public void Start(int i)
     {
-        Assert.True(_processes[i] is null || _processes[i]!.HasExited, $"node {i} is already running");
-        _processes[i]?.Dispose();
+        Assert.False(IsRunning(i), $"node {i} is already running");
+        // The old handle is left to the finalizer: load clients may be asking it right now.
         _processes[i] = NodeProcess.Start(Manifest.Nodes[i].Home, detach: false, PolisDll);
     }
 
@@ -76,10 +76,14 @@ internal sealed class TestDevnet : IAsyncDisposable
     {
         var p = _processes[i];
         if (p is null || p.HasExited) return;
-        NodeProcess.Stop(p.Id, TimeSpan.FromSeconds(10));
+        NodeProcess.Stop(p.Id, Manifest.Nodes[i].Home, TimeSpan.FromSeconds(10));
     }
 
-    public bool IsRunning(int i) => _processes[i] is { HasExited: false };
+    public bool IsRunning(int i)
+    {
+        try { return _processes[i] is { HasExited: false }; }
+        catch (InvalidOperationException) { return false; }
+    }
 
     public NodeApi Api(int i) => _apis[i];
 

@@ -28,12 +28,12 @@ public sealed class TxPoolTests
         Assert.Equal(AdmissionCode.NonceUsed, pool.TryAdd(Transfer(_alice, 4, 1)).Code);
         Assert.Equal(AdmissionCode.WrongChain, pool.TryAdd(Transfer(_alice, 6, 1, "other")).Code);
         Assert.Equal(AdmissionCode.InsufficientFunds, pool.TryAdd(Transfer(_alice, 6, 61)).Code);
-        Assert.Equal(AdmissionCode.NonceTooFarAhead, pool.TryAdd(Transfer(_alice, 5 + TxPool.NonceAheadMax + 1, 1)).Code);
+        Assert.Equal(AdmissionCode.NonceGap, pool.TryAdd(Transfer(_alice, 7, 1)).Code);
         var forged = Transaction.Decode(Tamper(Transfer(_alice, 6, 1).Encoded));
         Assert.Equal(AdmissionCode.BadSignature, pool.TryAdd(forged).Code);
         Assert.Equal(AdmissionCode.Accepted, pool.TryAdd(Transfer(_alice, 6, 60)).Code);
-        Assert.Equal(AdmissionCode.Accepted, pool.TryAdd(Transfer(_alice, 8, 0)).Code);
-        Assert.Equal(AdmissionCode.Full, pool.TryAdd(Transfer(_alice, 9, 0)).Code);
+        Assert.Equal(AdmissionCode.Accepted, pool.TryAdd(Transfer(_alice, 7, 0)).Code);
+        Assert.Equal(AdmissionCode.Full, pool.TryAdd(Transfer(_alice, 8, 0)).Code);
         Assert.Equal(3, pool.Count);
     }
 
@@ -49,11 +49,23 @@ public sealed class TxPoolTests
     {
         _accounts[_alice.Address] = new AccountRecord(0, 1_000);
         var pool = Pool();
-        var txs = new ulong[] { 0, 1, 2, 4 }.Select(n => Transfer(_alice, n, 1)).ToList();
+        var txs = new ulong[] { 0, 1, 2 }.Select(n => Transfer(_alice, n, 1)).ToList();
         foreach (var tx in txs) Assert.True(pool.TryAdd(tx).Accepted);
-        Assert.Equal(txs.Take(3), pool.Reap(100, 1_000_000));
+        Assert.Equal(AdmissionCode.NonceGap, pool.TryAdd(Transfer(_alice, 4, 1)).Code);
+        Assert.Equal(txs, pool.Reap(100, 1_000_000));
         Assert.Equal(txs.Take(2), pool.Reap(2, 1_000_000));
         Assert.Single(pool.Reap(100, txs[0].Encoded.Length));
+    }
+
+    [Fact]
+    public void A_sender_cannot_park_more_than_its_share_and_the_rest_of_the_pool_stays_open()
+    {
+        _accounts[_alice.Address] = new AccountRecord(0, 1_000_000);
+        _accounts[_bob.Address] = new AccountRecord(0, 10);
+        var pool = Pool(max: TxPool.PerSenderMax + 10);
+        for (ulong n = 0; n < TxPool.PerSenderMax; n++) Assert.True(pool.TryAdd(Transfer(_alice, n, 1)).Accepted);
+        Assert.Equal(AdmissionCode.SenderFull, pool.TryAdd(Transfer(_alice, TxPool.PerSenderMax, 1)).Code);
+        Assert.True(pool.TryAdd(Transfer(_bob, 0, 1)).Accepted);
     }
 
     [Fact]

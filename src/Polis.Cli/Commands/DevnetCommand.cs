@@ -38,7 +38,7 @@ public static class DevnetCommand
             if (File.Exists(DevnetManifest.PathIn(dir)))
             {
                 manifest = DevnetManifest.Load(dir);
-                if (manifest.Nodes.Any(n => n.Pid is { } pid && IsRunning(pid))) return CliOutput.Fail($"the devnet in {dir} is already running (polis devnet down --dir {dir})");
+                if (manifest.Nodes.Any(n => n.Pid is { } pid && IsRunning(pid) && NodeProcess.IsNodeOf(pid, n.Home))) return CliOutput.Fail($"the devnet in {dir} is already running (polis devnet down --dir {dir})");
                 AnsiConsole.MarkupLine($"restarting the devnet in [bold]{Markup.Escape(Path.GetFullPath(dir))}[/]");
             }
             else
@@ -126,7 +126,7 @@ public static class DevnetCommand
     private static int StopAll(DevnetManifest manifest, string dir)
     {
         var tasks = manifest.Nodes.Where(n => n.Pid is not null)
-            .Select(n => Task.Run(() => NodeProcess.Stop(n.Pid!.Value, TimeSpan.FromSeconds(10)))).ToArray();
+            .Select(n => Task.Run(() => NodeProcess.Stop(n.Pid!.Value, n.Home, TimeSpan.FromSeconds(10)))).ToArray();
         Task.WaitAll(tasks);
         foreach (var node in manifest.Nodes) node.Pid = null;
         manifest.Save(dir);

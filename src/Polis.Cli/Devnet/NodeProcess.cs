@@ -15,6 +15,23 @@ public static partial class NodeProcess
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
 
+    /// <summary>True when process <paramref name="pid"/> runs `node run --home HOME` (Linux: /proc; elsewhere assumed).</summary>
+    public static bool IsNodeOf(int pid, string home)
+    {
+        string cmdline = $"/proc/{pid}/cmdline";
+        if (!OperatingSystem.IsLinux()) return true;
+        try
+        {
+            var args = File.ReadAllText(cmdline).Split('\0');
+            int i = Array.IndexOf(args, "--home");
+            return i >= 0 && i + 1 < args.Length && Path.GetFullPath(args[i + 1]) == Path.GetFullPath(home) && args.Contains("node") && args.Contains("run");
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The command line that runs this program: the apphost, or the dotnet host and our dll.</summary>
     public static (string FileName, List<string> Prefix) Self(string? polisDll = null)
     {
@@ -54,9 +71,13 @@ public static partial class NodeProcess
         return Process.Start(info) ?? throw new IOException($"could not start a node for {home}");
     }
 
-    /// <summary>Asks a node to stop (SIGTERM), waits, then kills it if it has not stopped.</summary>
-    public static bool Stop(int pid, TimeSpan grace)
+    /// <summary>
+    /// Asks a node to stop (SIGTERM), waits, then kills it if it has not stopped. Only if the process
+    /// with that id is still the node of <paramref name="home"/>: after a reboot the id may be another program's.
+    /// </summary>
+    public static bool Stop(int pid, string home, TimeSpan grace)
     {
+        if (!IsNodeOf(pid, home)) return false;
         Process process;
         try { process = Process.GetProcessById(pid); }
         catch (ArgumentException) { return false; }
@@ -64,7 +85,7 @@ public static partial class NodeProcess
         {
             if (process.HasExited) return false;
             Kill(pid, SigTerm);
-            if (!process.WaitForExit(grace)) process.Kill(entireProcessTree: true);
+            if (!process.WaitForExit(grace)) process.Kill();
             process.WaitForExit(TimeSpan.FromSeconds(5));
             return true;
         }

@@ -20,9 +20,15 @@ internal static class EventEndpoints
         app.MapGet("/v1/events", async (HttpContext context, CancellationToken requestAborted) =>
         {
             var json = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+            var reader = node.Feed.Subscribe(out var unsubscribe);
+            if (reader is null)
+            {
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                await context.Response.WriteAsJsonAsync(new ApiError($"too many event subscribers (at most {BlockFeed.SubscribersMax})"));
+                return;
+            }
             context.Response.ContentType = "text/event-stream";
             context.Response.Headers.CacheControl = "no-cache";
-            var reader = node.Feed.Subscribe(out var unsubscribe);
             try
             {
                 await context.Response.WriteAsync(": polis block stream\n\n", context.RequestAborted);

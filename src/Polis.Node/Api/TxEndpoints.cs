@@ -33,11 +33,13 @@ internal static class TxEndpoints
             node.Metrics.Rejected.WithLabels("api", "Malformed").Inc();
             return ApiServer.BadRequest($"transaction does not decode: {decodeError}");
         }
+        // Resubmitting a committed transaction is answered like the first submission: clients retry.
+        if (node.Blocks.FindTransaction(tx!.Hash) is not null) return Results.Json(new SubmitResponse(tx.Hash.ToString()), statusCode: StatusCodes.Status202Accepted);
         var admission = node.Submit(tx!);
         return admission.Code switch
         {
             AdmissionCode.Accepted or AdmissionCode.Duplicate => Results.Json(new SubmitResponse(tx!.Hash.ToString()), statusCode: StatusCodes.Status202Accepted),
-            AdmissionCode.Full => Results.Json(new ApiError(admission.Reason), statusCode: StatusCodes.Status503ServiceUnavailable),
+            AdmissionCode.Full or AdmissionCode.SenderFull => Results.Json(new ApiError(admission.Reason), statusCode: StatusCodes.Status503ServiceUnavailable),
             _ => ApiServer.BadRequest($"{Describe(admission.Code)}: {admission.Reason}"),
         };
     }
@@ -47,7 +49,8 @@ internal static class TxEndpoints
         AdmissionCode.WrongChain => "wrong chain",
         AdmissionCode.BadSignature => "bad signature",
         AdmissionCode.NonceUsed => "nonce already used",
-        AdmissionCode.NonceTooFarAhead => "nonce too far ahead",
+        AdmissionCode.NonceGap => "nonce gap",
+        AdmissionCode.SenderFull => "too many pending transactions from this sender",
         AdmissionCode.NoncePending => "nonce already pending",
         AdmissionCode.InsufficientFunds => "insufficient funds",
         _ => code.ToString(),

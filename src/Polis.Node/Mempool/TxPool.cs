@@ -15,8 +15,12 @@ namespace Polis.Node.Mempool;
 /// </summary>
 public sealed class TxPool(string chainId, ISignatureVerifier verifier, int txsMax, Func<Address, AccountRecord> accounts)
 {
-    /// <summary>How far ahead of the account's next nonce a transaction may be queued.</summary>
-    public const ulong NonceAheadMax = 10_000;
+    /// <summary>
+    /// Transactions one sender may have waiting. Each must continue the sender's run of nonces (the
+    /// account's next nonce, or one after a pending one), so everything admitted can execute and
+    /// leaves with the blocks: a sender cannot park unexecutable transactions to fill the pool.
+    /// </summary>
+    public const int PerSenderMax = 1_000;
 
     private readonly Lock _gate = new();
     private readonly Dictionary<Hash32, Transaction> _byHash = new();
@@ -45,7 +49,6 @@ public sealed class TxPool(string chainId, ISignatureVerifier verifier, int txsM
         var sender = tx.SenderAddress;
         var account = accounts(sender);
         if (tx.Nonce < account.Nonce) return new(AdmissionCode.NonceUsed, $"nonce {tx.Nonce} already used (next is {account.Nonce})");
-        if (tx.Nonce - account.Nonce > NonceAheadMax) return new(AdmissionCode.NonceTooFarAhead, $"nonce {tx.Nonce} is more than {NonceAheadMax} ahead of the next nonce {account.Nonce}");
         ulong spend = SpendOf(tx);
         lock (_gate)
         {
@@ -53,6 +56,12 @@ public sealed class TxPool(string chainId, ISignatureVerifier verifier, int txsM
             if (_byHash.Count >= txsMax) return new(AdmissionCode.Full, $"mempool is full ({txsMax} transactions)");
             if (!_bySender.TryGetValue(sender, out var queue)) queue = new SenderQueue();
             if (queue.ByNonce.ContainsKey(tx.Nonce)) return new(AdmissionCode.NoncePending, $"another transaction with nonce {tx.Nonce} is already pending");
+            // A commit may have landed since the account was read (and taken the predecessor out of the queue): read again.
+            if (tx.Nonce != account.Nonce && !queue.ByNonce.ContainsKey(tx.Nonce - 1)) account = accounts(sender);
+            if (tx.Nonce < account.Nonce) return new(AdmissionCode.NonceUsed, $"nonce {tx.Nonce} already used (next is {account.Nonce})");
+            if (tx.Nonce != account.Nonce && !queue.ByNonce.ContainsKey(tx.Nonce - 1))
+                return new(AdmissionCode.NonceGap, $"nonce {tx.Nonce} leaves a gap: the next nonce is {account.Nonce}{(queue.ByNonce.Count > 0 ? $", pending up to {queue.ByNonce.Keys[^1]}" : "")}");
+            if (queue.ByNonce.Count >= PerSenderMax) return new(AdmissionCode.SenderFull, $"this sender already has {PerSenderMax} transactions pending");
             if (account.Balance < queue.PendingSpend || account.Balance - queue.PendingSpend < spend)
                 return new(AdmissionCode.InsufficientFunds, $"balance {account.Balance} does not cover {spend} on top of {queue.PendingSpend} pending");
             queue.ByNonce.Add(tx.Nonce, tx);
@@ -89,9 +98,16 @@ public sealed class TxPool(string chainId, ISignatureVerifier verifier, int txsM
             foreach (var (sender, queue) in _bySender)
             {
                 ulong next = accounts(sender).Nonce;
+                // Entries a commit made stale while their admission raced it leave here.
+                while (queue.ByNonce.Count > 0 && queue.ByNonce.Keys[0] < next)
+                {
+                    var stale = queue.ByNonce.Values[0];
+                    queue.ByNonce.RemoveAt(0);
+                    queue.PendingSpend -= Math.Min(queue.PendingSpend, SpendOf(stale));
+                    _byHash.Remove(stale.Hash);
+                }
                 foreach (var (nonce, tx) in queue.ByNonce)
                 {
-                    if (nonce < next) continue;
                     if (nonce != next) break;
                     if (picked.Count >= countMax || bytes + tx.Encoded.Length > bytesMax) return picked;
                     picked.Add(tx);

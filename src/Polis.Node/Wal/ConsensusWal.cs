@@ -34,6 +34,8 @@ public sealed class ConsensusWal : IDisposable
 
     private readonly string _path;
     private FileStream _file;
+    /// <summary>Votes appended since the last compaction: those of heights not yet committed are carried over.</summary>
+    private readonly List<Vote> _appended = new();
 
     public ConsensusWal(string path)
     {
@@ -68,23 +70,47 @@ public sealed class ConsensusWal : IDisposable
     }
 
     /// <summary>Appends a counted vote; it reaches the disk with the next sign record.</summary>
-    public void AppendVote(Vote vote) => _file.Write(Frame(VoteKind, vote.ToBytes()));
+    public void AppendVote(Vote vote)
+    {
+        _file.Write(Frame(VoteKind, vote.ToBytes()));
+        _appended.Add(vote);
+    }
 
-    /// <summary>At a new height: if the log is large, rewrites it with the last sign record and the votes from <paramref name="keepFromHeight"/> on.</summary>
-    public void CompactIfLarge(ulong keepFromHeight, IEnumerable<Vote> keepVotes)
+    /// <summary>
+    /// At a new height: if the log is large, rewrites it with the last sign record and the votes of
+    /// heights from <paramref name="keepFromHeight"/> on (votes for the next heights may arrive early,
+    /// and a lock taken on them must stay justifiable).
+    /// </summary>
+    public void CompactIfLarge(ulong keepFromHeight)
     {
         if (_file.Length < CompactAtBytes) return;
+        _appended.RemoveAll(v => v.Height < keepFromHeight);
         string temp = _path + ".tmp";
         using (var fresh = new FileStream(temp, FileMode.Create, FileAccess.Write))
         {
-            foreach (var vote in keepVotes) if (vote.Height >= keepFromHeight) fresh.Write(Frame(VoteKind, vote.ToBytes()));
+            foreach (var vote in _appended) fresh.Write(Frame(VoteKind, vote.ToBytes()));
             if (Last is not null) fresh.Write(Frame(SignKind, Last.ToBytes()));
             fresh.Flush(true);
         }
         _file.Dispose();
         File.Move(temp, _path, overwrite: true); // atomic on POSIX: the old log or the new one, both hold the last record
+        SyncDirectory();
         _file = new FileStream(_path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read, 64 * 1024);
         _file.Seek(0, SeekOrigin.End);
+    }
+
+    /// <summary>Makes the rename itself durable (a power cut must not bring the old log back). Best effort where unsupported.</summary>
+    private void SyncDirectory()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        try
+        {
+            using var dir = File.OpenHandle(Path.GetDirectoryName(Path.GetFullPath(_path))!, FileMode.Open, FileAccess.Read);
+            RandomAccess.FlushToDisk(dir);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
     }
 
     private static byte[] Frame(byte kind, byte[] body)
