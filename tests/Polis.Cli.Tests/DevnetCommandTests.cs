@@ -1,0 +1,64 @@
+using System.Text.Json;
+
+namespace Polis.Cli.Tests;
+
+/// <summary>The README's flow, as a newcomer types it: devnet up, client commands, devnet down.</summary>
+public sealed class DevnetCommandTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(1);
+
+    [Fact]
+    public void A_detached_devnet_takes_a_transfer_from_the_cli_and_stops_cleanly()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), $"polis-cli-{Guid.NewGuid():N}");
+        const string node = "http://127.0.0.1:36951";
+        try
+        {
+            var (up, upOutput, upError) = PolisProcess.Run(Timeout, "devnet", "up", "--detach", "--dir", dir, "--base-port", "36950", "--accounts", "2");
+            Assert.True(up == 0, upOutput + upError);
+            var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "devnet.json"))).RootElement;
+            Assert.Equal(4, manifest.GetProperty("nodes").GetArrayLength());
+            Assert.All(manifest.GetProperty("nodes").EnumerateArray(), n => Assert.True(n.GetProperty("pid").GetInt32() > 0));
+            Assert.Equal(2, Directory.GetFiles(Path.Combine(dir, "accounts")).Length);
+
+            var deadline = DateTime.UtcNow + Timeout;
+            while (true)
+            {
+                var (code, output, _) = PolisProcess.Run(Timeout, "status", "--node", node);
+                if (code == 0 && output.Contains("polis-devnet")) break;
+                Assert.True(DateTime.UtcNow < deadline, "the devnet never answered");
+                Thread.Sleep(500);
+            }
+
+            string keyFile = Path.Combine(dir, "bob.json");
+            var (keyCode, keyOutput, _) = PolisProcess.Run(Timeout, "keys", "new", "--out", keyFile);
+            Assert.Equal(0, keyCode);
+            string bob = keyOutput.Split('\n')[0].Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
+
+            var (sent, sentOutput, sentError) = PolisProcess.Run(Timeout, "tx", "transfer", "--node", node,
+                "--from", Path.Combine(dir, "accounts", "account0.json"), "--to", bob, "--amount", "25", "--wait");
+            Assert.True(sent == 0, sentOutput + sentError);
+            Assert.Contains("committed at height", sentOutput);
+
+            var (_, account, _) = PolisProcess.Run(Timeout, "account", "show", bob, "--node", "http://127.0.0.1:36957");
+            Assert.Contains("balance 25 CITY", account);
+            var (blockCode, block, _) = PolisProcess.Run(Timeout, "block", "show", "1", "--node", node);
+            Assert.Equal(0, blockCode);
+            Assert.Contains("\"stateRoot\"", block);
+
+            var (badCode, _, badError) = PolisProcess.Run(Timeout, "tx", "transfer", "--node", node, "--from", keyFile, "--to", "polis1nonsense", "--amount", "1");
+            Assert.NotEqual(0, badCode);
+            Assert.Contains("--to", badError);
+        }
+        finally
+        {
+            var (down, downOutput, _) = PolisProcess.Run(Timeout, "devnet", "down", "--dir", dir);
+            Assert.Equal(0, down);
+            Assert.Contains("stopped 4 node(s)", downOutput);
+            var (after, _, afterError) = PolisProcess.Run(Timeout, "status", "--node", node);
+            Assert.NotEqual(0, after);
+            Assert.Contains("cannot reach", afterError);
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+        }
+    }
+}
