@@ -8,5 +8,6 @@ root.Subcommands.Add(NodeCommand.Create());
 root.Subcommands.Add(InitCommand.Create());
 root.Subcommands.Add(GenesisCommand.Create());
 root.Subcommands.Add(KeysCommand.Create());
+root.Subcommands.Add(BenchCommand.Create());
 foreach (var command in ClientCommands.Create()) root.Subcommands.Add(command);
 return await root.Parse(args).InvokeAsync();

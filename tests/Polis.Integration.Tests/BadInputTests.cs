@@ -24,7 +24,11 @@ public sealed class BadInputTests(ITestOutputHelper output)
 
         async Task ExpectError(HttpContent content, HttpStatusCode expected, string fragment)
         {
-            using var response = await http.PostAsync("/v1/txs", content);
+            // Each on its own connection: the server closes one after refusing an oversized body
+            // unread, and a pooled client could otherwise send the next request into that close.
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/txs") { Content = content };
+            request.Headers.ConnectionClose = true;
+            using var response = await http.SendAsync(request);
             string body = await response.Content.ReadAsStringAsync();
             Assert.True(expected == response.StatusCode, $"expected {expected}, got {(int)response.StatusCode}: {body}");
             Assert.Contains("\"error\"", body);

@@ -40,6 +40,7 @@ public static class ApiServer
         app.MapOpenApi("/openapi/v1.json");
         ChainEndpoints.Map(app, node);
         TxEndpoints.Map(app, node);
+        TxBatchEndpoint.Map(app, node);
         EventEndpoints.Map(app, node);
         MetricsEndpoint.Map(app, node);
         app.MapFallback((HttpContext context) => Results.Json(new ApiError($"no such endpoint: {context.Request.Method} {context.Request.Path}"), statusCode: 404));

@@ -1,0 +1,234 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Polis.Cli.Devnet;
+using Polis.Core.Crypto;
+using Polis.Core.Ledger;
+using Polis.Execution.Accounts;
+using Polis.Node.Api;
+using Polis.Node.Config;
+
+namespace Polis.Cli.Bench;
+
+/// <summary>
+/// `polis bench transfers`: N validators as real processes on loopback; M transfers from K accounts,
+/// signed before the timed window, submitted open-loop in batches (each account always to the same
+/// node, so its nonces arrive in order) with backpressure from full mempools; commits observed on
+/// node 0's event stream. Afterwards: every transfer committed exactly once, and every validator
+/// at the same state root.
+/// </summary>
+public sealed class TransfersBench(int validators, int txs, int accounts, int basePort, Action<string> progress)
+{
+    private const int BatchSize = 500;
+    private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(8);
+
+    public sealed record Result(
+        int Validators, int Transactions, int Accounts, double SubmitSeconds, double WindowSeconds,
+        double OverallTps, double MedianWindowTps, double LatencyP50Ms, double LatencyP95Ms, double LatencyP99Ms,
+        double BlocksPerSecond, double MeanBlockTxs, double CpuSecondsPer1000TxsPerValidator, double PeakMemoryMiBPerNode,
+        double VerifyPerSecond, double Efficiency, bool ExactlyOnce, bool StateRootsAgree, ulong FinalHeight, string Problems);
+
+    public async Task<Result> RunAsync(CancellationToken cancel)
+    {
+        progress("measuring V (Ed25519 verifications per second, one core)");
+        double v = VerifyRate.Measure();
+        string dir = Path.Combine(Path.GetTempPath(), $"polis-bench-{Guid.NewGuid():N}");
+        var manifest = DevnetLayout.Create(dir, validators, basePort, accounts, tune: c =>
+        {
+            c.EmptyBlockDelayMs = 50;
+            c.MempoolTxsMax = Math.Max(200_000, txs * 2);
+        });
+        var processes = new List<Process>();
+        try
+        {
+            foreach (var node in manifest.Nodes) processes.Add(NodeProcess.Start(node.Home, detach: false));
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            progress($"started {validators} validators; waiting for the first block");
+            await WaitForHeight(http, manifest, 1, TimeSpan.FromSeconds(60), cancel);
+
+            progress($"signing {txs} transfers from {accounts} accounts");
+            var streams = Sign(manifest);
+            var committed = new ConcurrentDictionary<Hash32, (long Ticks, ulong Height, string Result, int Times)>();
+            var blocks = new ConcurrentQueue<(long Ticks, int Txs)>();
+            using var events = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+            var watcher = Task.Run(() => Watch(manifest.Nodes[0].Api, committed, blocks, events.Token));
+            await Task.Delay(300, cancel);
+
+            var cpuBefore = processes.Select(p => ProcessStats.CpuSeconds(p.Id)).ToArray();
+            var submitted = new ConcurrentDictionary<Hash32, long>();
+            var clock = Stopwatch.StartNew();
+            long start = Stopwatch.GetTimestamp();
+            progress("submitting");
+            var senders = streams.Select((stream, i) => Task.Run(() => Submit(http, manifest.Nodes[i].Api, stream, submitted, cancel))).ToArray();
+            await Task.WhenAll(senders);
+            double submitSeconds = clock.Elapsed.TotalSeconds;
+            while (committed.Count < txs && clock.Elapsed < Deadline)
+            {
+                await Task.Delay(200, cancel);
+                progress($"committed {committed.Count}/{txs}");
+            }
+            long end = committed.IsEmpty ? Stopwatch.GetTimestamp() : committed.Values.Max(c => c.Ticks);
+            var cpuAfter = processes.Select(p => ProcessStats.CpuSeconds(p.Id)).ToArray();
+            var peak = processes.Select(p => ProcessStats.PeakMemoryMiB(p.Id)).ToArray();
+            events.Cancel();
+            try { await watcher; } catch (OperationCanceledException) { }
+
+            // Exactly once, and the same state everywhere.
+            var problems = new List<string>();
+            int missing = streams.Sum(s => s.Count(tx => !committed.ContainsKey(tx.Hash)));
+            int twice = committed.Values.Count(c => c.Times != 1);
+            int failed = committed.Values.Count(c => c.Result != "Ok");
+            if (missing > 0) problems.Add($"{missing} transfers not committed");
+            if (twice > 0) problems.Add($"{twice} transfers seen in more than one block");
+            if (failed > 0) problems.Add($"{failed} transfers failed");
+            ulong finalHeight = committed.IsEmpty ? 0 : committed.Values.Max(c => c.Height);
+            await WaitForHeight(http, manifest, finalHeight, TimeSpan.FromSeconds(60), cancel);
+            var roots = new HashSet<string>();
+            foreach (var node in manifest.Nodes)
+            {
+                var block = await http.GetFromJsonAsync<JsonElement>($"{node.Api}/v1/blocks/{finalHeight}", cancel);
+                roots.Add(block.GetProperty("header").GetProperty("stateRoot").GetString()!);
+            }
+            if (roots.Count != 1) problems.Add($"validators disagree on the state root at height {finalHeight}");
+            var keys = AccountKeys(manifest);
+            for (int a = 0; a < keys.Count; a++)
+            {
+                var account = await http.GetFromJsonAsync<JsonElement>($"{manifest.Nodes[^1].Api}/v1/accounts/{keys[a].Address}", cancel);
+                ulong expectedNonce = (ulong)CountFor(a);
+                if (account.GetProperty("nonce").GetUInt64() != expectedNonce)
+                {
+                    problems.Add($"account {keys[a].Address} has nonce {account.GetProperty("nonce")}, expected {expectedNonce}");
+                    break;
+                }
+            }
+            foreach (var key in keys) key.Dispose();
+
+            double window = Stopwatch.GetElapsedTime(start, end).TotalSeconds;
+            var latencies = committed.Select(c => submitted.TryGetValue(c.Key, out long s) ? Stopwatch.GetElapsedTime(s, c.Value.Ticks).TotalMilliseconds : double.NaN)
+                .Where(x => !double.IsNaN(x)).OrderBy(x => x).ToArray();
+            var blockList = blocks.Where(b => b.Ticks >= start && b.Ticks <= end).ToList();
+            double tps = committed.Count / Math.Max(window, 1e-9);
+            double cpu = Enumerable.Range(0, processes.Count).Average(i => cpuAfter[i] - cpuBefore[i]);
+            return new Result(validators, txs, accounts, submitSeconds, window, tps, MedianWindowTps(committed.Values.Select(c => c.Ticks), start, end),
+                Percentile(latencies, 0.50), Percentile(latencies, 0.95), Percentile(latencies, 0.99),
+                blockList.Count / Math.Max(window, 1e-9), blockList.Count == 0 ? 0 : blockList.Average(b => b.Txs),
+                cpu / (txs / 1000.0), peak.Max(), v, tps * validators / (Environment.ProcessorCount * v),
+                missing == 0 && twice == 0, roots.Count == 1, finalHeight, string.Join("; ", problems));
+        }
+        finally
+        {
+            foreach (var (p, i) in processes.Select((p, i) => (p, i))) NodeProcess.Stop(p.Id, manifest.Nodes[i].Home, TimeSpan.FromSeconds(10));
+            foreach (var p in processes) p.Dispose();
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    private int CountFor(int account) => txs / accounts + (account < txs % accounts ? 1 : 0);
+
+    private static List<KeyPair> AccountKeys(DevnetManifest manifest) => manifest.Accounts.Select(KeyFile.Load).ToList();
+
+    /// <summary>Per node, its accounts' transfers in nonce order (account a always goes to node a mod n).</summary>
+    private List<List<Transaction>> Sign(DevnetManifest manifest)
+    {
+        var keys = AccountKeys(manifest);
+        var recipients = Enumerable.Range(0, 1000).Select(i => KeyPair.FromLabel($"bench-recipient-{i}").Address).ToArray();
+        var streams = Enumerable.Range(0, validators).Select(_ => new List<Transaction>()).ToList();
+        var all = new Transaction[txs];
+        Parallel.For(0, txs, i =>
+        {
+            int account = i % accounts;
+            ulong nonce = (ulong)(i / accounts);
+            all[i] = Transaction.Create(manifest.ChainId, keys[account], nonce, ModuleId.Accounts, new TransferBody(recipients[i % recipients.Length], 1).ToBytes());
+        });
+        for (int i = 0; i < txs; i++) streams[i % accounts % validators].Add(all[i]);
+        foreach (var key in keys) key.Dispose();
+        return streams;
+    }
+
+    private static async Task Submit(HttpClient http, string api, List<Transaction> stream, ConcurrentDictionary<Hash32, long> submitted, CancellationToken cancel)
+    {
+        for (int offset = 0; offset < stream.Count; offset += BatchSize)
+        {
+            var batch = stream.GetRange(offset, Math.Min(BatchSize, stream.Count - offset));
+            long now = Stopwatch.GetTimestamp();
+            foreach (var tx in batch) submitted.TryAdd(tx.Hash, now);
+            var body = TxBatchEndpoint.Encode(batch);
+            while (true)
+            {
+                using var content = new ByteArrayContent(body);
+                content.Headers.ContentType = new("application/octet-stream");
+                using var response = await http.PostAsync($"{api}/v1/txs/batch", content, cancel);
+                var answer = await response.Content.ReadFromJsonAsync<JsonElement>(cancel);
+                if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"batch refused: {answer}");
+                // Refusals other than a full mempool are failures of the benchmark itself (nonces used are fine: a retry after a commit).
+                foreach (var refusal in answer.GetProperty("refused").EnumerateArray())
+                    if (refusal.GetProperty("code").GetString() != "NonceUsed") throw new InvalidOperationException($"transfer refused: {refusal}");
+                if (answer.GetProperty("mempoolFull").GetInt32() == 0) break;
+                await Task.Delay(100, cancel); // backpressure: the node's mempool is full; resubmit the batch (duplicates are accepted idempotently)
+            }
+        }
+    }
+
+    private static async Task Watch(string api, ConcurrentDictionary<Hash32, (long, ulong, string, int)> committed,
+        ConcurrentQueue<(long, int)> blocks, CancellationToken cancel)
+    {
+        using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        using var stream = await http.GetStreamAsync($"{api}/v1/events", cancel);
+        using var reader = new StreamReader(stream);
+        while (await reader.ReadLineAsync(cancel) is { } line)
+        {
+            if (!line.StartsWith("data: ", StringComparison.Ordinal)) continue;
+            long now = Stopwatch.GetTimestamp();
+            using var doc = JsonDocument.Parse(line.AsMemory(6));
+            var root = doc.RootElement;
+            ulong height = root.GetProperty("height").GetUInt64();
+            int count = root.GetProperty("txCount").GetInt32();
+            blocks.Enqueue((now, count));
+            foreach (var r in root.GetProperty("results").EnumerateArray())
+            {
+                var hash = Hash32.Parse(r.GetProperty("hash").GetString()!);
+                string result = r.GetProperty("result").GetString()!;
+                committed.AddOrUpdate(hash, (now, height, result, 1), (_, old) => (old.Item1, old.Item2, old.Item3, old.Item4 + 1));
+            }
+        }
+    }
+
+    private static async Task WaitForHeight(HttpClient http, DevnetManifest manifest, ulong height, TimeSpan timeout, CancellationToken cancel)
+    {
+        var clock = Stopwatch.StartNew();
+        foreach (var node in manifest.Nodes)
+        {
+            while (true)
+            {
+                try
+                {
+                    var status = await http.GetFromJsonAsync<JsonElement>($"{node.Api}/v1/status", cancel);
+                    if (status.GetProperty("height").GetUInt64() >= height) break;
+                }
+                catch (HttpRequestException)
+                {
+                }
+                if (clock.Elapsed > timeout) throw new TimeoutException($"{node.Name} did not reach height {height} within {timeout.TotalSeconds:F0} s");
+                await Task.Delay(200, cancel);
+            }
+        }
+    }
+
+    private static double MedianWindowTps(IEnumerable<long> commitTicks, long start, long end)
+    {
+        double total = Stopwatch.GetElapsedTime(start, end).TotalSeconds;
+        int windows = (int)(total / 5);
+        if (windows < 1) return double.NaN;
+        var counts = new int[windows];
+        foreach (var t in commitTicks)
+        {
+            int w = (int)(Stopwatch.GetElapsedTime(start, t).TotalSeconds / 5);
+            if (w >= 0 && w < windows) counts[w]++;
+        }
+        Array.Sort(counts);
+        return counts[windows / 2] / 5.0;
+    }
+
+    private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
+}

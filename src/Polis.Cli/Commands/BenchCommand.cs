@@ -1,0 +1,72 @@
+using System.CommandLine;
+using System.Text.Json;
+using Polis.Cli.Bench;
+using Spectre.Console;
+
+namespace Polis.Cli.Commands;
+
+/// <summary>`polis bench transfers`: the network benchmark (real processes on loopback), with V measured in the same run.</summary>
+public static class BenchCommand
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    public static Command Create()
+    {
+        var validators = new Option<int>("--validators") { Description = "validators (separate processes)", DefaultValueFactory = _ => 4 };
+        var txs = new Option<int>("--txs") { Description = "transfers, signed before the timed window", DefaultValueFactory = _ => 20_000 };
+        var accounts = new Option<int>("--accounts") { Description = "sending accounts", DefaultValueFactory = _ => 200 };
+        var basePort = new Option<int>("--base-port") { Description = "first port (node i: base+2i P2P, base+2i+1 API)", DefaultValueFactory = _ => 27900 };
+        var scaling = new Option<bool>("--scaling") { Description = "run for 4, 7 and 10 validators and print the scaling table" };
+        var results = new Option<string?>("--results") { Description = "directory for the JSON result file (default: bench/results of the repository, or of the current directory)" };
+        var transfers = new Command("transfers", "Committed TPS, latency, CPU and memory per validator, V and the efficiency ratio; checks exactly-once and agreement.")
+        {
+            validators, txs, accounts, basePort, scaling, results,
+        };
+        transfers.SetAction((parse, cancel) => Transfers(parse.GetValue(scaling) ? [4, 7, 10] : [parse.GetValue(validators)],
+            parse.GetValue(txs), parse.GetValue(accounts), parse.GetValue(basePort), parse.GetValue(results), cancel));
+        return new Command("bench", "Benchmarks of the running system.") { transfers };
+    }
+
+    private static async Task<int> Transfers(int[] validatorCounts, int txs, int accounts, int basePort, string? resultsDir, CancellationToken cancel)
+    {
+        if (validatorCounts.Any(v => v is < 1 or > 32)) return CliOutput.Fail("--validators must be 1..32", CliOutput.UsageError);
+        if (txs is < 1 or > 2_000_000) return CliOutput.Fail("--txs must be 1..2000000", CliOutput.UsageError);
+        if (accounts < 1 || accounts > 100_000 || (txs + accounts - 1) / accounts > Polis.Node.Mempool.TxPool.PerSenderMax)
+            return CliOutput.Fail($"--accounts must be 1..100000 and leave at most {Polis.Node.Mempool.TxPool.PerSenderMax} transfers per account", CliOutput.UsageError);
+        var machine = MachineInfo.Read();
+        var results = new List<TransfersBench.Result>();
+        foreach (int n in validatorCounts)
+        {
+            var bench = new TransfersBench(n, txs, accounts, basePort, message => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}[/]"));
+            results.Add(await bench.RunAsync(cancel));
+        }
+        var table = new Table().AddColumns("validators", "TPS (overall)", "TPS (median 5 s)", "latency p50/p95/p99 ms", "blocks/s", "txs/block",
+            "CPU s /1k tx /validator", "peak MiB/node", "V (/s/core)", "efficiency", "exactly once", "roots agree");
+        foreach (var r in results)
+            table.AddRow(r.Validators.ToString(), $"{r.OverallTps:F0}", double.IsNaN(r.MedianWindowTps) ? "-" : $"{r.MedianWindowTps:F0}",
+                $"{r.LatencyP50Ms:F0}/{r.LatencyP95Ms:F0}/{r.LatencyP99Ms:F0}", $"{r.BlocksPerSecond:F1}", $"{r.MeanBlockTxs:F0}",
+                $"{r.CpuSecondsPer1000TxsPerValidator:F2}", $"{r.PeakMemoryMiBPerNode:F0}", $"{r.VerifyPerSecond:F0}", $"{r.Efficiency:F3}",
+                r.ExactlyOnce ? "[green]yes[/]" : "[red]NO[/]", r.StateRootsAgree ? "[green]yes[/]" : "[red]NO[/]");
+        AnsiConsole.MarkupLine($"[bold]polis bench transfers[/]: {txs} transfers from {accounts} accounts on {Markup.Escape(machine.Cpu)}, {machine.Cores} cores");
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine("efficiency = committed TPS × validators / (cores × V): 1.0 would mean each validator does nothing but one signature check per transfer");
+        string file = WriteResults(machine, results, resultsDir);
+        AnsiConsole.MarkupLine($"results: {Markup.Escape(file)}");
+        bool ok = results.All(r => r.Problems.Length == 0);
+        foreach (var r in results.Where(r => r.Problems.Length > 0)) AnsiConsole.MarkupLine($"[red]{r.Validators} validators: {Markup.Escape(r.Problems)}[/]");
+        if (ok) AnsiConsole.MarkupLine("[green]every transfer committed exactly once; all validators at the same state root[/]");
+        return ok ? 0 : 1;
+    }
+
+    private static string WriteResults(MachineInfo machine, List<TransfersBench.Result> results, string? resultsDir)
+    {
+        string root = Directory.GetCurrentDirectory();
+        for (var d = new DirectoryInfo(root); d is not null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "Polis.slnx"))) { root = d.FullName; break; }
+        string dir = resultsDir ?? Path.Combine(root, "bench", "results");
+        Directory.CreateDirectory(dir);
+        string file = Path.Combine(dir, $"transfers-{DateTime.UtcNow:yyyyMMdd-HHmmss}.json");
+        File.WriteAllText(file, JsonSerializer.Serialize(new { benchmark = "transfers", utc = DateTime.UtcNow, machine, results }, Json));
+        return file;
+    }
+}

@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Polis.Core.Encoding;
+using Polis.Core.Ledger;
+using Polis.Node.Mempool;
+
+namespace Polis.Node.Api;
+
+/// <summary>
+/// <c>POST /v1/txs/batch</c>: many signed transactions in one request (application/octet-stream:
+/// u32 count, then each transaction as u32 length + bytes, the canonical codec). For clients that
+/// submit at volume (gateways, the benchmark): one request instead of thousands. Each transaction is
+/// admitted on its own; the answer lists the ones refused, with their reasons.
+/// </summary>
+public static class TxBatchEndpoint
+{
+    public const int TxsMax = 2_000;
+    private const long BodyBytesMax = 8L * 1024 * 1024;
+
+    public sealed record Refusal(int Index, string Code, string Error);
+    public sealed record BatchResponse(int Accepted, int MempoolFull, IReadOnlyList<Refusal> Refused);
+
+    public static void Map(WebApplication app, PolisNode node)
+    {
+        app.MapPost("/v1/txs/batch", (Delegate)(async (HttpContext context) =>
+        {
+            var limit = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+            if (limit is { IsReadOnly: false }) limit.MaxRequestBodySize = BodyBytesMax;
+            if (context.Request.ContentLength is > BodyBytesMax)
+                return Results.Json(new ApiError($"batch larger than {BodyBytesMax} bytes"), statusCode: StatusCodes.Status413PayloadTooLarge);
+            using var buffer = new MemoryStream();
+            await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+            Transaction[] txs;
+            try
+            {
+                var r = new CanonicalReader(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+                int n = r.ReadCount(TxsMax, 4, "transactions");
+                txs = new Transaction[n];
+                for (int i = 0; i < n; i++) txs[i] = Transaction.Decode(ref r);
+                r.End("batch");
+            }
+            catch (CodecException e)
+            {
+                node.Metrics.Rejected.WithLabels("api", "Malformed").Inc();
+                return ApiServer.BadRequest($"batch does not decode: {e.Message}");
+            }
+            int accepted = 0, full = 0;
+            var refused = new List<Refusal>();
+            for (int i = 0; i < txs.Length; i++)
+            {
+                var admission = node.Submit(txs[i]);
+                if (admission.Accepted || admission.Code == AdmissionCode.Duplicate) accepted++;
+                else if (admission.Code is AdmissionCode.Full or AdmissionCode.SenderFull) full++;
+                else refused.Add(new Refusal(i, admission.Code.ToString(), admission.Reason));
+            }
+            return Results.Ok(new BatchResponse(accepted, full, refused));
+        })).WithName("submitTxBatch");
+    }
+
+    /// <summary>Encodes a batch body (for clients).</summary>
+    public static byte[] Encode(IReadOnlyList<Transaction> txs)
+    {
+        var w = new CanonicalWriter(8 + txs.Sum(t => t.Encoded.Length + 4));
+        w.WriteCount(txs.Count);
+        foreach (var tx in txs) tx.Encode(w);
+        return w.ToArray();
+    }
+}
