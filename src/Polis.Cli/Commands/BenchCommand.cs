@@ -40,13 +40,22 @@ public static class BenchCommand
             var bench = new TransfersBench(n, txs, accounts, basePort, message => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}[/]"));
             results.Add(await bench.RunAsync(cancel));
         }
-        var table = new Table().AddColumns("validators", "TPS (overall)", "TPS (median 5 s)", "latency p50/p95/p99 ms", "blocks/s", "txs/block",
-            "CPU s /1k tx /validator", "peak MiB/node", "V (/s/core)", "efficiency", "exactly once", "roots agree");
-        foreach (var r in results)
-            table.AddRow(r.Validators.ToString(), $"{r.OverallTps:F0}", double.IsNaN(r.MedianWindowTps) ? "-" : $"{r.MedianWindowTps:F0}",
-                $"{r.LatencyP50Ms:F0}/{r.LatencyP95Ms:F0}/{r.LatencyP99Ms:F0}", $"{r.BlocksPerSecond:F1}", $"{r.MeanBlockTxs:F0}",
-                $"{r.CpuSecondsPer1000TxsPerValidator:F2}", $"{r.PeakMemoryMiBPerNode:F0}", $"{r.VerifyPerSecond:F0}", $"{r.Efficiency:F3}",
-                r.ExactlyOnce ? "[green]yes[/]" : "[red]NO[/]", r.StateRootsAgree ? "[green]yes[/]" : "[red]NO[/]");
+        // One column per run, one row per measure: readable in an 80-column terminal.
+        var table = new Table().AddColumn("measure");
+        foreach (var r in results) table.AddColumn(new TableColumn($"{r.Validators} validators").RightAligned());
+        void Row(string name, Func<TransfersBench.Result, string> value) => table.AddRow([name, .. results.Select(value)]);
+        Row("committed TPS, overall", r => $"{r.OverallTps:F0}");
+        Row("committed TPS, median of 5 s windows", r => double.IsNaN(r.MedianWindowTps) ? "-" : $"{r.MedianWindowTps:F0}");
+        Row("latency p50 / p95 / p99 (ms)", r => $"{r.LatencyP50Ms:F0} / {r.LatencyP95Ms:F0} / {r.LatencyP99Ms:F0}");
+        Row("blocks per second", r => $"{r.BlocksPerSecond:F2}");
+        Row("mean transfers per block", r => $"{r.MeanBlockTxs:F0}");
+        Row("CPU seconds per 1,000 transfers, per validator", r => $"{r.CpuSecondsPer1000TxsPerValidator:F3}");
+        Row("peak memory per node (MiB)", r => $"{r.PeakMemoryMiBPerNode:F0}");
+        Row("V: Ed25519 verifications/s, one core", r => $"{r.VerifyPerSecond:F0}");
+        Row("limit c × V / n (TPS)", r => $"{Environment.ProcessorCount * r.VerifyPerSecond / r.Validators:F0}");
+        Row("efficiency", r => $"{r.Efficiency:F3}");
+        Row("every transfer committed exactly once", r => r.ExactlyOnce ? "[green]yes[/]" : "[red]NO[/]");
+        Row("all validators at the same state root", r => r.StateRootsAgree ? "[green]yes[/]" : "[red]NO[/]");
         AnsiConsole.MarkupLine($"[bold]polis bench transfers[/]: {txs} transfers from {accounts} accounts on {Markup.Escape(machine.Cpu)}, {machine.Cores} cores");
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine("efficiency = committed TPS × validators / (cores × V): 1.0 would mean each validator does nothing but one signature check per transfer");
