@@ -28,6 +28,9 @@ public sealed class BadInputTests(ITestOutputHelper output)
             // unread, and a pooled client could otherwise send the next request into that close.
             using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/txs") { Content = content };
             request.Headers.ConnectionClose = true;
+            // The server refuses an oversized body from its Content-Length, before reading it: with
+            // 100-continue the client waits for that verdict instead of writing into a closed socket.
+            request.Headers.ExpectContinue = true;
             using var response = await http.SendAsync(request);
             string body = await response.Content.ReadAsStringAsync();
             Assert.True(expected == response.StatusCode, $"expected {expected}, got {(int)response.StatusCode}: {body}");
@@ -51,6 +54,18 @@ public sealed class BadInputTests(ITestOutputHelper output)
         await ExpectError(new StringContent(Convert.ToHexStringLower(forged), Encoding.UTF8, "text/plain"), HttpStatusCode.BadRequest, "signature");
         using (var notFound = await http.GetAsync("/v1/blocks/not-a-height")) Assert.Equal(HttpStatusCode.BadRequest, notFound.StatusCode);
         using (var badAddress = await http.GetAsync("/v1/accounts/polis1qqqq")) Assert.Equal(HttpStatusCode.BadRequest, badAddress.StatusCode);
+        using (var badQuery = await http.GetAsync($"/v1/accounts/{key.Address}?proof=maybe"))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, badQuery.StatusCode);
+            Assert.Contains("\"error\"", await badQuery.Content.ReadAsStringAsync());
+        }
+        using (var badHash = await http.GetAsync("/v1/txs/xyz")) Assert.Equal(HttpStatusCode.BadRequest, badHash.StatusCode);
+        using (var badBatch = new ByteArrayContent([0, 0, 0, 9, 1, 2]) { Headers = { ContentType = new("application/octet-stream") } })
+        using (var batchResponse = await http.PostAsync("/v1/txs/batch", badBatch))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, batchResponse.StatusCode);
+            Assert.Contains("does not decode", await batchResponse.Content.ReadAsStringAsync());
+        }
 
         // Random bytes, then an oversized frame header, to the P2P port: the connection is dropped.
         var p2p = IPEndPoint.Parse(devnet.Manifest.Nodes[0].P2P);

@@ -21,6 +21,8 @@ public static class ApiServer
         builder.WebHost.UseUrls(node.Config.ApiListen);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = RequestBodyBytesMax);
         builder.Services.AddOpenApi();
+        // Binding failures (e.g. ?proof=maybe) throw, so the handler below answers them with a JSON 400.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
         var app = builder.Build();
         app.UseExceptionHandler(error => error.Run(async context =>
