@@ -13,8 +13,8 @@ public static class BenchCommand
     public static Command Create()
     {
         var validators = new Option<int>("--validators") { Description = "validators (separate processes)", DefaultValueFactory = _ => 4 };
-        var txs = new Option<int>("--txs") { Description = "transfers, signed before the timed window", DefaultValueFactory = _ => 20_000 };
-        var accounts = new Option<int>("--accounts") { Description = "sending accounts", DefaultValueFactory = _ => 200 };
+        var txs = new Option<int>("--txs") { Description = "transfers, signed before the timed window", DefaultValueFactory = _ => 60_000 };
+        var accounts = new Option<int>("--accounts") { Description = "sending accounts", DefaultValueFactory = _ => 300 };
         var basePort = new Option<int>("--base-port") { Description = "first port (node i: base+2i P2P, base+2i+1 API)", DefaultValueFactory = _ => 27900 };
         var scaling = new Option<bool>("--scaling") { Description = "run for 4, 7 and 10 validators and print the scaling table" };
         var results = new Option<string?>("--results") { Description = "directory for the JSON result file (default: bench/results of the repository, or of the current directory)" };

@@ -12,6 +12,8 @@ public sealed class CachingSignatureVerifier(int entriesMax = 1 << 20) : ISignat
 {
     private readonly ConcurrentDictionary<Hash32, bool> _results = new();
     private long _hits, _misses;
+    /// <summary>Entries, kept by hand: ConcurrentDictionary.Count takes every lock, and every verification asked it.</summary>
+    private int _count;
 
     public long Hits => Interlocked.Read(ref _hits);
     public long Misses => Interlocked.Read(ref _misses);
@@ -26,8 +28,12 @@ public sealed class CachingSignatureVerifier(int entriesMax = 1 << 20) : ISignat
         }
         Interlocked.Increment(ref _misses);
         bool ok = key.Verify(message, signature);
-        if (_results.Count >= entriesMax) _results.Clear();
-        _results[id] = ok;
+        if (Volatile.Read(ref _count) >= entriesMax)
+        {
+            _results.Clear();
+            Volatile.Write(ref _count, 0);
+        }
+        if (_results.TryAdd(id, ok)) Interlocked.Increment(ref _count);
         return ok;
     }
 
