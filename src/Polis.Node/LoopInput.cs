@@ -11,6 +11,7 @@ internal abstract record LoopInput;
 internal sealed record EngineInput(ConsensusEvent Event) : LoopInput;
 internal sealed record PeerProposal(Peer From, Proposal Proposal, Block Block, Hash32 Id, byte[] Encoded) : LoopInput;
 internal sealed record PeerVote(Peer From, Vote Vote, Hash32 Id, byte[] Encoded) : LoopInput;
+internal sealed record PeerHas(Peer From, Hash32 Id) : LoopInput;
 internal sealed record PeerStatus(Peer From, ulong Height, int Round) : LoopInput;
 internal sealed record PeerBlock(Peer From, Block Block, Commit Commit) : LoopInput;
 internal sealed record PeerConnected(Peer Peer) : LoopInput;

@@ -19,7 +19,7 @@ public sealed partial class PolisNode
     /// <summary>Status goes out every few ticks even without a commit, so peers learn our height after reconnects.</summary>
     private const int StatusEveryTicks = 4;
     /// <summary>
-    /// Without a commit for this many ticks, every peer is assumed to lack everything again: a message
+    /// Without a commit for this many ticks (and then twice as many, and so on), every peer is assumed to lack everything again: a message
     /// queued to a peer may still have been dropped there (a saturated loop, a full future buffer),
     /// and a height must never wait forever on one lost vote. Duplicates cost the receiver a lookup.
     /// </summary>
@@ -37,7 +37,8 @@ public sealed partial class PolisNode
     {
         var encoded = WireCodec.Encode(message);
         if (_messages.Height != WorkingHeight) _messages.Reset(WorkingHeight);
-        _messages.Add(id, encoded);
+        if (message is ProposalMessage p) _messages.Add(id, encoded, p.Proposal.Round, isProposal: true);
+        else if (message is VoteMessage v) _messages.Add(id, encoded, v.Vote.Round, isProposal: false);
         foreach (var view in _peers.Values) SendKnown(view, id, encoded);
     }
 
@@ -70,7 +71,7 @@ public sealed partial class PolisNode
         }
         source.Known.Add(id);
         if (_messages.Contains(id)) return;
-        _messages.Add(id, encoded);
+        _messages.Add(id, encoded, round, isProposal: input is ProposalReceived);
         if (input is VoteReceived counted) _wal?.AppendVote(counted.Vote);
         FeedEngine(input);
         foreach (var view in _peers.Values)
@@ -85,7 +86,7 @@ public sealed partial class PolisNode
         {
             if (_messages.Height != WorkingHeight) _messages.Reset(WorkingHeight);
             var bytes = vote.ToBytes();
-            _messages.Add(Sha256.Hash(bytes), WireCodec.Encode(new VoteMessage(vote)));
+            _messages.Add(Sha256.Hash(bytes), WireCodec.Encode(new VoteMessage(vote)), vote.Round, isProposal: false);
         }
         FeedEngine(new VoteReceived(vote));
     }
@@ -110,7 +111,20 @@ public sealed partial class PolisNode
     private void ResendTo(PeerView view)
     {
         if (!view.CanUse(WorkingHeight) || _messages.Height != WorkingHeight) return;
-        foreach (var (id, encoded) in _messages.All) SendKnown(view, id, encoded);
+        bool sameHeight = view.Height == _chain.Height;
+        foreach (var (id, entry) in _messages.All)
+        {
+            // A proposal of a round the peer has left is a large message it has no use for: a value
+            // carried over comes back in a new proposal. Votes of old rounds stay (polkas justify locks).
+            if (entry.IsProposal && sameHeight && entry.Round < view.Round) continue;
+            SendKnown(view, id, entry.Encoded);
+        }
+    }
+
+    /// <summary>A peer sent a proposal we already had (its block was not decoded again): it has it.</summary>
+    private void OnPeerHas(PeerHas has)
+    {
+        if (_peers.TryGetValue(has.From, out var view)) view.Known.Add(has.Id);
     }
 
     private void BroadcastStatus() => _p2p.Broadcast(Channel.Consensus, WireCodec.Encode(new StatusMessage(_chain.Height, _engine.Round)));
@@ -118,7 +132,8 @@ public sealed partial class PolisNode
     private void OnTick()
     {
         if (++_ticks % StatusEveryTicks == 0) BroadcastStatus();
-        if (++_ticksSinceCommit % ForgetKnownAfterTicks == 0)
+        // Forget at 2 s, 4 s, 8 s… without a commit: re-sending must not itself swamp an overloaded network.
+        if (++_ticksSinceCommit >= ForgetKnownAfterTicks && (_ticksSinceCommit & (_ticksSinceCommit - 1)) == 0)
             foreach (var view in _peers.Values) view.Known.Clear();
         foreach (var view in _peers.Values) ResendTo(view);
         RequestBlocks();

@@ -27,7 +27,7 @@ public sealed partial class PolisNode
         {
             await foreach (var input in _inbox.Reader.ReadAllAsync(_stop.Token))
             {
-                if (input is PeerProposal or PeerVote or PeerStatus or PeerBlock)
+                if (input is PeerProposal or PeerVote or PeerStatus or PeerBlock or PeerHas)
                 {
                     Interlocked.Decrement(ref _peerInputsQueued);
                     Interlocked.Add(ref _peerBytesQueued, -QueuedBytes(input));
@@ -55,6 +55,7 @@ public sealed partial class PolisNode
             case PeerProposal p: OnPeerConsensus(p.From, p.Id, p.Encoded, p.Proposal.Height, p.Proposal.Round, new ProposalReceived(p.Proposal, p.Block)); break;
             case PeerVote v: OnPeerConsensus(v.From, v.Id, v.Encoded, v.Vote.Height, v.Vote.Round, new VoteReceived(v.Vote)); break;
             case PeerStatus s: OnPeerStatus(s); break;
+            case PeerHas h: OnPeerHas(h); break;
             case PeerBlock b: OnPeerBlock(b); break;
             case PeerConnected c: OnPeerConnected(c.Peer); break;
             case ReplayedVote r: OnReplayedVote(r.Vote); break;
@@ -168,6 +169,7 @@ public sealed partial class PolisNode
         _wal?.CompactIfLarge(block.Height + 1);
         _messages.Reset(block.Height + 1);
         _futureSeen.Clear();
+        ForgetProposalsSeen();
         _ticksSinceCommit = 0;
         foreach (var view in _peers.Values) view.Known.Clear();
 

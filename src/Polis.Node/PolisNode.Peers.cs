@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Polis.Core.Crypto;
 using Polis.Core.Encoding;
 using Polis.Core.Ledger;
@@ -21,6 +22,7 @@ public sealed partial class PolisNode
 
         public void OnMessage(Peer peer, Channel channel, ReadOnlySpan<byte> payload)
         {
+            if (node.IsKnownProposal(peer, channel, payload)) return;
             WireMessage message;
             try
             {
@@ -55,7 +57,9 @@ public sealed partial class PolisNode
         var proposer = validators.Proposer(proposal.Height, proposal.Round);
         if (proposal.Proposer != proposer.Address) Reject(peer, "proposal from a validator whose turn it is not");
         if (!_verifier.Verify(proposer.PublicKey, proposal.SignBytes(ChainId), proposal.Signature)) Reject(peer, "proposal signature does not verify");
-        PostFromPeer(new PeerProposal(peer, proposal, block, Sha256.Hash(proposal.ToBytes()), payload.ToArray()), payload.Length);
+        var id = Sha256.Hash(proposal.ToBytes());
+        // Remembered only once the loop has it: a copy dropped on a full inbox must be taken again.
+        if (PostFromPeer(new PeerProposal(peer, proposal, block, id, payload.ToArray()), payload.Length)) RememberProposal(id);
     }
 
     private void OnVoteMessage(Peer peer, VoteMessage message, ReadOnlySpan<byte> payload)
@@ -89,6 +93,36 @@ public sealed partial class PolisNode
             else if (admission.Code == Polis.Node.Mempool.AdmissionCode.BadSignature || admission.Code == Polis.Node.Mempool.AdmissionCode.WrongChain)
                 Reject(peer, $"transaction {tx.Hash.Short}: {admission.Reason}");
         }
+    }
+
+    private const int ProposalsSeenMax = 10_000;
+    /// <summary>
+    /// Proposals already decoded and checked at this height, by id (hash of the signed proposal):
+    /// a copy relayed by another peer is not decoded again (a block of thousands of transactions
+    /// costs milliseconds to decode; every peer relays it). Cleared at each commit.
+    /// </summary>
+    private readonly ConcurrentDictionary<Hash32, byte> _proposalsSeen = new();
+    private int _proposalsSeenCount;
+
+    private bool IsKnownProposal(Peer peer, Channel channel, ReadOnlySpan<byte> payload)
+    {
+        if (channel != Channel.Consensus || payload.Length <= 1 + Proposal.EncodedSize || payload[0] != (byte)MessageKind.Proposal) return false;
+        var id = Sha256.Hash(payload.Slice(1, Proposal.EncodedSize));
+        if (!_proposalsSeen.ContainsKey(id)) return false;
+        PostFromPeer(new PeerHas(peer, id));
+        return true;
+    }
+
+    private void RememberProposal(in Hash32 id)
+    {
+        if (Interlocked.Increment(ref _proposalsSeenCount) > ProposalsSeenMax) ForgetProposalsSeen();
+        _proposalsSeen.TryAdd(id, 0);
+    }
+
+    private void ForgetProposalsSeen()
+    {
+        _proposalsSeen.Clear();
+        Volatile.Write(ref _proposalsSeenCount, 0);
     }
 
     private void Reject(Peer peer, string reason)

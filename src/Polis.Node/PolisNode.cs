@@ -173,7 +173,7 @@ public sealed partial class PolisNode : IAsyncDisposable
     private void Post(LoopInput input) => _inbox.Writer.TryWrite(input);
 
     /// <summary>Peer inputs are bounded: past the bound they are dropped (peers re-send; sync re-requests).</summary>
-    private void PostFromPeer(LoopInput input, long bytes = 0)
+    private bool PostFromPeer(LoopInput input, long bytes = 0)
     {
         bool tooMany = Interlocked.Increment(ref _peerInputsQueued) > PeerInputsQueuedMax;
         bool tooLarge = Interlocked.Add(ref _peerBytesQueued, bytes) > PeerBytesQueuedMax;
@@ -182,13 +182,15 @@ public sealed partial class PolisNode : IAsyncDisposable
             Interlocked.Decrement(ref _peerInputsQueued);
             Interlocked.Add(ref _peerBytesQueued, -bytes);
             Metrics.LoopDropped.Inc();
-            return;
+            return false;
         }
         if (!_inbox.Writer.TryWrite(input))
         {
             Interlocked.Decrement(ref _peerInputsQueued);
             Interlocked.Add(ref _peerBytesQueued, -bytes);
+            return false;
         }
+        return true;
     }
 
     /// <summary>What a peer input counts against the byte bound (as posted).</summary>

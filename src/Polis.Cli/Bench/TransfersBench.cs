@@ -27,7 +27,8 @@ public sealed class TransfersBench(int validators, int txs, int accounts, int ba
         int Validators, int Transactions, int Accounts, double SubmitSeconds, double WindowSeconds,
         double OverallTps, double MedianWindowTps, double LatencyP50Ms, double LatencyP95Ms, double LatencyP99Ms,
         double BlocksPerSecond, double MeanBlockTxs, double CpuSecondsPer1000TxsPerValidator, double PeakMemoryMiBPerNode,
-        double VerifyPerSecond, double Efficiency, bool ExactlyOnce, bool StateRootsAgree, ulong FinalHeight, string Problems);
+        double VerifyPerSecond, double Efficiency, bool ExactlyOnce, bool StateRootsAgree, ulong FinalHeight, string Problems,
+        IReadOnlyList<int> TransfersPerWindow);
 
     public async Task<Result> RunAsync(CancellationToken cancel)
     {
@@ -50,7 +51,7 @@ public sealed class TransfersBench(int validators, int txs, int accounts, int ba
             progress($"signing {txs} transfers from {accounts} accounts");
             var streams = Sign(manifest);
             var committed = new ConcurrentDictionary<Hash32, (long Ticks, ulong Height, string Result, int Times)>();
-            var blocks = new ConcurrentQueue<(long Ticks, int Txs)>();
+            var blocks = new ConcurrentQueue<(long Ticks, int Txs, long TimeMs)>();
             using var events = CancellationTokenSource.CreateLinkedTokenSource(cancel);
             var watcher = Task.Run(() => Watch(manifest.Nodes[0].Api, committed, blocks, events.Token));
             await Task.Delay(300, cancel);
@@ -59,6 +60,7 @@ public sealed class TransfersBench(int validators, int txs, int accounts, int ba
             var submitted = new ConcurrentDictionary<Hash32, long>();
             var clock = Stopwatch.StartNew();
             long start = Stopwatch.GetTimestamp();
+            long startMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             progress("submitting");
             var senders = streams.Select((stream, i) => Task.Run(() => Submit(http, manifest.Nodes[i].Api, stream, submitted, cancel))).ToArray();
             await Task.WhenAll(senders);
@@ -110,11 +112,11 @@ public sealed class TransfersBench(int validators, int txs, int accounts, int ba
             var blockList = blocks.Where(b => b.Ticks >= start && b.Ticks <= end).ToList();
             double tps = committed.Count / Math.Max(window, 1e-9);
             double cpu = Enumerable.Range(0, processes.Count).Average(i => cpuAfter[i] - cpuBefore[i]);
-            return new Result(validators, txs, accounts, submitSeconds, window, tps, MedianWindowTps(committed.Values.Select(c => c.Ticks), start, end),
+            return new Result(validators, txs, accounts, submitSeconds, window, tps, MedianWindowTps(blocks.ToList(), startMs),
                 Percentile(latencies, 0.50), Percentile(latencies, 0.95), Percentile(latencies, 0.99),
                 blockList.Count / Math.Max(window, 1e-9), blockList.Count == 0 ? 0 : blockList.Average(b => b.Txs),
                 cpu / (txs / 1000.0), peak.Max(), v, tps * validators / (Environment.ProcessorCount * v),
-                missing == 0 && twice == 0, roots.Count == 1, finalHeight, string.Join("; ", problems));
+                missing == 0 && twice == 0, roots.Count == 1, finalHeight, string.Join("; ", problems), Windows(blocks.ToList(), startMs));
         }
         finally
         {
@@ -171,7 +173,7 @@ public sealed class TransfersBench(int validators, int txs, int accounts, int ba
     }
 
     private static async Task Watch(string api, ConcurrentDictionary<Hash32, (long, ulong, string, int)> committed,
-        ConcurrentQueue<(long, int)> blocks, CancellationToken cancel)
+        ConcurrentQueue<(long, int, long)> blocks, CancellationToken cancel)
     {
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         using var stream = await http.GetStreamAsync($"{api}/v1/events", cancel);
@@ -184,7 +186,7 @@ public sealed class TransfersBench(int validators, int txs, int accounts, int ba
             var root = doc.RootElement;
             ulong height = root.GetProperty("height").GetUInt64();
             int count = root.GetProperty("txCount").GetInt32();
-            blocks.Enqueue((now, count));
+            blocks.Enqueue((now, count, root.GetProperty("timeMs").GetInt64()));
             foreach (var r in root.GetProperty("results").EnumerateArray())
             {
                 var hash = Hash32.Parse(r.GetProperty("hash").GetString()!);
@@ -215,19 +217,33 @@ public sealed class TransfersBench(int validators, int txs, int accounts, int ba
         }
     }
 
-    private static double MedianWindowTps(IEnumerable<long> commitTicks, long start, long end)
+    /// <summary>
+    /// Median over 5 s windows of transfers per second, by the blocks' own timestamps (proposal time
+    /// on the same machine's clock), from the start of submission to the last block with transfers,
+    /// so a late event stream cannot bunch commits into one window.
+    /// </summary>
+    private static double MedianWindowTps(List<(long Ticks, int Txs, long TimeMs)> blocks, long startMs)
     {
-        double total = Stopwatch.GetElapsedTime(start, end).TotalSeconds;
-        int windows = (int)(total / 5);
-        if (windows < 1) return double.NaN;
-        var counts = new int[windows];
-        foreach (var t in commitTicks)
-        {
-            int w = (int)(Stopwatch.GetElapsedTime(start, t).TotalSeconds / 5);
-            if (w >= 0 && w < windows) counts[w]++;
-        }
+        var counts = Windows(blocks, startMs).ToArray();
+        if (counts.Length == 0) return double.NaN;
         Array.Sort(counts);
-        return counts[windows / 2] / 5.0;
+        return counts[counts.Length / 2] / 5.0;
+    }
+
+    /// <summary>Transfers committed in each whole 5 s window from the start of submission.</summary>
+    private static List<int> Windows(List<(long Ticks, int Txs, long TimeMs)> blocks, long startMs)
+    {
+        var busy = blocks.Where(b => b.Txs > 0).ToList();
+        if (busy.Count == 0) return [];
+        long endMs = busy.Max(b => b.TimeMs);
+        int windows = (int)((endMs - startMs) / 5000);
+        var counts = new int[Math.Max(0, windows)];
+        foreach (var b in busy)
+        {
+            long w = (b.TimeMs - startMs) / 5000;
+            if (w >= 0 && w < windows) counts[w] += b.Txs;
+        }
+        return [.. counts];
     }
 
     private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];

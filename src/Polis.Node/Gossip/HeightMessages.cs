@@ -11,11 +11,14 @@ namespace Polis.Node.Gossip;
 public sealed class HeightMessages
 {
     public const int MessagesMax = 20_000;
-    private readonly Dictionary<Hash32, byte[]> _messages = new();
+    private readonly Dictionary<Hash32, Entry> _messages = new();
+
+    /// <summary>One message with what re-sending needs to know about it.</summary>
+    public readonly record struct Entry(byte[] Encoded, int Round, bool IsProposal);
 
     public ulong Height { get; private set; }
     public int Count => _messages.Count;
-    public IEnumerable<KeyValuePair<Hash32, byte[]>> All => _messages;
+    public IEnumerable<KeyValuePair<Hash32, Entry>> All => _messages;
 
     public void Reset(ulong height)
     {
@@ -25,5 +28,6 @@ public sealed class HeightMessages
 
     public bool Contains(in Hash32 id) => _messages.ContainsKey(id);
 
-    public bool Add(in Hash32 id, byte[] encoded) => _messages.Count < MessagesMax && _messages.TryAdd(id, encoded);
+    public bool Add(in Hash32 id, byte[] encoded, int round, bool isProposal) =>
+        _messages.Count < MessagesMax && _messages.TryAdd(id, new Entry(encoded, round, isProposal));
 }
