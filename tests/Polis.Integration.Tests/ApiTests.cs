@@ -31,7 +31,16 @@ public sealed class ApiTests(ITestOutputHelper output)
         Assert.Equal(block.GetProperty("id").GetString(), commit.GetProperty("blockId").GetString());
         Assert.True(commit.GetProperty("signatures").GetArrayLength() >= 3);
         using (var missing = await http.GetAsync("/v1/blocks/999999")) Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
-        using (var noRoute = await http.GetAsync("/v1/nothing")) Assert.Equal(HttpStatusCode.NotFound, noRoute.StatusCode);
+        using (var noRoute = await http.GetAsync("/v1/nothing"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, noRoute.StatusCode);
+            Assert.Contains("no such endpoint", await noRoute.Content.ReadAsStringAsync());
+        }
+        using (var wrongMethod = await http.DeleteAsync("/v1/status"))
+        {
+            Assert.Equal(HttpStatusCode.MethodNotAllowed, wrongMethod.StatusCode);
+            Assert.Contains("not allowed", await wrongMethod.Content.ReadAsStringAsync());
+        }
 
         // Open the event stream, then commit a transfer: its block arrives with the transfer's result.
         using var stream = await http.GetStreamAsync("/v1/events");

@@ -39,13 +39,25 @@ public static class ApiServer
             context.Response.StatusCode = StatusCodes.Status500InternalServerError;
             await context.Response.WriteAsJsonAsync(new ApiError("internal error"));
         }));
+        // Routing's own refusals (no such path: 404; a path without that method: 405) get a JSON body too.
+        app.UseStatusCodePages(async status =>
+        {
+            var response = status.HttpContext.Response;
+            var request = status.HttpContext.Request;
+            string message = response.StatusCode switch
+            {
+                StatusCodes.Status404NotFound => $"no such endpoint: {request.Method} {request.Path}",
+                StatusCodes.Status405MethodNotAllowed => $"{request.Method} is not allowed on {request.Path}",
+                _ => $"HTTP {response.StatusCode}",
+            };
+            await response.WriteAsJsonAsync(new ApiError(message));
+        });
         app.MapOpenApi("/openapi/v1.json");
         ChainEndpoints.Map(app, node);
         TxEndpoints.Map(app, node);
         TxBatchEndpoint.Map(app, node);
         EventEndpoints.Map(app, node);
         MetricsEndpoint.Map(app, node);
-        app.MapFallback((HttpContext context) => Results.Json(new ApiError($"no such endpoint: {context.Request.Method} {context.Request.Path}"), statusCode: 404));
         return app;
     }
 
