@@ -10,7 +10,7 @@ public sealed class BenchCommandTests
         try
         {
             var (code, output, error) = PolisProcess.Run(TimeSpan.FromMinutes(3), "bench", "transfers", "--validators", "4", "--txs", "400", "--accounts", "40",
-                "--base-port", "37000", "--results", results);
+                "--base-port", "22000", "--results", results);
             Assert.True(code == 0, output + error);
             Assert.Contains("every transfer committed exactly once", output);
             Assert.Contains("efficiency", output);

@@ -11,10 +11,10 @@ public sealed class DevnetCommandTests
     public void A_detached_devnet_takes_a_transfer_from_the_cli_and_stops_cleanly()
     {
         string dir = Path.Combine(Path.GetTempPath(), $"polis-cli-{Guid.NewGuid():N}");
-        const string node = "http://127.0.0.1:36951";
+        const string node = "http://127.0.0.1:21951";
         try
         {
-            var (up, upOutput, upError) = PolisProcess.Run(Timeout, "devnet", "up", "--detach", "--dir", dir, "--base-port", "36950", "--accounts", "2");
+            var (up, upOutput, upError) = PolisProcess.Run(Timeout, "devnet", "up", "--detach", "--dir", dir, "--base-port", "21950", "--accounts", "2");
             Assert.True(up == 0, upOutput + upError);
             var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "devnet.json"))).RootElement;
             Assert.Equal(4, manifest.GetProperty("nodes").GetArrayLength());
@@ -40,7 +40,7 @@ public sealed class DevnetCommandTests
             Assert.True(sent == 0, sentOutput + sentError);
             Assert.Contains("committed at height", sentOutput);
 
-            var (_, account, _) = PolisProcess.Run(Timeout, "account", "show", bob, "--node", "http://127.0.0.1:36957");
+            var (_, account, _) = PolisProcess.Run(Timeout, "account", "show", bob, "--node", "http://127.0.0.1:21957");
             Assert.Contains("balance 25 CITY", account);
             var (blockCode, block, _) = PolisProcess.Run(Timeout, "block", "show", "1", "--node", node);
             Assert.Equal(0, blockCode);

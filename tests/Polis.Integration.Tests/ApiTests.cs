@@ -15,7 +15,7 @@ public sealed class ApiTests(ITestOutputHelper output)
     [Fact]
     public async Task The_api_serves_its_openapi_document_blocks_commits_proofs_and_a_stream_of_committed_blocks()
     {
-        await using var devnet = TestDevnet.Create(output, basePort: 36800);
+        await using var devnet = TestDevnet.Create(output, basePort: 21800);
         devnet.StartAll();
         await devnet.WaitForHeight(2, Patience);
         using var http = new HttpClient { BaseAddress = new Uri(devnet.Manifest.Nodes[1].Api), Timeout = TimeSpan.FromSeconds(20) };

@@ -16,7 +16,7 @@ public sealed class BadInputTests(ITestOutputHelper output)
     [Fact]
     public async Task Malformed_and_oversized_input_is_refused_with_a_reason_and_the_node_keeps_committing()
     {
-        await using var devnet = TestDevnet.Create(output, basePort: 36600);
+        await using var devnet = TestDevnet.Create(output, basePort: 21600);
         devnet.StartAll();
         await devnet.WaitForHeight(2, Patience);
         var api = devnet.Manifest.Nodes[0].Api;

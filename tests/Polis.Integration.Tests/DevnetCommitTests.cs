@@ -13,7 +13,7 @@ public sealed class DevnetCommitTests(ITestOutputHelper output)
     [Fact]
     public async Task Four_validators_commit_transfers_with_the_same_blocks_and_state_roots_at_every_height()
     {
-        await using var devnet = TestDevnet.Create(output, basePort: 36100);
+        await using var devnet = TestDevnet.Create(output, basePort: 21100);
         devnet.StartAll();
         await devnet.WaitForHeight(2, Patience);
 

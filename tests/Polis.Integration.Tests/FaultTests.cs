@@ -11,7 +11,7 @@ public sealed class FaultTests(ITestOutputHelper output)
     [Fact]
     public async Task Killing_validators_under_load_keeps_the_others_committing_and_each_catches_up_and_rejoins()
     {
-        await using var devnet = TestDevnet.Create(output, basePort: 36200);
+        await using var devnet = TestDevnet.Create(output, basePort: 21200);
         devnet.StartAll();
         await devnet.WaitForHeight(2, Patience);
         var load = new LoadGenerator(devnet, accounts: 8);
@@ -54,7 +54,7 @@ public sealed class FaultTests(ITestOutputHelper output)
     [Fact]
     public async Task Without_a_quorum_nothing_commits_and_no_height_ever_has_two_blocks()
     {
-        await using var devnet = TestDevnet.Create(output, basePort: 36300);
+        await using var devnet = TestDevnet.Create(output, basePort: 21300);
         devnet.StartAll();
         await devnet.WaitForHeight(3, Patience);
         devnet.Stop(2);
@@ -79,7 +79,7 @@ public sealed class FaultTests(ITestOutputHelper output)
     [Fact]
     public async Task After_a_city_wide_power_cut_every_validator_restarts_and_the_network_commits_again()
     {
-        await using var devnet = TestDevnet.Create(output, basePort: 36400);
+        await using var devnet = TestDevnet.Create(output, basePort: 21400);
         devnet.StartAll();
         var load = new LoadGenerator(devnet, accounts: 4);
         try

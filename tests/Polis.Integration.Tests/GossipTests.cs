@@ -12,14 +12,14 @@ public sealed class GossipTests(ITestOutputHelper output)
     [Fact]
     public async Task Validators_connected_in_a_line_commit_transactions_submitted_at_either_end()
     {
-        await using var devnet = TestDevnet.Create(output, basePort: 36700);
+        await using var devnet = TestDevnet.Create(output, basePort: 21700);
         // Rewire the full mesh into a line 0 - 1 - 2 - 3: node 0 and node 3 share no link, and
         // neither do 0 and 2 or 1 and 3, so every vote between them must be relayed.
         for (int i = 0; i < devnet.Count; i++)
         {
             var home = new NodeHome(devnet.Manifest.Nodes[i].Home);
             var config = NodeConfig.Load(home.ConfigPath);
-            config.PersistentPeers = config.PersistentPeers.Where(p => p.EndsWith(":" + (36700 + 2 * (i + 1))) && i + 1 < devnet.Count).ToList();
+            config.PersistentPeers = config.PersistentPeers.Where(p => p.EndsWith(":" + (21700 + 2 * (i + 1))) && i + 1 < devnet.Count).ToList();
             config.Save(home.ConfigPath);
         }
         devnet.StartAll();

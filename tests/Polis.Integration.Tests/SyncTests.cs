@@ -11,7 +11,7 @@ public sealed class SyncTests(ITestOutputHelper output)
     [Fact]
     public async Task A_node_started_later_syncs_from_genesis_to_the_tip_and_serves_the_same_state()
     {
-        await using var devnet = TestDevnet.Create(output, basePort: 36500, validators: 4, observers: 1);
+        await using var devnet = TestDevnet.Create(output, basePort: 21500, validators: 4, observers: 1);
         devnet.StartAll(count: 4);
         await devnet.WaitForHeight(1, Patience, 0, 1, 2, 3);
         using var recipient = KeyPair.Generate();

@@ -38,6 +38,10 @@ internal sealed class TestDevnet : IAsyncDisposable
     public int Count => _processes.Length;
     public IReadOnlyList<KeyPair> Accounts => _accounts;
 
+    /// <summary>
+    /// Tests use ports 21000–22999: below Linux's ephemeral range (32768 and up), so no outgoing
+    /// connection of any process can be holding a node's port when it starts.
+    /// </summary>
     public static TestDevnet Create(ITestOutputHelper output, int basePort, int validators = 4, int observers = 0, int accounts = 8)
     {
         string dir = Path.Combine(Path.GetTempPath(), $"polis-it-{Guid.NewGuid():N}");

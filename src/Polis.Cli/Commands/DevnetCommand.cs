@@ -16,7 +16,7 @@ public static class DevnetCommand
     {
         var validators = new Option<int>("--validators") { Description = "number of validators (1-64)", DefaultValueFactory = _ => 4 };
         var dir = new Option<string>("--dir") { Description = "directory for the devnet's homes, genesis and accounts", DefaultValueFactory = _ => ".polis-devnet" };
-        var basePort = new Option<int>("--base-port") { Description = "node i uses base+2i (P2P) and base+2i+1 (API)", DefaultValueFactory = _ => DefaultBasePort };
+        var basePort = new Option<int>("--base-port") { Description = "node i uses base+2i (P2P) and base+2i+1 (API); stay below 32768, where outgoing connections take their ports", DefaultValueFactory = _ => DefaultBasePort };
         var accounts = new Option<int>("--accounts") { Description = "funded test accounts (key files under DIR/accounts)", DefaultValueFactory = _ => 8 };
         var detach = new Option<bool>("--detach") { Description = "leave the nodes running and return (stop them with `polis devnet down`)" };
         var up = new Command("up", "Create (or restart) a local devnet and run it; Ctrl-C stops every node cleanly.") { validators, dir, basePort, accounts, detach };

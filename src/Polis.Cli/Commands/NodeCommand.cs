@@ -31,6 +31,10 @@ public static class NodeCommand
             {
                 return CliOutput.Fail(e.Message);
             }
+            catch (System.Net.Sockets.SocketException e)
+            {
+                return CliOutput.Fail($"cannot listen for peers on {NodeConfig.Load(nodeHome.ConfigPath).P2PListen}: {e.Message}");
+            }
         });
         return new Command("node", "Run a Polis node.") { run };
     }
