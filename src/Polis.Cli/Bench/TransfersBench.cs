@@ -18,9 +18,11 @@ namespace Polis.Cli.Bench;
 /// node 0's event stream. Afterwards: every transfer committed exactly once, and every validator
 /// at the same state root.
 /// </summary>
-public sealed class TransfersBench(int validators, int txs, int accounts, int basePort, Action<string> progress)
+public sealed class TransfersBench(int validators, int txs, int accounts, int basePort, Action<string> progress, int rate = 0)
 {
     private const int BatchSize = 500;
+    /// <summary>With a target rate, batches are smaller so the offered load is smooth.</summary>
+    private const int PacedBatchSize = 50;
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(8);
 
     public sealed record Result(
@@ -28,7 +30,7 @@ public sealed class TransfersBench(int validators, int txs, int accounts, int ba
         double OverallTps, double MedianWindowTps, double LatencyP50Ms, double LatencyP95Ms, double LatencyP99Ms,
         double BlocksPerSecond, double MeanBlockTxs, double CpuSecondsPer1000TxsPerValidator, double PeakMemoryMiBPerNode,
         double VerifyPerSecond, double Efficiency, bool ExactlyOnce, bool StateRootsAgree, ulong FinalHeight, string Problems,
-        IReadOnlyList<int> TransfersPerWindow);
+        IReadOnlyList<int> TransfersPerWindow, int TargetRate);
 
     public async Task<Result> RunAsync(CancellationToken cancel)
     {
@@ -62,7 +64,9 @@ public sealed class TransfersBench(int validators, int txs, int accounts, int ba
             long start = Stopwatch.GetTimestamp();
             long startMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             progress("submitting");
-            var senders = streams.Select((stream, i) => Task.Run(() => Submit(http, manifest.Nodes[i].Api, stream, submitted, cancel))).ToArray();
+            // Each node's stream carries its share of the target rate (0: as fast as the nodes admit).
+            var senders = streams.Select((stream, i) => Task.Run(() => Submit(http, manifest.Nodes[i].Api, stream, submitted,
+                rate <= 0 ? 0 : rate * (double)stream.Count / txs, cancel))).ToArray();
             await Task.WhenAll(senders);
             double submitSeconds = clock.Elapsed.TotalSeconds;
             while (committed.Count < txs && clock.Elapsed < Deadline)
@@ -116,7 +120,7 @@ public sealed class TransfersBench(int validators, int txs, int accounts, int ba
                 Percentile(latencies, 0.50), Percentile(latencies, 0.95), Percentile(latencies, 0.99),
                 blockList.Count / Math.Max(window, 1e-9), blockList.Count == 0 ? 0 : blockList.Average(b => b.Txs),
                 cpu / (txs / 1000.0), peak.Max(), v, tps * validators / (Environment.ProcessorCount * v),
-                missing == 0 && twice == 0, roots.Count == 1, finalHeight, string.Join("; ", problems), Windows(blocks.ToList(), startMs));
+                missing == 0 && twice == 0, roots.Count == 1, finalHeight, string.Join("; ", problems), Windows(blocks.ToList(), startMs), rate);
         }
         finally
         {
@@ -148,11 +152,20 @@ public sealed class TransfersBench(int validators, int txs, int accounts, int ba
         return streams;
     }
 
-    private static async Task Submit(HttpClient http, string api, List<Transaction> stream, ConcurrentDictionary<Hash32, long> submitted, CancellationToken cancel)
+    private static async Task Submit(HttpClient http, string api, List<Transaction> stream, ConcurrentDictionary<Hash32, long> submitted,
+        double perSecond, CancellationToken cancel)
     {
-        for (int offset = 0; offset < stream.Count; offset += BatchSize)
+        int size = perSecond > 0 ? PacedBatchSize : BatchSize;
+        var clock = Stopwatch.StartNew();
+        for (int offset = 0; offset < stream.Count; offset += size)
         {
-            var batch = stream.GetRange(offset, Math.Min(BatchSize, stream.Count - offset));
+            if (perSecond > 0)
+            {
+                // Open loop at a fixed rate: batch k leaves at k × size / rate, late or not.
+                var due = TimeSpan.FromSeconds(offset / perSecond);
+                if (due > clock.Elapsed) await Task.Delay(due - clock.Elapsed, cancel);
+            }
+            var batch = stream.GetRange(offset, Math.Min(size, stream.Count - offset));
             long now = Stopwatch.GetTimestamp();
             foreach (var tx in batch) submitted.TryAdd(tx.Hash, now);
             var body = TxBatchEndpoint.Encode(batch);

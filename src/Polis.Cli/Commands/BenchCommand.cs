@@ -17,18 +17,20 @@ public static class BenchCommand
         var accounts = new Option<int>("--accounts") { Description = "sending accounts", DefaultValueFactory = _ => 300 };
         var basePort = new Option<int>("--base-port") { Description = "first port (node i: base+2i P2P, base+2i+1 API)", DefaultValueFactory = _ => 27900 };
         var scaling = new Option<bool>("--scaling") { Description = "run for 4, 7 and 10 validators and print the scaling table" };
+        var rate = new Option<int>("--rate") { Description = "offered load in transfers per second, open loop (0: as fast as the nodes admit them)", DefaultValueFactory = _ => 0 };
         var results = new Option<string?>("--results") { Description = "directory for the JSON result file (default: bench/results of the repository, or of the current directory)" };
         var transfers = new Command("transfers", "Committed TPS, latency, CPU and memory per validator, V and the efficiency ratio; checks exactly-once and agreement.")
         {
-            validators, txs, accounts, basePort, scaling, results,
+            validators, txs, accounts, basePort, scaling, rate, results,
         };
         transfers.SetAction((parse, cancel) => Transfers(parse.GetValue(scaling) ? [4, 7, 10] : [parse.GetValue(validators)],
-            parse.GetValue(txs), parse.GetValue(accounts), parse.GetValue(basePort), parse.GetValue(results), cancel));
+            parse.GetValue(txs), parse.GetValue(accounts), parse.GetValue(basePort), parse.GetValue(rate), parse.GetValue(results), cancel));
         return new Command("bench", "Benchmarks of the running system.") { transfers };
     }
 
-    private static async Task<int> Transfers(int[] validatorCounts, int txs, int accounts, int basePort, string? resultsDir, CancellationToken cancel)
+    private static async Task<int> Transfers(int[] validatorCounts, int txs, int accounts, int basePort, int rate, string? resultsDir, CancellationToken cancel)
     {
+        if (rate is < 0 or > 1_000_000) return CliOutput.Fail("--rate must be 0..1000000", CliOutput.UsageError);
         if (validatorCounts.Any(v => v is < 1 or > 32)) return CliOutput.Fail("--validators must be 1..32", CliOutput.UsageError);
         if (txs is < 1 or > 2_000_000) return CliOutput.Fail("--txs must be 1..2000000", CliOutput.UsageError);
         if (accounts < 1 || accounts > 100_000 || (txs + accounts - 1) / accounts > Polis.Node.Mempool.TxPool.PerSenderMax)
@@ -37,7 +39,7 @@ public static class BenchCommand
         var results = new List<TransfersBench.Result>();
         foreach (int n in validatorCounts)
         {
-            var bench = new TransfersBench(n, txs, accounts, basePort, message => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}[/]"));
+            var bench = new TransfersBench(n, txs, accounts, basePort, message => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}[/]"), rate);
             results.Add(await bench.RunAsync(cancel));
         }
         // One column per run, one row per measure: readable in an 80-column terminal.
@@ -56,7 +58,7 @@ public static class BenchCommand
         Row("efficiency", r => $"{r.Efficiency:F3}");
         Row("every transfer committed exactly once", r => r.ExactlyOnce ? "[green]yes[/]" : "[red]NO[/]");
         Row("all validators at the same state root", r => r.StateRootsAgree ? "[green]yes[/]" : "[red]NO[/]");
-        AnsiConsole.MarkupLine($"[bold]polis bench transfers[/]: {txs} transfers from {accounts} accounts on {Markup.Escape(machine.Cpu)}, {machine.Cores} cores");
+        AnsiConsole.MarkupLine($"[bold]polis bench transfers[/]: {txs} transfers from {accounts} accounts{(rate > 0 ? $" offered at {rate}/s" : ", offered as fast as admitted")} on {Markup.Escape(machine.Cpu)}, {machine.Cores} cores");
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine("efficiency = committed TPS × validators / (cores × V): 1.0 would mean each validator does nothing but one signature check per transfer");
         string file = WriteResults(machine, results, resultsDir);
