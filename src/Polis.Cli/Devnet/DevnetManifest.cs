@@ -27,18 +27,13 @@ public sealed class DevnetManifest
 
     public static string PathIn(string dir) => Path.Combine(Path.GetFullPath(dir), FileName);
 
+    private const long FileBytesMax = 4 * 1024 * 1024;
+
     public static DevnetManifest Load(string dir)
     {
         string path = PathIn(dir);
         if (!File.Exists(path)) throw new FileNotFoundException($"{path} does not exist: no devnet in {dir}", path);
-        try
-        {
-            return JsonSerializer.Deserialize<DevnetManifest>(File.ReadAllText(path)) ?? throw new FormatException($"{path} is empty");
-        }
-        catch (JsonException e)
-        {
-            throw new FormatException($"{path} is not valid JSON: {e.Message}");
-        }
+        return Polis.Node.Config.JsonFile.Read<DevnetManifest>(path, FileBytesMax, "devnet manifest");
     }
 
     public void Save(string dir)

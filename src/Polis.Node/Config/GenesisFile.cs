@@ -64,20 +64,7 @@ public sealed class GenesisFile
         }
     }
 
-    public static GenesisFile Load(string path)
-    {
-        var info = new FileInfo(path);
-        if (!info.Exists) throw new FileNotFoundException($"genesis file {path} does not exist", path);
-        if (info.Length > FileBytesMax) throw new FormatException($"genesis file {path} is larger than {FileBytesMax} bytes");
-        try
-        {
-            return JsonSerializer.Deserialize<GenesisFile>(File.ReadAllText(path)) ?? throw new FormatException($"genesis file {path} is empty");
-        }
-        catch (JsonException e)
-        {
-            throw new FormatException($"genesis file {path} is not valid JSON: {e.Message}");
-        }
-    }
+    public static GenesisFile Load(string path) => JsonFile.Read<GenesisFile>(path, FileBytesMax, "genesis file");
 
     public void Save(string path)
     {

@@ -33,22 +33,7 @@ public sealed record KeyFile(
         return key;
     }
 
-    public static KeyPair Load(string path)
-    {
-        var info = new FileInfo(path);
-        if (!info.Exists) throw new FileNotFoundException($"key file {path} does not exist", path);
-        if (info.Length > FileBytesMax) throw new FormatException($"key file {path} is larger than {FileBytesMax} bytes");
-        try
-        {
-            var file = JsonSerializer.Deserialize<KeyFile>(File.ReadAllText(path))
-                       ?? throw new FormatException($"key file {path} is empty");
-            return file.ToKeyPair();
-        }
-        catch (JsonException e)
-        {
-            throw new FormatException($"key file {path} is not valid JSON: {e.Message}");
-        }
-    }
+    public static KeyPair Load(string path) => JsonFile.Read<KeyFile>(path, FileBytesMax, "key file").ToKeyPair();
 
     public static void Save(string path, KeyPair key)
     {

@@ -32,19 +32,9 @@ public sealed class NodeConfig
 
     public static NodeConfig Load(string path)
     {
-        var info = new FileInfo(path);
-        if (!info.Exists) throw new FileNotFoundException($"config file {path} does not exist", path);
-        if (info.Length > FileBytesMax) throw new FormatException($"config file {path} is larger than {FileBytesMax} bytes");
-        try
-        {
-            var config = JsonSerializer.Deserialize<NodeConfig>(File.ReadAllText(path)) ?? throw new FormatException($"config file {path} is empty");
-            config.Check();
-            return config;
-        }
-        catch (JsonException e)
-        {
-            throw new FormatException($"config file {path} is not valid JSON: {e.Message}");
-        }
+        var config = JsonFile.Read<NodeConfig>(path, FileBytesMax, "config file");
+        config.Check();
+        return config;
     }
 
     public void Save(string path)
