@@ -78,7 +78,7 @@ public sealed partial class PolisNode
 
     private void Carry(ConsensusAction action, Queue<ConsensusEvent> pending)
     {
-        if (_log.IsEnabled(LogLevel.Debug) && action is not ScheduleTimeout) _log.LogDebug("h={Height} r={Round} {Action}", _engine.Height, _engine.Round, Describe(action));
+        if (_log.IsEnabled(LogLevel.Debug) && action is not ScheduleTimeout) _log.LogDebug("h={Height} r={Round} {Action}", _engine.Height, _engine.Round, ActionText.Describe(action));
         switch (action)
         {
             case PersistSignRecord p:
@@ -127,16 +127,6 @@ public sealed partial class PolisNode
                 break;
         }
     }
-
-    private static string Describe(ConsensusAction action) => action switch
-    {
-        BroadcastProposal bp => $"propose h={bp.Proposal.Height} r={bp.Proposal.Round} vr={bp.Proposal.ValidRound} {bp.Block.Id.Short} ({bp.Block.Transactions.Count} txs)",
-        BroadcastVote bv => bv.Vote.ToString(),
-        Decide d => $"decide h={d.Block.Height} {d.Block.Id.Short} round {d.Commit.Round}",
-        ValidateBlock v => $"validate {v.Block.Id.Short}",
-        PersistSignRecord p => $"wal h={p.Record.Height} r={p.Record.Round} {p.Record.Step}",
-        _ => action.GetType().Name,
-    };
 
     private void Build(ulong height, int round)
     {

@@ -22,7 +22,8 @@ public sealed partial class PolisNode
 
         public void OnMessage(Peer peer, Channel channel, ReadOnlySpan<byte> payload)
         {
-            if (node.IsKnownProposal(peer, channel, payload)) return;
+            var proposalId = ProposalIdOf(channel, payload);
+            if (proposalId is { } known && node.IsKnownProposal(peer, known)) return;
             WireMessage message;
             try
             {
@@ -35,7 +36,7 @@ public sealed partial class PolisNode
             }
             switch (message)
             {
-                case ProposalMessage p: node.OnProposalMessage(peer, p, payload); break;
+                case ProposalMessage p: node.OnProposalMessage(peer, p, proposalId!.Value, payload); break;
                 case VoteMessage v: node.OnVoteMessage(peer, v, payload); break;
                 case StatusMessage s: node.PostFromPeer(new PeerStatus(peer, s.Height, s.Round)); break;
                 case TxsMessage t: node.OnTxsMessage(peer, t); break;
@@ -45,7 +46,8 @@ public sealed partial class PolisNode
         }
     }
 
-    private void OnProposalMessage(Peer peer, ProposalMessage message, ReadOnlySpan<byte> payload)
+    // id: SHA-256 of the signed proposal as it arrived (its canonical encoding), computed once on the reader.
+    private void OnProposalMessage(Peer peer, ProposalMessage message, Hash32 id, ReadOnlySpan<byte> payload)
     {
         var (proposal, block) = (message.Proposal, message.Block);
         if (proposal.Height <= CommittedHeight) return; // stale: the peer is behind and will sync
@@ -57,9 +59,8 @@ public sealed partial class PolisNode
         var proposer = validators.Proposer(proposal.Height, proposal.Round);
         if (proposal.Proposer != proposer.Address) Reject(peer, "proposal from a validator whose turn it is not");
         if (!_verifier.Verify(proposer.PublicKey, proposal.SignBytes(ChainId), proposal.Signature)) Reject(peer, "proposal signature does not verify");
-        var id = Sha256.Hash(proposal.ToBytes());
         // Remembered only once the loop has it: a copy dropped on a full inbox must be taken again.
-        if (PostFromPeer(new PeerProposal(peer, proposal, block, id, payload.ToArray()), payload.Length)) RememberProposal(id);
+        if (PostFromPeer(new PeerProposal(peer, proposal, block, id, payload.ToArray()))) RememberProposal(id);
     }
 
     private void OnVoteMessage(Peer peer, VoteMessage message, ReadOnlySpan<byte> payload)
@@ -80,7 +81,7 @@ public sealed partial class PolisNode
         if (structure.Length > 0) Reject(peer, $"block {block.Height} body does not match its header: {structure}");
         string error = commit.Verify(ChainId, _chain.Validators, block.Height, block.Id, _verifier);
         if (error.Length > 0) Reject(peer, $"block {block.Height} with an invalid commit: {error}");
-        PostFromPeer(new PeerBlock(peer, block, commit), Polis.Core.Limits.BlockBytesMax / 8);
+        PostFromPeer(new PeerBlock(peer, block, commit));
     }
 
     private void OnTxsMessage(Peer peer, TxsMessage message)
@@ -104,10 +105,14 @@ public sealed partial class PolisNode
     private readonly ConcurrentDictionary<Hash32, byte> _proposalsSeen = new();
     private int _proposalsSeenCount;
 
-    private bool IsKnownProposal(Peer peer, Channel channel, ReadOnlySpan<byte> payload)
+    /// <summary>The id of a proposal message (hash of its signed proposal, which precedes the block), read before any decoding.</summary>
+    private static Hash32? ProposalIdOf(Channel channel, ReadOnlySpan<byte> payload) =>
+        channel == Channel.Consensus && payload.Length > 1 + Proposal.EncodedSize && payload[0] == (byte)MessageKind.Proposal
+            ? Sha256.Hash(payload.Slice(1, Proposal.EncodedSize))
+            : null;
+
+    private bool IsKnownProposal(Peer peer, in Hash32 id)
     {
-        if (channel != Channel.Consensus || payload.Length <= 1 + Proposal.EncodedSize || payload[0] != (byte)MessageKind.Proposal) return false;
-        var id = Sha256.Hash(payload.Slice(1, Proposal.EncodedSize));
         if (!_proposalsSeen.ContainsKey(id)) return false;
         PostFromPeer(new PeerHas(peer, id));
         return true;

@@ -173,8 +173,9 @@ public sealed partial class PolisNode : IAsyncDisposable
     private void Post(LoopInput input) => _inbox.Writer.TryWrite(input);
 
     /// <summary>Peer inputs are bounded: past the bound they are dropped (peers re-send; sync re-requests).</summary>
-    private bool PostFromPeer(LoopInput input, long bytes = 0)
+    private bool PostFromPeer(LoopInput input)
     {
+        long bytes = QueuedBytes(input);
         bool tooMany = Interlocked.Increment(ref _peerInputsQueued) > PeerInputsQueuedMax;
         bool tooLarge = Interlocked.Add(ref _peerBytesQueued, bytes) > PeerBytesQueuedMax;
         if (tooMany || tooLarge)

@@ -34,7 +34,7 @@ public sealed partial class Simulator
     private void Carry(SimNode node, ConsensusAction action, Queue<ConsensusEvent> pending)
     {
         if (_options.Trace is { } trace && action is not PersistSignRecord)
-            trace($"{_queue.Now,7} {node.Name,-14} {Describe(action)}");
+            trace($"{_queue.Now,7} {node.Name,-14} {ActionText.Describe(action)}");
         switch (action)
         {
             case PersistSignRecord p:
@@ -83,14 +83,6 @@ public sealed partial class Simulator
                 break;
         }
     }
-
-    private static string Describe(ConsensusAction action) => action switch
-    {
-        BroadcastProposal bp => $"propose h={bp.Proposal.Height} r={bp.Proposal.Round} vr={bp.Proposal.ValidRound} {bp.Block.Id.Short}",
-        BroadcastVote bv => bv.Vote.ToString(),
-        Decide d => $"DECIDE h={d.Block.Height} {d.Block.Id.Short} round {d.Commit.Round}",
-        _ => action.ToString(),
-    };
 
     private void CommitDecided(SimNode node, Block block, Commit commit)
     {
