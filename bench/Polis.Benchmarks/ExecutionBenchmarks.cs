@@ -32,7 +32,7 @@ public class ExecutionBenchmarks
     private Hash32 Execute(ISignatureVerifier verifier)
     {
         var working = _state.Begin(0);
-        var (results, reason) = new BlockExecutor(Fixtures.ChainId, verifier).Execute(_txs, working);
+        var (results, reason) = new BlockExecutor(Fixtures.ChainId, verifier).Execute(_txs, working, new BlockContext(1, 1));
         if (results is null) throw new InvalidOperationException(reason);
         return working.ComputeRoot();
     }

@@ -44,14 +44,14 @@ public sealed class BlockExecutor
     private bool Verify(Transaction tx) => tx.ChainId == _chainId && _verifier.Verify(tx.Sender, tx.SignBytes(), tx.Signature);
 
     /// <summary>Executes a proposed block's transactions. Returns null results and a reason when the block is invalid.</summary>
-    public (IReadOnlyList<TxResult>? Results, string Reason) Execute(IReadOnlyList<Transaction> txs, IStateView state)
+    public (IReadOnlyList<TxResult>? Results, string Reason) Execute(IReadOnlyList<Transaction> txs, IStateView state, in BlockContext block)
     {
         var signatureOk = VerifySignatures(txs);
         var results = new List<TxResult>(txs.Count);
         for (int i = 0; i < txs.Count; i++)
         {
             if (!signatureOk[i]) return (null, $"transaction {i} ({txs[i].Hash.Short}) has a bad signature or chain id");
-            var result = ApplyOne(txs[i], state, out string reason);
+            var result = ApplyOne(txs[i], state, block, out string reason);
             if (result is null) return (null, $"transaction {i} ({txs[i].Hash.Short}): {reason}");
             results.Add(result);
         }
@@ -63,7 +63,7 @@ public sealed class BlockExecutor
     /// them; the others are skipped and reported, so a proposer never builds an invalid block.
     /// </summary>
     public (List<Transaction> Included, List<TxResult> Results, List<(Transaction Tx, string Reason)> Skipped) SelectAndExecute(
-        IReadOnlyList<Transaction> candidates, IStateView state, int txsMax, int bytesMax)
+        IReadOnlyList<Transaction> candidates, IStateView state, in BlockContext block, int txsMax, int bytesMax)
     {
         var signatureOk = VerifySignatures(candidates);
         var included = new List<Transaction>();
@@ -75,7 +75,7 @@ public sealed class BlockExecutor
             var tx = candidates[i];
             if (bytes + tx.Encoded.Length + 4 > bytesMax) break;
             if (!signatureOk[i]) { skipped.Add((tx, "bad signature or chain id")); continue; }
-            var result = ApplyOne(tx, state, out string reason);
+            var result = ApplyOne(tx, state, block, out string reason);
             if (result is null) { skipped.Add((tx, reason)); continue; }
             included.Add(tx);
             results.Add(result);
@@ -85,7 +85,7 @@ public sealed class BlockExecutor
     }
 
     /// <summary>Consumes the nonce, then applies the module in an overlay kept only on success. Null when the nonce is wrong.</summary>
-    private TxResult? ApplyOne(Transaction tx, IStateView state, out string reason)
+    private TxResult? ApplyOne(Transaction tx, IStateView state, in BlockContext block, out string reason)
     {
         var sender = tx.SenderAddress;
         var account = AccountRecord.Load(state, sender);
@@ -99,7 +99,7 @@ public sealed class BlockExecutor
         if (!_modules.TryGetValue(tx.Module, out var module))
             return new TxResult(tx.Hash, TxResultCode.UnknownOperation, $"module {tx.Module} is not enabled");
         var scratch = new OverlayView(state);
-        var result = module.Apply(tx, scratch);
+        var result = module.Apply(tx, scratch, block);
         if (result.IsOk) scratch.Flush();
         return result;
     }

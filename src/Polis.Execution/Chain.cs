@@ -67,9 +67,10 @@ public sealed class Chain
         int txsMax = Limits.BlockTxsMax, int bytesMax = Limits.BlockBytesMax / 2)
     {
         ulong height = Height + 1;
+        long time = Math.Max(timeMs, LastBlockTimeMs + 1);
         var working = _state.Begin(Height);
-        var (included, results, _) = _executor.SelectAndExecute(candidates, working, txsMax, bytesMax);
-        var header = new BlockHeader(ChainId, height, Math.Max(timeMs, LastBlockTimeMs + 1), LastBlockId,
+        var (included, results, _) = _executor.SelectAndExecute(candidates, working, new BlockContext(height, time), txsMax, bytesMax);
+        var header = new BlockHeader(ChainId, height, time, LastBlockId,
             Block.TransactionsRoot(included), working.ComputeRoot(), Validators.Hash, proposer,
             LastCommit?.Hash() ?? Hash32.Zero, Block.EvidenceRootOf(evidence));
         var block = new Block(header, included, LastCommit, evidence);
@@ -101,7 +102,7 @@ public sealed class Chain
             if (key is null || e.Height > h.Height || !e.Verify(ChainId, key)) return BlockValidation.Invalid("evidence does not verify");
         }
         var working = _state.Begin(Height);
-        var (results, reason) = _executor.Execute(block.Transactions, working);
+        var (results, reason) = _executor.Execute(block.Transactions, working, new BlockContext(h.Height, h.TimeMs));
         if (results is null) return BlockValidation.Invalid(reason);
         var root = working.ComputeRoot();
         if (root != h.StateRoot) return BlockValidation.Invalid($"state root {h.StateRoot.Short} differs from the executed {root.Short}");

@@ -11,5 +11,5 @@ public interface IModule
     /// Applies the body of an already authenticated transaction whose nonce was consumed. Writes go
     /// to <paramref name="scratch"/>, which the executor discards if the result is a failure.
     /// </summary>
-    TxResult Apply(Transaction tx, IStateView scratch);
+    TxResult Apply(Transaction tx, IStateView scratch, in BlockContext block);
 }

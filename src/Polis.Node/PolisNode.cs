@@ -1,6 +1,7 @@
 using System.Net;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Polis.City.Devices;
 using Polis.Consensus;
 using Polis.Consensus.Events;
 using Polis.Core.Crypto;
@@ -62,7 +63,7 @@ public sealed partial class PolisNode : IAsyncDisposable
         _storage = new RocksDbStateStorage(dataDirectory);
         _blocks = new BlockStore(_storage);
         var state = new TreeState(new StateTree(_storage));
-        _chain = new Chain(genesis, state, _verifier);
+        _chain = new Chain(genesis, state, _verifier, new BlockExecutor(genesis.Id, _verifier, [new AccountsModule(), new DevicesModule()]));
         ulong stored = _blocks.LatestHeight;
         if (stored > 0)
         {

@@ -10,6 +10,7 @@ public sealed class BlockExecutorTests
     private const string ChainId = "polis-exec-test";
     private static readonly KeyPair Alice = KeyPair.FromLabel("alice");
     private static readonly KeyPair Bob = KeyPair.FromLabel("bob");
+    private static readonly BlockContext Block1 = new(1, 1_000);
     private readonly BlockExecutor _executor = new(ChainId, new CachingSignatureVerifier());
 
     private static DictionaryView Funded(ulong alice = 1_000, ulong bob = 0)
@@ -27,7 +28,7 @@ public sealed class BlockExecutorTests
     public void Transfers_move_exact_amounts_and_advance_nonces()
     {
         var view = Funded();
-        var (results, reason) = _executor.Execute([Transfer(Alice, 0, Bob.Address, 300), Transfer(Alice, 1, Bob.Address, 200)], view);
+        var (results, reason) = _executor.Execute([Transfer(Alice, 0, Bob.Address, 300), Transfer(Alice, 1, Bob.Address, 200)], view, Block1);
         Assert.Equal("", reason);
         Assert.All(results!, r => Assert.True(r.IsOk));
         Assert.Equal(new AccountRecord(2, 500), AccountRecord.Load(view, Alice.Address));
@@ -38,7 +39,7 @@ public sealed class BlockExecutorTests
     public void A_failing_transfer_changes_nothing_but_consumes_its_nonce()
     {
         var view = Funded(alice: 100);
-        var (results, _) = _executor.Execute([Transfer(Alice, 0, Bob.Address, 101)], view);
+        var (results, _) = _executor.Execute([Transfer(Alice, 0, Bob.Address, 101)], view, Block1);
         var result = Assert.Single(results!);
         Assert.Equal(TxResultCode.InsufficientFunds, result.Code);
         Assert.Equal(new AccountRecord(1, 100), AccountRecord.Load(view, Alice.Address));
@@ -50,7 +51,7 @@ public sealed class BlockExecutorTests
     {
         var view = Funded();
         var tx = Transfer(Alice, 0, Bob.Address, 10);
-        var (results, reason) = _executor.Execute([tx, tx], view);
+        var (results, reason) = _executor.Execute([tx, tx], view, Block1);
         Assert.Null(results);
         Assert.Contains("already used", reason);
     }
@@ -60,8 +61,8 @@ public sealed class BlockExecutorTests
     {
         var bytes = Transfer(Alice, 0, Bob.Address, 10).Encoded.ToArray();
         bytes[^5] ^= 0x40;
-        Assert.Null(_executor.Execute([Transaction.Decode(bytes)], Funded()).Results);
-        Assert.Null(_executor.Execute([Transfer(Alice, 0, Bob.Address, 10, chain: "other-chain")], Funded()).Results);
+        Assert.Null(_executor.Execute([Transaction.Decode(bytes)], Funded(), Block1).Results);
+        Assert.Null(_executor.Execute([Transfer(Alice, 0, Bob.Address, 10, chain: "other-chain")], Funded(), Block1).Results);
     }
 
     [Fact]
@@ -72,7 +73,7 @@ public sealed class BlockExecutorTests
         var gap = Transfer(Alice, 5, Bob.Address, 10);
         var forgedBytes = Transfer(Bob, 0, Alice.Address, 1).Encoded.ToArray();
         forgedBytes[^1] ^= 1;
-        var (included, results, skipped) = _executor.SelectAndExecute([good, gap, Transaction.Decode(forgedBytes)], view, 100, 1 << 20);
+        var (included, results, skipped) = _executor.SelectAndExecute([good, gap, Transaction.Decode(forgedBytes)], view, Block1, 100, 1 << 20);
         Assert.Equal([good.Hash], included.Select(t => t.Hash));
         Assert.Single(results);
         Assert.Equal(2, skipped.Count);
@@ -85,7 +86,7 @@ public sealed class BlockExecutorTests
         var garbage = Transaction.Create(ChainId, Alice, 0, ModuleId.Accounts, [1, 2, 3]);
         var unknown = Transaction.Create(ChainId, Alice, 1, ModuleId.Accounts, [99]);
         var zero = Transfer(Alice, 2, Bob.Address, 0);
-        var (results, _) = _executor.Execute([garbage, unknown, zero], view);
+        var (results, _) = _executor.Execute([garbage, unknown, zero], view, Block1);
         Assert.Equal([TxResultCode.MalformedBody, TxResultCode.UnknownOperation, TxResultCode.ZeroAmount], results!.Select(r => r.Code));
         Assert.Equal(new AccountRecord(3, 1_000), AccountRecord.Load(view, Alice.Address));
     }
@@ -107,7 +108,7 @@ public sealed class BlockExecutorTests
     public void Self_transfers_and_overflow_keep_supply_exact()
     {
         var view = Funded(alice: 1_000, bob: ulong.MaxValue - 5);
-        var (results, _) = _executor.Execute([Transfer(Alice, 0, Alice.Address, 400), Transfer(Alice, 1, Bob.Address, 6)], view);
+        var (results, _) = _executor.Execute([Transfer(Alice, 0, Alice.Address, 400), Transfer(Alice, 1, Bob.Address, 6)], view, Block1);
         Assert.Equal([TxResultCode.Ok, TxResultCode.AmountOverflow], results!.Select(r => r.Code));
         Assert.Equal(1_000UL, AccountRecord.Load(view, Alice.Address).Balance);
         Assert.Equal(ulong.MaxValue - 5, AccountRecord.Load(view, Bob.Address).Balance);

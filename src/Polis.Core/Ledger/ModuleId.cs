@@ -4,4 +4,5 @@ namespace Polis.Core.Ledger;
 public enum ModuleId : byte
 {
     Accounts = 1,
+    Devices = 2,
 }

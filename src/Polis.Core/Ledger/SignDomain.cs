@@ -13,4 +13,5 @@ public static class SignDomain
     public const byte Commit = 0x50;
     public const byte ValidatorSet = 0x60;
     public const byte Evidence = 0x70;
+    public const byte Reading = 0x80;
 }

@@ -8,7 +8,7 @@ public sealed class AccountsModule : IModule
 {
     public ModuleId Id => ModuleId.Accounts;
 
-    public TxResult Apply(Transaction tx, IStateView scratch)
+    public TxResult Apply(Transaction tx, IStateView scratch, in BlockContext block)
     {
         TransferBody transfer;
         try

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Polis.Core.Crypto;
 using Polis.Core.Ledger;
 using Polis.Execution;
+using Polis.Execution.Roles;
 
 namespace Polis.Node.Config;
 
@@ -18,6 +19,8 @@ public sealed class GenesisFile
     [JsonPropertyName("genesisTimeMs")] public long GenesisTimeMs { get; set; }
     [JsonPropertyName("validators")] public List<GenesisValidator> Validators { get; set; } = [];
     [JsonPropertyName("allocations")] public List<GenesisAllocation> Allocations { get; set; } = [];
+    /// <summary>Roles granted to accounts: "device-owner" (may register devices), "gateway-operator" (may register gateways).</summary>
+    [JsonPropertyName("roles")] public List<GenesisRoleGrant> Roles { get; set; } = [];
 
     public sealed class GenesisValidator
     {
@@ -30,6 +33,12 @@ public sealed class GenesisFile
     {
         [JsonPropertyName("address")] public string Address { get; set; } = "";
         [JsonPropertyName("amount")] public ulong Amount { get; set; }
+    }
+
+    public sealed class GenesisRoleGrant
+    {
+        [JsonPropertyName("address")] public string Address { get; set; } = "";
+        [JsonPropertyName("roles")] public List<string> Roles { get; set; } = [];
     }
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
@@ -54,9 +63,21 @@ public sealed class GenesisFile
             if (!Address.TryParse(a.Address, out var address, out string error)) throw new FormatException($"allocation address '{a.Address}': {error}");
             allocations.Add((address, a.Amount));
         }
+        var grants = new List<(Address, AccountRoles)>(Roles.Count);
+        foreach (var g in Roles)
+        {
+            if (!Address.TryParse(g.Address, out var address, out string error)) throw new FormatException($"role grant address '{g.Address}': {error}");
+            var roles = AccountRoles.None;
+            foreach (string name in g.Roles)
+            {
+                if (!RoleRecord.TryParse(name, out var role)) throw new FormatException($"role grant for {g.Address}: unknown role '{name}' (device-owner, gateway-operator)");
+                roles |= role;
+            }
+            grants.Add((address, roles));
+        }
         try
         {
-            return new Genesis(ChainId, GenesisTimeMs, new ValidatorSet(validators), allocations);
+            return new Genesis(ChainId, GenesisTimeMs, new ValidatorSet(validators), allocations, grants);
         }
         catch (ArgumentException e)
         {
