@@ -152,7 +152,11 @@ public sealed partial class PolisNode
 
     private void CommitBlock(Block block, Commit commit)
     {
-        var results = _chain.Commit(block, commit, r => _blocks.Stage(block, commit, r));
+        var results = _chain.Commit(block, commit, r =>
+        {
+            _blocks.Stage(block, commit, r);
+            _devices.Stage(block, r);
+        });
         Volatile.Write(ref _committedHeight, _chain.Height);
         _pool.Update(block.Transactions);
         if (block.Evidence.Count > 0) _evidence.RemoveAll(e => block.Evidence.Any(x => x.Hash() == e.Hash()));

@@ -40,6 +40,7 @@ public sealed partial class PolisNode : IAsyncDisposable
     private readonly RocksDbStateStorage _storage;
     private readonly Chain _chain;
     private readonly BlockStore _blocks;
+    private readonly DeviceIndex _devices;
     private readonly ConsensusWal? _wal;
     private readonly ConsensusEngine _engine;
     private readonly CachingSignatureVerifier _verifier = new();
@@ -62,6 +63,7 @@ public sealed partial class PolisNode : IAsyncDisposable
         _log = logs.CreateLogger("polis.node");
         _storage = new RocksDbStateStorage(dataDirectory);
         _blocks = new BlockStore(_storage);
+        _devices = new DeviceIndex(_storage);
         var state = new TreeState(new StateTree(_storage));
         _chain = new Chain(genesis, state, _verifier, new BlockExecutor(genesis.Id, _verifier, [new AccountsModule(), new DevicesModule()]));
         ulong stored = _blocks.LatestHeight;
@@ -125,6 +127,7 @@ public sealed partial class PolisNode : IAsyncDisposable
     public BlockFeed Feed { get; }
     public NodeSnapshot Snapshot => _snapshot;
     public BlockStore Blocks => _blocks;
+    public DeviceIndex Devices => _devices;
     public TxPool Mempool => _pool;
     public P2PHost Network => _p2p;
     public ValidatorSet Validators => _chain.Validators;

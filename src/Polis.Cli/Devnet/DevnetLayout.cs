@@ -65,6 +65,8 @@ public static class DevnetLayout
             KeyFile.Save(path, key);
             manifest.Accounts.Add(path);
             genesis.Allocations.Add(new GenesisFile.GenesisAllocation { Address = key.Address.ToString(), Amount = AccountBalance });
+            // The first account plays the city's operator: it registers devices and gateways.
+            if (a == 0) genesis.Roles.Add(new GenesisFile.GenesisRoleGrant { Address = key.Address.ToString(), Roles = ["device-owner", "gateway-operator"] });
         }
         genesis.ToGenesis(); // validates before anything starts
         genesis.Save(genesisPath);

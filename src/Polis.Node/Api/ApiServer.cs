@@ -1,3 +1,4 @@
+using Polis.Client.Api;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting;
@@ -54,6 +55,7 @@ public static class ApiServer
         });
         app.MapOpenApi("/openapi/v1.json");
         ChainEndpoints.Map(app, node);
+        DeviceEndpoints.Map(app, node);
         TxEndpoints.Map(app, node);
         TxBatchEndpoint.Map(app, node);
         EventEndpoints.Map(app, node);

@@ -1,3 +1,5 @@
+using Polis.Client.Api;
+using Polis.Node.Storage;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -41,7 +43,7 @@ internal static class EventEndpoints
                     try
                     {
                         var block = await reader.ReadAsync(wait.Token);
-                        chunk = $"event: block\nid: {block.Block.Height}\ndata: {JsonSerializer.Serialize(BlockEvent.From(block), json)}\n\n";
+                        chunk = $"event: block\nid: {block.Block.Height}\ndata: {JsonSerializer.Serialize(ToEvent(block), json)}\n\n";
                     }
                     catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
                     {
@@ -63,4 +65,8 @@ internal static class EventEndpoints
             }
         }).WithName("events").Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
     }
+
+    private static BlockEvent ToEvent(CommittedBlock c) => new(c.Block.Height, c.Block.Id.ToString(), c.Block.Header.TimeMs,
+        c.Block.Transactions.Count, c.Results.Select(r => new TxResultEvent(r.TxHash.ToString(), r.Code.ToString(), r.Message)).ToList(),
+        DeviceIndex.ChangedDevices(c.Block, c.Results));
 }

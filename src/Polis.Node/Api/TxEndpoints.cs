@@ -1,3 +1,4 @@
+using Polis.Client.Api;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

@@ -1,9 +1,8 @@
 using Polis.Core.Ledger;
-using Polis.Execution;
 using Polis.Execution.Accounts;
 using Polis.Core.Encoding;
 
-namespace Polis.Node.Api;
+namespace Polis.Client.Api;
 
 // The HTTP API's JSON shapes. Hashes and keys are lower-case hex; addresses are polis1… text;
 // amounts and heights are JSON numbers (ulong: clients must not parse them as doubles).
@@ -70,10 +69,22 @@ public sealed record TxStatusResponse(string Hash, string Status, ulong? Height,
 public sealed record AccountResponse(string Address, ulong Height, ulong Balance, ulong Nonce, AccountProofResponse? Proof);
 public sealed record AccountProofResponse(string StateRoot, string Key, string? Value, string Proof);
 
-public sealed record BlockEvent(ulong Height, string Id, long TimeMs, int TxCount, IReadOnlyList<TxResultEvent> Results)
-{
-    public static BlockEvent From(CommittedBlock c) => new(c.Block.Height, c.Block.Id.ToString(), c.Block.Header.TimeMs,
-        c.Block.Transactions.Count, c.Results.Select(r => new TxResultEvent(r.TxHash.ToString(), r.Code.ToString(), r.Message)).ToList());
-}
+/// <summary>One committed block on the event stream; <paramref name="DevicesChanged"/> names the devices whose records changed in it.</summary>
+public sealed record BlockEvent(ulong Height, string Id, long TimeMs, int TxCount, IReadOnlyList<TxResultEvent> Results, IReadOnlyList<string> DevicesChanged);
 
 public sealed record TxResultEvent(string Hash, string Result, string Message);
+
+public sealed record LocationResponse(double Latitude, double Longitude, int LatitudeMicro, int LongitudeMicro);
+public sealed record DeviceKeyResponse(uint Index, string PublicKey, ulong From, ulong? Until);
+
+/// <summary>A device as of <paramref name="Height"/>; <paramref name="Proof"/> (on request) proves its record under that height's state root.</summary>
+public sealed record DeviceResponse(
+    string Id, string Owner, string Kind, LocationResponse Location, string Metadata, string PublicKey, uint KeyIndex, ulong KeySince,
+    ulong RegisteredAt, ulong? RevokedAt, ulong Height, IReadOnlyList<DeviceKeyResponse>? Keys, StateProofResponse? Proof);
+
+public sealed record DevicesPage(ulong Height, IReadOnlyList<DeviceResponse> Devices, string? Next);
+
+public sealed record GatewayResponse(string Id, string Operator, string Account, ulong RegisteredAt, ulong NextBatch, ulong? RevokedAt, ulong Height);
+
+/// <summary>A state key's value (hex, null when absent) at a height, with its proof against that height's state root.</summary>
+public sealed record StateProofResponse(ulong Height, string StateRoot, string Key, string? Value, string Proof);

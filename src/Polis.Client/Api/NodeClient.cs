@@ -1,0 +1,148 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Polis.Core.Crypto;
+
+namespace Polis.Client.Api;
+
+/// <summary>
+/// A typed client of a node's HTTP API. Answers the node refuses become <see cref="NodeApiException"/>
+/// with the node's message and status; "not found" is null where a caller can expect it.
+/// </summary>
+public sealed class NodeClient : IDisposable
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly HttpClient _http;
+
+    public NodeClient(string baseUrl, TimeSpan? timeout = null)
+    {
+        BaseUrl = baseUrl.TrimEnd('/');
+        _http = new HttpClient { BaseAddress = new Uri(BaseUrl + "/"), Timeout = timeout ?? TimeSpan.FromSeconds(10) };
+    }
+
+    public string BaseUrl { get; }
+
+    public Task<StatusResponse> StatusAsync(CancellationToken cancel = default) => GetRequired<StatusResponse>("v1/status", cancel);
+
+    public Task<DeviceResponse?> DeviceAsync(string id, CancellationToken cancel = default) => GetOrNull<DeviceResponse>($"v1/devices/{Uri.EscapeDataString(id)}", cancel);
+
+    public Task<GatewayResponse?> GatewayAsync(string id, CancellationToken cancel = default) => GetOrNull<GatewayResponse>($"v1/gateways/{Uri.EscapeDataString(id)}", cancel);
+
+    public Task<AccountResponse> AccountAsync(Address address, CancellationToken cancel = default) => GetRequired<AccountResponse>($"v1/accounts/{address}", cancel);
+
+    /// <summary>A state key's value and proof at a committed height.</summary>
+    public Task<StateProofResponse> StateAsync(ReadOnlySpan<byte> key, ulong height, CancellationToken cancel = default) =>
+        GetRequired<StateProofResponse>($"v1/state/{Convert.ToHexStringLower(key)}?height={height}", cancel);
+
+    public Task<TxStatusResponse?> TxStatusAsync(Hash32 hash, CancellationToken cancel = default) => GetOrNull<TxStatusResponse>($"v1/txs/{hash}", cancel);
+
+    /// <summary>The canonical bytes of the block at <paramref name="height"/>, or null when there is none yet.</summary>
+    public async Task<byte[]?> BlockBytesAsync(ulong height, CancellationToken cancel = default)
+    {
+        using var response = await Send(() => _http.GetAsync($"v1/blocks/{height}?encoding=binary", cancel));
+        if (response.StatusCode == HttpStatusCode.NotFound) return null;
+        if (!response.IsSuccessStatusCode) throw await Failure(response, cancel);
+        return await response.Content.ReadAsByteArrayAsync(cancel);
+    }
+
+    /// <summary>The canonical bytes of the commit of <paramref name="height"/>, or null when there is none yet.</summary>
+    public async Task<byte[]?> CommitBytesAsync(ulong height, CancellationToken cancel = default)
+    {
+        var commit = await GetOrNull<CommitResponse>($"v1/blocks/{height}/commit", cancel);
+        return commit is null ? null : Convert.FromBase64String(commit.Encoded);
+    }
+
+    /// <summary>Submits a signed transaction. Returns the HTTP status (202 accepted, 4xx/503 refused) and the node's message.</summary>
+    public async Task<(int Status, string Message)> SubmitTxAsync(byte[] tx, CancellationToken cancel = default)
+    {
+        using var content = new ByteArrayContent(tx);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        using var response = await Send(() => _http.PostAsync("v1/txs", content, cancel));
+        string body = await response.Content.ReadAsStringAsync(cancel);
+        return ((int)response.StatusCode, ErrorOf(body) ?? body);
+    }
+
+    /// <summary>The node's committed blocks as they come (Server-Sent Events), until cancelled or the stream ends.</summary>
+    public async IAsyncEnumerable<BlockEvent> EventsAsync([EnumeratorCancellation] CancellationToken cancel = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "v1/events");
+        using var http = new HttpClient { BaseAddress = _http.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        using var response = await Send(() => http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel));
+        if (!response.IsSuccessStatusCode) throw await Failure(response, cancel);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancel));
+        string? eventName = null;
+        while (await reader.ReadLineAsync(cancel) is { } line)
+        {
+            if (line.StartsWith("event: ", StringComparison.Ordinal)) eventName = line[7..];
+            else if (line.StartsWith("data: ", StringComparison.Ordinal) && eventName == "block")
+            {
+                var block = JsonSerializer.Deserialize<BlockEvent>(line.AsSpan(6), Json);
+                if (block is not null) yield return block;
+            }
+            else if (line.Length == 0) eventName = null;
+        }
+    }
+
+    private async Task<T> GetRequired<T>(string path, CancellationToken cancel) where T : class =>
+        await GetOrNull<T>(path, cancel) ?? throw new NodeApiException(404, $"{path}: not found");
+
+    private async Task<T?> GetOrNull<T>(string path, CancellationToken cancel) where T : class
+    {
+        using var response = await Send(() => _http.GetAsync(path, cancel));
+        if (response.StatusCode == HttpStatusCode.NotFound) return null;
+        if (!response.IsSuccessStatusCode) throw await Failure(response, cancel);
+        try
+        {
+            return await response.Content.ReadFromJsonAsync<T>(Json, cancel) ?? throw new NodeApiException((int)response.StatusCode, "empty answer");
+        }
+        catch (JsonException e)
+        {
+            throw new NodeApiException((int)response.StatusCode, $"unreadable answer from {BaseUrl}/{path}: {e.Message}");
+        }
+    }
+
+    private async Task<HttpResponseMessage> Send(Func<Task<HttpResponseMessage>> send)
+    {
+        try
+        {
+            return await send();
+        }
+        catch (HttpRequestException e)
+        {
+            throw new NodeApiException(0, $"cannot reach the node at {BaseUrl}: {e.Message}");
+        }
+        catch (TaskCanceledException e) when (e.InnerException is TimeoutException)
+        {
+            throw new NodeApiException(0, $"the node at {BaseUrl} did not answer in time");
+        }
+    }
+
+    private static async Task<NodeApiException> Failure(HttpResponseMessage response, CancellationToken cancel)
+    {
+        string body = await response.Content.ReadAsStringAsync(cancel);
+        return new NodeApiException((int)response.StatusCode, ErrorOf(body) ?? $"HTTP {(int)response.StatusCode}");
+    }
+
+    private static string? ErrorOf(string body)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("error", out var e) ? e.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+}
+
+/// <summary>A node refused a request or could not be reached (<see cref="Status"/> 0).</summary>
+public sealed class NodeApiException(int status, string message) : Exception(message)
+{
+    public int Status { get; } = status;
+}
