@@ -28,6 +28,9 @@ public sealed class NodeClient : IDisposable
 
     public Task<DeviceResponse?> DeviceAsync(string id, CancellationToken cancel = default) => GetOrNull<DeviceResponse>($"v1/devices/{Uri.EscapeDataString(id)}", cancel);
 
+    /// <summary>A page of devices; <paramref name="query"/> is the URL query (owner, kind, bbox, after, limit).</summary>
+    public Task<DevicesPage> DevicesAsync(string query, CancellationToken cancel = default) => GetRequired<DevicesPage>($"v1/devices?{query}", cancel);
+
     public Task<GatewayResponse?> GatewayAsync(string id, CancellationToken cancel = default) => GetOrNull<GatewayResponse>($"v1/gateways/{Uri.EscapeDataString(id)}", cancel);
 
     public Task<AccountResponse> AccountAsync(Address address, CancellationToken cancel = default) => GetRequired<AccountResponse>($"v1/accounts/{address}", cancel);
