@@ -10,5 +10,6 @@ root.Subcommands.Add(GenesisCommand.Create());
 root.Subcommands.Add(KeysCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(DeviceCommands.Create());
+root.Subcommands.Add(DemoCommand.Create());
 foreach (var command in ClientCommands.Create()) root.Subcommands.Add(command);
 return await root.Parse(args).InvokeAsync();

@@ -38,7 +38,7 @@ public static class DevnetCommand
             if (File.Exists(DevnetManifest.PathIn(dir)))
             {
                 manifest = DevnetManifest.Load(dir);
-                if (manifest.Nodes.Any(n => n.Pid is { } pid && IsRunning(pid) && NodeProcess.IsNodeOf(pid, n.Home))) return CliOutput.Fail($"the devnet in {dir} is already running (polis devnet down --dir {dir})");
+                if (AnyRunning(manifest)) return CliOutput.Fail($"the devnet in {dir} is already running (polis devnet down --dir {dir})");
                 AnsiConsole.MarkupLine($"restarting the devnet in [bold]{Markup.Escape(Path.GetFullPath(dir))}[/]");
             }
             else
@@ -51,15 +51,7 @@ public static class DevnetCommand
         {
             return CliOutput.Fail(e.Message);
         }
-        foreach (var node in manifest.Nodes)
-        {
-            using var process = NodeProcess.Start(node.Home, detach);
-            node.Pid = process.Id;
-        }
-        manifest.Save(dir);
-        var table = new Table().AddColumns("node", "API", "P2P", "pid");
-        foreach (var node in manifest.Nodes) table.AddRow(node.Name, node.Api, node.P2P, node.Pid.ToString()!);
-        AnsiConsole.Write(table);
+        StartMembers(manifest, dir, detach, _ => true);
         AnsiConsole.MarkupLine($"manifest: {Markup.Escape(DevnetManifest.PathIn(dir))}; logs: HOME/node.log; accounts: {Markup.Escape(Path.Combine(Path.GetFullPath(dir), "accounts"))}");
         if (detach)
         {
@@ -75,10 +67,28 @@ public static class DevnetCommand
         return 0;
     }
 
+    /// <summary>Starts the manifest's members that <paramref name="include"/> selects, records their pids and prints them.</summary>
+    internal static void StartMembers(DevnetManifest manifest, string dir, bool detach, Func<DevnetManifest.DevnetNode, bool> include)
+    {
+        foreach (var node in manifest.Nodes.Where(include))
+        {
+            using var process = NodeProcess.Start(node.Home, detach, command: node.Command);
+            node.Pid = process.Id;
+        }
+        manifest.Save(dir);
+        var table = new Table().AddColumns("member", "API", "P2P", "pid");
+        foreach (var node in manifest.Nodes.Where(n => n.Pid is not null)) table.AddRow(node.Name, node.Api, node.P2P, node.Pid.ToString()!);
+        AnsiConsole.Write(table);
+    }
+
+    /// <summary>True when a member of the devnet in <paramref name="manifest"/> still runs.</summary>
+    internal static bool AnyRunning(DevnetManifest manifest) => manifest.Nodes.Any(n => n.Pid is { } pid && IsRunning(pid) && NodeProcess.IsNodeOf(pid, n.Home));
+
     /// <summary>A live table of every node's height, round, peers and mempool, until cancelled.</summary>
     private static async Task Watch(DevnetManifest manifest, CancellationToken cancel)
     {
-        var apis = manifest.Nodes.Select(n => new NodeApi(n.Api, TimeSpan.FromSeconds(1))).ToList();
+        var nodes = manifest.Nodes.Where(n => !n.IsDistrict).ToList();
+        var apis = nodes.Select(n => new NodeApi(n.Api, TimeSpan.FromSeconds(1))).ToList();
         try
         {
             var table = new Table().AddColumns("node", "height", "block", "round", "peers", "mempool", "state");
@@ -92,13 +102,13 @@ public static class DevnetCommand
                         try
                         {
                             var s = await apis[i].GetAsync("v1/status", cancel);
-                            table.AddRow(manifest.Nodes[i].Name, s.GetProperty("height").ToString(), s.GetProperty("latestBlockId").GetString()![..12],
+                            table.AddRow(nodes[i].Name, s.GetProperty("height").ToString(), s.GetProperty("latestBlockId").GetString()![..12],
                                 s.GetProperty("round").ToString(), s.GetProperty("peers").GetArrayLength().ToString(), s.GetProperty("mempoolSize").ToString(),
                                 s.GetProperty("syncing").GetBoolean() ? "[yellow]syncing[/]" : "[green]up[/]");
                         }
                         catch (Exception e) when (e is ApiException or OperationCanceledException)
                         {
-                            table.AddRow(manifest.Nodes[i].Name, "-", "-", "-", "-", "-", "[red]down[/]");
+                            table.AddRow(nodes[i].Name, "-", "-", "-", "-", "-", "[red]down[/]");
                         }
                     }
                     table.Caption($"Ctrl-C stops all nodes · {DateTime.Now:HH:mm:ss}");
@@ -123,7 +133,7 @@ public static class DevnetCommand
         return 0;
     }
 
-    private static int StopAll(DevnetManifest manifest, string dir)
+    internal static int StopAll(DevnetManifest manifest, string dir)
     {
         var tasks = manifest.Nodes.Where(n => n.Pid is not null)
             .Select(n => Task.Run(() => NodeProcess.Stop(n.Pid!.Value, n.Home, TimeSpan.FromSeconds(10)))).ToArray();

@@ -13,7 +13,8 @@ public static class DevnetLayout
     public const string ChainId = "polis-devnet";
     public const ulong AccountBalance = 1_000_000_000_000;
 
-    public static DevnetManifest Create(string dir, int validators, int basePort, int accounts, int observers = 0, Action<NodeConfig>? tune = null)
+    public static DevnetManifest Create(string dir, int validators, int basePort, int accounts, int observers = 0, Action<NodeConfig>? tune = null,
+        Action<int, NodeHome, NodeConfig>? perNode = null)
     {
         if (validators is < 1 or > 64) throw new ArgumentOutOfRangeException(nameof(validators), "validators must be 1..64");
         if (basePort is < 1024 || basePort + 2 * (validators + observers) > 65535) throw new ArgumentOutOfRangeException(nameof(basePort), "ports out of range");
@@ -41,6 +42,7 @@ public static class DevnetLayout
                 ValidatorKeyFile = isValidator ? "validator_key.json" : null,
             };
             tune?.Invoke(config);
+            perNode?.Invoke(i, home, config);
             var (nodeKey, validatorKey) = Commands.InitCommand.Write(home, config);
             nodeKeys.Add(nodeKey);
             homes.Add((home, config));

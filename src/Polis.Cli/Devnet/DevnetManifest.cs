@@ -23,6 +23,13 @@ public sealed class DevnetManifest
         [JsonPropertyName("validator")] public bool Validator { get; set; }
         [JsonPropertyName("home")] public string Home { get; set; } = "";
         [JsonPropertyName("pid")] public int? Pid { get; set; }
+        /// <summary>"node" (absent in older manifests) or "district" (the demo's simulated devices).</summary>
+        [JsonPropertyName("kind")] public string? Kind { get; set; }
+
+        public bool IsDistrict => Kind == "district";
+
+        /// <summary>The `polis` words that run this member on its home.</summary>
+        public string[] Command => IsDistrict ? ["demo", "district"] : ["node", "run"];
     }
 
     public static string PathIn(string dir) => Path.Combine(Path.GetFullPath(dir), FileName);

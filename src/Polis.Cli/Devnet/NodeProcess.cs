@@ -15,7 +15,7 @@ public static partial class NodeProcess
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
 
-    /// <summary>True when process <paramref name="pid"/> runs `node run --home HOME` (Linux: /proc; elsewhere assumed).</summary>
+    /// <summary>True when process <paramref name="pid"/> is one of ours (`node run` or `demo district`) on `--home HOME` (Linux: /proc; elsewhere assumed).</summary>
     public static bool IsNodeOf(int pid, string home)
     {
         string cmdline = $"/proc/{pid}/cmdline";
@@ -24,7 +24,8 @@ public static partial class NodeProcess
         {
             var args = File.ReadAllText(cmdline).Split('\0');
             int i = Array.IndexOf(args, "--home");
-            return i >= 0 && i + 1 < args.Length && Path.GetFullPath(args[i + 1]) == Path.GetFullPath(home) && args.Contains("node") && args.Contains("run");
+            return i >= 0 && i + 1 < args.Length && Path.GetFullPath(args[i + 1]) == Path.GetFullPath(home) 
+                && ((args.Contains("node") && args.Contains("run")) || (args.Contains("demo") && args.Contains("district")));
         }
         catch (IOException)
         {
@@ -50,8 +51,11 @@ public static partial class NodeProcess
         return "dotnet";
     }
 
-    /// <summary>Starts a node on a home; with <paramref name="detach"/> in its own session so it outlives this terminal.</summary>
-    public static Process Start(string home, bool detach, string? polisDll = null)
+    /// <summary>
+    /// Starts a node on a home (or another of our long-running commands, e.g. ["demo", "district"]);
+    /// with <paramref name="detach"/> in its own session so it outlives this terminal.
+    /// </summary>
+    public static Process Start(string home, bool detach, string? polisDll = null, string[]? command = null)
     {
         var (fileName, prefix) = Self(polisDll);
         string log = Path.Combine(home, "node.log");
@@ -63,8 +67,7 @@ public static partial class NodeProcess
         info.ArgumentList.Add("polis-node");
         info.ArgumentList.Add(fileName);
         foreach (var p in prefix) info.ArgumentList.Add(p);
-        info.ArgumentList.Add("node");
-        info.ArgumentList.Add("run");
+        foreach (var word in command ?? ["node", "run"]) info.ArgumentList.Add(word);
         info.ArgumentList.Add("--home");
         info.ArgumentList.Add(home);
         info.Environment["POLIS_NODE_LOG"] = log;

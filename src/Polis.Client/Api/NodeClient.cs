@@ -50,6 +50,15 @@ public sealed class NodeClient : IDisposable
         return await response.Content.ReadAsByteArrayAsync(cancel);
     }
 
+    /// <summary>The proof document of a reading from a gateway's API, or null when the gateway has none (unknown, or not anchored yet).</summary>
+    public async Task<byte[]?> ReadingProofAsync(string deviceId, ulong sequence, CancellationToken cancel = default)
+    {
+        using var response = await Send(() => _http.GetAsync($"v1/readings/{Uri.EscapeDataString(deviceId)}/{sequence}/proof", cancel));
+        if (response.StatusCode == HttpStatusCode.NotFound) return null;
+        if (!response.IsSuccessStatusCode) throw await Failure(response, cancel);
+        return await response.Content.ReadAsByteArrayAsync(cancel);
+    }
+
     /// <summary>The canonical bytes of the commit of <paramref name="height"/>, or null when there is none yet.</summary>
     public async Task<byte[]?> CommitBytesAsync(ulong height, CancellationToken cancel = default)
     {

@@ -1,0 +1,45 @@
+using Polis.Cli.Devnet;
+using Polis.Core.Crypto;
+using Polis.Node.Config;
+
+namespace Polis.Cli.Demo;
+
+/// <summary>
+/// A devnet made for the demo: node0 also runs the gateway (embedded MQTT broker on the port after
+/// the nodes' ports), account0 is the city operator, and DIR/district holds the simulated devices.
+/// The district is a member of devnet.json, so `polis devnet down` stops it with the nodes.
+/// </summary>
+public static class DemoLayout
+{
+    public const string GatewayId = "gw-0";
+    public const int Validators = 4;
+
+    public static DevnetManifest Create(string dir, int basePort, int devices, int rate)
+    {
+        int mqttPort = basePort + 2 * Validators;
+        string gatewayKeyPath = "";
+        var manifest = DevnetLayout.Create(dir, Validators, basePort, accounts: 2, perNode: (i, home, config) =>
+        {
+            if (i != 0) return;
+            Directory.CreateDirectory(home.Directory);
+            gatewayKeyPath = Path.Combine(home.Directory, "gateway_key.json");
+            using (var key = KeyPair.Generate()) KeyFile.Save(gatewayKeyPath, key);
+            GatewaySetup.Enable(config, GatewayId, "gateway_key.json", $"127.0.0.1:{mqttPort}");
+        });
+        string districtHome = Path.Combine(Path.GetFullPath(dir), "district");
+        new DistrictFile
+        {
+            ChainId = manifest.ChainId,
+            Node = manifest.Nodes[0].Api,
+            Mqtt = $"127.0.0.1:{mqttPort}",
+            GatewayId = GatewayId,
+            GatewayKeyFile = gatewayKeyPath,
+            OperatorKeyFile = manifest.Accounts[0],
+            Rate = rate,
+            Devices = DistrictLayout.Create(devices),
+        }.Save(districtHome);
+        manifest.Nodes.Add(new DevnetManifest.DevnetNode { Name = "district", Kind = "district", Home = districtHome, Api = "", P2P = $"mqtt 127.0.0.1:{mqttPort}" });
+        manifest.Save(dir);
+        return manifest;
+    }
+}

@@ -1,0 +1,54 @@
+using Polis.City.Devices;
+using Polis.Client.Api;
+using Polis.Client.Transactions;
+using Polis.Core.Crypto;
+using Polis.Core.Ledger;
+using Polis.Node.Config;
+
+namespace Polis.Cli.Demo;
+
+/// <summary>
+/// Puts the district on chain: the operator registers the gateway and every device not yet
+/// registered (so a restarted demo registers nothing twice). Transactions go out with consecutive
+/// nonces, a few hundred in flight, and must all commit with Ok.
+/// </summary>
+public static class DistrictProvisioner
+{
+    private const int InFlightMax = 500;
+    private static readonly TimeSpan CommitTimeout = TimeSpan.FromSeconds(60);
+
+    public static async Task<int> RunAsync(NodeClient node, DistrictFile district, string home, Action<string> progress, CancellationToken cancel)
+    {
+        using var operatorKey = KeyFile.Load(Path.Combine(home, district.OperatorKeyFile));
+        using var gatewayKey = KeyFile.Load(Path.Combine(home, district.GatewayKeyFile));
+        var submitter = await TxSubmitter.ForAsync(node, operatorKey, cancel);
+        var pending = new List<Transaction>();
+        if (await node.GatewayAsync(district.GatewayId, cancel) is null)
+            pending.Add(await submitter.SubmitAsync(ModuleId.Devices, new DevicesBody.RegisterGateway(district.GatewayId, gatewayKey.Address).ToBytes(), cancel));
+        int registered = 0;
+        foreach (var d in district.Devices)
+        {
+            if (await node.DeviceAsync(d.Id, cancel) is not null) continue;
+            using var key = KeyPair.FromSeed(Convert.FromHexString(d.Seed));
+            var kind = DeviceKinds.TryParse(d.Kind, out var k) ? k : DeviceKind.Custom;
+            var body = new DevicesBody.RegisterDevice(d.Id, key.PublicKey, kind, kind == DeviceKind.Custom ? d.Kind : "",
+                new GeoPoint(d.LatitudeMicro, d.LongitudeMicro), "demo district");
+            pending.Add(await submitter.SubmitAsync(ModuleId.Devices, body.ToBytes(), cancel));
+            registered++;
+            if (pending.Count >= InFlightMax) await Settle(submitter, pending, progress, cancel);
+        }
+        await Settle(submitter, pending, progress, cancel);
+        return registered;
+    }
+
+    private static async Task Settle(TxSubmitter submitter, List<Transaction> pending, Action<string> progress, CancellationToken cancel)
+    {
+        foreach (var tx in pending)
+        {
+            var status = await submitter.WaitAsync(tx, CommitTimeout, cancel);
+            if (status.Result != "Ok") throw new InvalidOperationException($"registration {tx.Hash.Short} failed: {status.Result} {status.Message}");
+        }
+        if (pending.Count > 0) progress($"{pending.Count} registration(s) committed");
+        pending.Clear();
+    }
+}
