@@ -42,13 +42,14 @@ internal sealed class TestDevnet : IAsyncDisposable
     /// Tests use ports 21000–22999: below Linux's ephemeral range (32768 and up), so no outgoing
     /// connection of any process can be holding a node's port when it starts.
     /// </summary>
-    public static TestDevnet Create(ITestOutputHelper output, int basePort, int validators = 4, int observers = 0, int accounts = 8)
+    public static TestDevnet Create(ITestOutputHelper output, int basePort, int validators = 4, int observers = 0, int accounts = 8,
+        Action<int, NodeHome, NodeConfig>? perNode = null)
     {
         string dir = Path.Combine(Path.GetTempPath(), $"polis-it-{Guid.NewGuid():N}");
         var manifest = DevnetLayout.Create(dir, validators, basePort, accounts, observers, config =>
         {
             config.EmptyBlockDelayMs = 100;
-        });
+        }, perNode);
         return new TestDevnet(output, dir, manifest);
     }
 

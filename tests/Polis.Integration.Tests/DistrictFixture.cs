@@ -1,0 +1,85 @@
+using MQTTnet;
+using MQTTnet.Protocol;
+using Polis.City.Devices;
+using Polis.City.Telemetry;
+using Polis.Client.Api;
+using Polis.Client.Transactions;
+using Polis.Core.Crypto;
+using Polis.Core.Ledger;
+
+namespace Polis.Integration.Tests;
+
+/// <summary>
+/// Simulated devices for the data-plane tests: registers a gateway and devices through the
+/// operator account, and publishes signed readings over MQTT 5 reading each PUBACK's verdict.
+/// </summary>
+public sealed class DistrictFixture(string chainId, NodeClient node, KeyPair operatorKey) : IAsyncDisposable
+{
+    private readonly IMqttClient _mqtt = new MqttClientFactory().CreateMqttClient();
+
+    public List<(string Id, KeyPair Key)> Devices { get; } = [];
+
+    public async Task RegisterAsync(string gatewayId, Address gatewayAccount, int devices, TimeSpan timeout)
+    {
+        var submitter = await TxSubmitter.ForAsync(node, operatorKey);
+        var txs = new List<Transaction>
+        {
+            await submitter.SubmitAsync(ModuleId.Devices, new DevicesBody.RegisterGateway(gatewayId, gatewayAccount).ToBytes()),
+        };
+        for (int i = 0; i < devices; i++)
+        {
+            string id = $"dev-{i:0000}";
+            var key = KeyPair.FromLabel($"it-{id}");
+            Devices.Add((id, key));
+            var body = new DevicesBody.RegisterDevice(id, key.PublicKey, (DeviceKind)(1 + i % 6), "", new GeoPoint(48_200_000 + i, 16_300_000 + i), "");
+            txs.Add(await submitter.SubmitAsync(ModuleId.Devices, body.ToBytes()));
+            if (txs.Count >= 500) await Settle(submitter, txs, timeout);
+        }
+        await Settle(submitter, txs, timeout);
+    }
+
+    public async Task<TxStatusResponse> SubmitAndWaitAsync(DevicesBody body, TimeSpan timeout)
+    {
+        var submitter = await TxSubmitter.ForAsync(node, operatorKey);
+        var tx = await submitter.SubmitAsync(ModuleId.Devices, body.ToBytes());
+        return await submitter.WaitAsync(tx, timeout);
+    }
+
+    private static async Task Settle(TxSubmitter submitter, List<Transaction> txs, TimeSpan timeout)
+    {
+        foreach (var tx in txs)
+        {
+            var status = await submitter.WaitAsync(tx, timeout);
+            Assert.True(status.Result == "Ok", $"registration {tx.Hash.Short}: {status.Result} {status.Message}");
+        }
+        txs.Clear();
+    }
+
+    public async Task ConnectAsync(int port)
+    {
+        if (_mqtt.IsConnected) await _mqtt.DisconnectAsync();
+        var options = new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
+            .WithClientId($"it-{Guid.NewGuid():N}").WithTimeout(TimeSpan.FromSeconds(10)).Build();
+        await _mqtt.ConnectAsync(options);
+    }
+
+    public Reading Make(int device, ulong sequence, long value, KeyPair? signer = null) =>
+        Reading.Create(chainId, Devices[device].Id, sequence, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), "energy_import", "Wh", [value], null, signer ?? Devices[device].Key);
+
+    /// <summary>Publishes with QoS 1; the gateway's verdict: null when accepted, else the PUBACK reason string (or code).</summary>
+    public async Task<string?> PublishAsync(Reading reading, string? topicDevice = null)
+    {
+        var message = new MqttApplicationMessageBuilder().WithTopic($"polis/readings/{topicDevice ?? reading.DeviceId}").WithPayload(reading.Encoded)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build();
+        var result = await _mqtt.PublishAsync(message);
+        return result.ReasonCode == MqttClientPublishReasonCode.Success ? null : $"{result.ReasonCode}: {result.ReasonString}";
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try { if (_mqtt.IsConnected) await _mqtt.DisconnectAsync(); }
+        catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException) { }
+        _mqtt.Dispose();
+        foreach (var (_, key) in Devices) key.Dispose();
+    }
+}
