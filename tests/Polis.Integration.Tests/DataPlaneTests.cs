@@ -3,7 +3,7 @@ using Polis.Cli.Demo;
 using Polis.City.Devices;
 using Polis.City.Telemetry;
 using Polis.Client.Api;
-using Polis.Client.LightClient;
+using Polis.Client.Light;
 using Polis.Client.Transactions;
 using Polis.Core.Crypto;
 using Polis.Core.Ledger;
@@ -67,7 +67,7 @@ public sealed class DataPlaneTests(ITestOutputHelper output)
         {
             var proof = await WaitForProof(node, reading.DeviceId, reading.Sequence);
             var verdict = light.VerifyReading(proof);
-            Assert.True(verdict.Ok, $"{reading.DeviceId}#{reading.Sequence}: {verdict.Failure}");
+            Assert.True(verdict.IsValid, $"{reading.DeviceId}#{reading.Sequence}: {verdict.Reason}");
             Assert.Equal(reading.DeviceId, verdict.Facts!.DeviceId);
             Assert.Equal(reading.Sequence, verdict.Facts.Sequence);
             Assert.Equal(reading.Values, verdict.Facts.Values);
@@ -80,7 +80,7 @@ public sealed class DataPlaneTests(ITestOutputHelper output)
         {
             var bad = (byte[])sample.Clone();
             bad[i] ^= 0x01;
-            Assert.False(light.VerifyReading(bad).Ok, $"a proof with byte {i} flipped still verified");
+            Assert.False(light.VerifyReading(bad).IsValid, $"a proof with byte {i} flipped still verified");
         }
 
         // Bad readings are refused, each with its reason.
@@ -169,7 +169,7 @@ public sealed class DataPlaneTests(ITestOutputHelper output)
         await Parallel.ForEachAsync(acknowledged, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (reading, _) =>
         {
             var verdict = light.VerifyReading(await WaitForProof(node0, reading.DeviceId, reading.Sequence));
-            Assert.True(verdict.Ok, $"{reading.DeviceId}#{reading.Sequence}: {verdict.Failure}");
+            Assert.True(verdict.IsValid, $"{reading.DeviceId}#{reading.Sequence}: {verdict.Reason}");
         });
 
         // Batches are numbered without gaps on chain, and together they hold no more readings than were ever sent:

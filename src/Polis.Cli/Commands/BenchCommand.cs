@@ -5,7 +5,7 @@ using Spectre.Console;
 
 namespace Polis.Cli.Commands;
 
-/// <summary>`polis bench transfers`: the network benchmark (real processes on loopback), with V measured in the same run.</summary>
+/// <summary>`polis bench transfers|ingest`: benchmarks of real processes on loopback, with V measured in the same run.</summary>
 public static class BenchCommand
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
@@ -25,7 +25,7 @@ public static class BenchCommand
         };
         transfers.SetAction((parse, cancel) => Transfers(parse.GetValue(scaling) ? [4, 7, 10] : [parse.GetValue(validators)],
             parse.GetValue(txs), parse.GetValue(accounts), parse.GetValue(basePort), parse.GetValue(rate), parse.GetValue(results), cancel));
-        return new Command("bench", "Benchmarks of the running system.") { transfers };
+        return new Command("bench", "Benchmarks of the running system.") { transfers, Ingest() };
     }
 
     private static async Task<int> Transfers(int[] validatorCounts, int txs, int accounts, int basePort, int rate, string? resultsDir, CancellationToken cancel)
@@ -69,15 +69,59 @@ public static class BenchCommand
         return ok ? 0 : 1;
     }
 
-    private static string WriteResults(MachineInfo machine, List<TransfersBench.Result> results, string? resultsDir)
+    private static Command Ingest()
+    {
+        var readings = new Option<int>("--readings") { Description = "readings, signed before the timed window; half over MQTT, half over HTTP", DefaultValueFactory = _ => 200_000 };
+        var devices = new Option<int>("--devices") { Description = "registered devices publishing them", DefaultValueFactory = _ => 1_000 };
+        var validators = new Option<int>("--validators") { Description = "validators (node0 also runs the gateway)", DefaultValueFactory = _ => 1 };
+        var basePort = new Option<int>("--base-port") { Description = "first port (node i: base+2i P2P, base+2i+1 API; MQTT after the nodes)", DefaultValueFactory = _ => 27950 };
+        var results = new Option<string?>("--results") { Description = "directory for the JSON result file (default: bench/results)" };
+        var command = new Command("ingest", "Gateway ingestion: readings/s verified, stored and anchored over MQTT and HTTP, against cores × V.")
+        {
+            readings, devices, validators, basePort, results,
+        };
+        command.SetAction((parse, cancel) => RunIngest(parse.GetValue(readings), parse.GetValue(devices), parse.GetValue(validators), parse.GetValue(basePort), parse.GetValue(results), cancel));
+        return command;
+    }
+
+    private static async Task<int> RunIngest(int readings, int devices, int validators, int basePort, string? resultsDir, CancellationToken cancel)
+    {
+        if (readings is < 2 or > 5_000_000) return CliOutput.Fail("--readings must be 2..5000000", CliOutput.UsageError);
+        if (devices is < 1 or > 100_000) return CliOutput.Fail("--devices must be 1..100000", CliOutput.UsageError);
+        if (validators is < 1 or > 16) return CliOutput.Fail("--validators must be 1..16", CliOutput.UsageError);
+        var machine = MachineInfo.Read();
+        var bench = new IngestBench(readings, devices, validators, basePort, message => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}[/]"));
+        var r = await bench.RunAsync(cancel);
+        var table = new Table().AddColumn("measure");
+        foreach (var p in r.Paths) table.AddColumn(new TableColumn(p.Path).RightAligned());
+        void Row(string name, Func<IngestBench.PathResult, string> value) => table.AddRow([name, .. r.Paths.Select(value)]);
+        Row("readings accepted / refused", p => $"{p.Accepted:N0} / {p.Refused:N0}");
+        Row("accepted per second (verified, stored, acknowledged)", p => $"{p.AcceptedPerSecond:F0}");
+        Row("anchored per second (until the last batch committed)", p => double.IsNaN(p.AnchoredPerSecond) ? "[red]not all anchored[/]" : $"{p.AnchoredPerSecond:F0}");
+        Row("gateway node CPU seconds per 1,000 readings", p => $"{p.GatewayCpuSecondsPer1000:F3}");
+        Row("share of cores × V (accepted)", p => $"{p.AcceptedPerSecond / r.Ceiling:P0}");
+        AnsiConsole.MarkupLine($"[bold]polis bench ingest[/]: {r.Readings:N0} readings from {r.Devices:N0} devices, {r.Validators} validator(s), on {Markup.Escape(machine.Cpu)}, {machine.Cores} cores");
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine($"V = {r.VerifyPerSecond:F0} Ed25519 verifications/s on one core; ceiling cores × V = {r.Ceiling:F0} readings/s (the gateway checks one signature per reading)");
+        string file = WriteJson("ingest", new { benchmark = "ingest", utc = DateTime.UtcNow, machine, result = r }, resultsDir);
+        AnsiConsole.MarkupLine($"results: {Markup.Escape(file)}");
+        if (r.Problems.Length > 0) return CliOutput.Fail(r.Problems);
+        AnsiConsole.MarkupLine("[green]every reading accepted and anchored[/]");
+        return 0;
+    }
+
+    private static string WriteResults(MachineInfo machine, List<TransfersBench.Result> results, string? resultsDir) =>
+        WriteJson("transfers", new { benchmark = "transfers", utc = DateTime.UtcNow, machine, results }, resultsDir);
+
+    private static string WriteJson(string name, object document, string? resultsDir)
     {
         string root = Directory.GetCurrentDirectory();
         for (var d = new DirectoryInfo(root); d is not null; d = d.Parent)
             if (File.Exists(Path.Combine(d.FullName, "Polis.slnx"))) { root = d.FullName; break; }
         string dir = resultsDir ?? Path.Combine(root, "bench", "results");
         Directory.CreateDirectory(dir);
-        string file = Path.Combine(dir, $"transfers-{DateTime.UtcNow:yyyyMMdd-HHmmss}.json");
-        File.WriteAllText(file, JsonSerializer.Serialize(new { benchmark = "transfers", utc = DateTime.UtcNow, machine, results }, Json));
+        string file = Path.Combine(dir, $"{name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}.json");
+        File.WriteAllText(file, JsonSerializer.Serialize(document, Json));
         return file;
     }
 }

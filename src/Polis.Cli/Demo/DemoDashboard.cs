@@ -1,6 +1,6 @@
 using System.Globalization;
 using Polis.Client.Api;
-using Polis.Client.LightClient;
+using Polis.Client.Light;
 using Polis.Execution;
 using Spectre.Console;
 
@@ -70,6 +70,7 @@ public sealed class DemoDashboard(DistrictFile district, Genesis genesis, Distri
                 table.AddRow("devices", district.Devices.Count.ToString(CultureInfo.InvariantCulture));
                 table.AddRow("readings accepted", $"[green]{acceptedRate:0}/s[/]  (total {accepted:N0})");
                 table.AddRow("readings rejected", $"[yellow]{rejectedRate:0}/s[/]  (total {rejected:N0}: {Markup.Escape(Reasons())})");
+                if (stats.BadAccepted > 0) table.AddRow("[red]bad readings accepted[/]", $"[red]{stats.BadAccepted}[/]");
                 table.AddRow("batches anchored", anchors);
                 table.AddRow("proofs verified", proofsVerified.ToString(CultureInfo.InvariantCulture));
                 table.AddRow("latest proof", proofLine);
@@ -96,9 +97,9 @@ public sealed class DemoDashboard(DistrictFile district, Genesis genesis, Distri
         catch (NodeApiException e) { return ($"[yellow]{Markup.Escape(deviceId)} #{sequence}: {Markup.Escape(e.Message)}[/]", false); }
         if (proof is null) return ($"[grey]{Markup.Escape(deviceId)} #{sequence}: not anchored yet[/]", false);
         var result = light.VerifyReading(proof);
-        if (!result.Ok) return ($"[red]{Markup.Escape(deviceId)} #{sequence}: REJECTED {Markup.Escape(result.Failure ?? "")}[/]", false);
+        if (!result.IsValid) return ($"[red]{Markup.Escape(deviceId)} #{sequence}: REJECTED {Markup.Escape(result.Reason)}[/]", false);
         var f = result.Facts!;
         string values = string.Join(' ', f.Values.Select(v => v.ToString(CultureInfo.InvariantCulture)));
-        return ($"[green]✓[/] {Markup.Escape(f.DeviceId)} {Markup.Escape(f.Metric)}={Markup.Escape(values)} {Markup.Escape(f.Unit)} at {DateTimeOffset.FromUnixTimeMilliseconds(f.TimeMs):HH:mm:ss} · batch {f.Batch} · block {f.Height} · {proof.Length:N0} bytes, checked against the genesis validators", true);
+        return ($"[green]✓[/] {Markup.Escape(f.DeviceId)} {Markup.Escape(f.Metric)}={Markup.Escape(values)} {Markup.Escape(f.Unit)} at {DateTimeOffset.FromUnixTimeMilliseconds(f.TimeMs):HH:mm:ss} · batch {f.Batch} · block {f.BlockHeight} · {proof.Length:N0} bytes, checked against the genesis validators", true);
     }
 }

@@ -8,7 +8,8 @@ namespace Polis.Cli.Demo;
 /// <summary>
 /// Publishes the district's signed readings over MQTT 5 (QoS 1, topic polis/readings/{deviceId}) at
 /// a steady rate, and reads each PUBACK: the gateway accepts a reading or says why not. One reading
-/// in 250 is forged and one in 250 is a replay, so the live view shows rejections doing their job.
+/// in 250 is forged and one in 250 replays a used sequence number, so the live view shows rejections
+/// doing their job.
 /// </summary>
 public sealed class DistrictPublisher(DistrictFile district, DistrictStats stats)
 {
@@ -20,7 +21,6 @@ public sealed class DistrictPublisher(DistrictFile district, DistrictStats stats
         var random = new Random();
         var factories = district.Devices.Select(d => new ReadingFactory(district.ChainId, d, new Random(d.Id.GetHashCode()))).ToArray();
         using var intruder = KeyPair.Generate();
-        var lastAccepted = new Reading?[factories.Length];
         var (host, port) = ParseEndpoint(district.Mqtt);
         using var client = new MqttClientFactory().CreateMqttClient();
         var options = new MqttClientOptionsBuilder().WithTcpServer(host, port).WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
@@ -52,10 +52,10 @@ public sealed class DistrictPublisher(DistrictFile district, DistrictStats stats
                 Reading reading;
                 bool countAsGood = true;
                 if (sent % BadEvery == 0) { reading = factories[i].Forged(now, intruder); countAsGood = false; }
-                else if (sent % BadEvery == BadEvery / 2 && lastAccepted[i] is { } old) { reading = old; countAsGood = false; }
+                else if (sent % BadEvery == BadEvery / 2) { reading = factories[i].Stale(now); countAsGood = false; }
                 else reading = factories[i].Next(now);
                 await inFlight.WaitAsync(cancel);
-                _ = Publish(client, reading, i, countAsGood, lastAccepted, inFlight);
+                _ = Publish(client, reading, countAsGood, inFlight);
             }
             var elapsed = DateTime.UtcNow - started;
             if (elapsed < tick) await Task.Delay(tick - elapsed, cancel).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -63,7 +63,7 @@ public sealed class DistrictPublisher(DistrictFile district, DistrictStats stats
         if (client.IsConnected) await client.DisconnectAsync();
     }
 
-    private async Task Publish(IMqttClient client, Reading reading, int index, bool good, Reading?[] lastAccepted, SemaphoreSlim inFlight)
+    private async Task Publish(IMqttClient client, Reading reading, bool good, SemaphoreSlim inFlight)
     {
         try
         {
@@ -73,8 +73,8 @@ public sealed class DistrictPublisher(DistrictFile district, DistrictStats stats
             var result = await client.PublishAsync(message);
             if (result.ReasonCode is MqttClientPublishReasonCode.Success)
             {
-                stats.OnAccepted(reading.DeviceId, reading.Sequence, reading.TimeMs);
-                if (good) lastAccepted[index] = reading;
+                if (good) stats.OnAccepted(reading.DeviceId, reading.Sequence, reading.TimeMs);
+                else stats.OnBadAccepted();
             }
             else
             {

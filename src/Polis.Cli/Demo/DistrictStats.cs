@@ -8,6 +8,7 @@ public sealed class DistrictStats
     private long _published;
     private long _accepted;
     private long _rejected;
+    private long _badAccepted;
     private readonly ConcurrentDictionary<string, long> _rejectedByReason = new();
     private readonly ConcurrentQueue<(string DeviceId, ulong Sequence, long TimeMs)> _recent = new();
 
@@ -15,6 +16,10 @@ public sealed class DistrictStats
     public long Accepted => Interlocked.Read(ref _accepted);
     public long Rejected => Interlocked.Read(ref _rejected);
     public IReadOnlyDictionary<string, long> RejectedByReason => _rejectedByReason;
+    /// <summary>Forged or replayed readings the gateway accepted: must stay 0.</summary>
+    public long BadAccepted => Interlocked.Read(ref _badAccepted);
+
+    public void OnBadAccepted() => Interlocked.Increment(ref _badAccepted);
 
     public void OnPublished() => Interlocked.Increment(ref _published);
 

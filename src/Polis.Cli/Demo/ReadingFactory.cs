@@ -42,6 +42,9 @@ public sealed class ReadingFactory(string chainId, DistrictFile.DistrictDevice d
     public Reading Forged(long nowMs, KeyPair wrongKey) =>
         Reading.Create(chainId, device.Id, Math.Max(_lastSequence + 1, (ulong)nowMs), nowMs, "forged", "", [1], null, wrongKey);
 
+    /// <summary>A reading that must be rejected as a replay: correctly signed, but with a sequence number already used.</summary>
+    public Reading Stale(long nowMs) => Make(Math.Max(1, _lastSequence), nowMs, "stale", "", 0);
+
     private Reading Make(ulong sequence, long timeMs, string metric, string unit, params long[] values) =>
         Reading.Create(chainId, device.Id, sequence, timeMs, metric, unit, values, null, _key);
 }

@@ -1,0 +1,217 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using MQTTnet;
+using MQTTnet.Protocol;
+using Polis.Cli.Demo;
+using Polis.Cli.Devnet;
+using Polis.City.Telemetry;
+using Polis.Client.Api;
+using Polis.Core.Crypto;
+using Polis.Node.Config;
+
+namespace Polis.Cli.Bench;
+
+/// <summary>
+/// `polis bench ingest`: a devnet whose node0 runs the gateway; readings signed before the timed
+/// window by registered devices go in over MQTT 5 (QoS 1, a window of unacknowledged publishes per
+/// client) and then over the HTTP batch endpoint. Measured: readings per second acknowledged
+/// (verified and durably stored) and anchored (in a committed batch), the gateway node's CPU per
+/// reading, and V in the same run: the gateway's ceiling is cores × V.
+/// </summary>
+public sealed class IngestBench(int readings, int devices, int validators, int basePort, Action<string> progress)
+{
+    private const int MqttClients = 4;
+    private const int MqttInFlightPerClient = 64;
+    private const int HttpStreams = 4;
+    private const int HttpBatch = 500;
+    private const string GatewayId = "bench-gw";
+    private static readonly TimeSpan AnchorDeadline = TimeSpan.FromMinutes(3);
+
+    public sealed record PathResult(string Path, int Readings, int Accepted, int Refused, double AcceptSeconds, double AcceptedPerSecond,
+        double AnchoredSeconds, double AnchoredPerSecond, double GatewayCpuSecondsPer1000, string FirstRefusal);
+
+    public sealed record Result(int Readings, int Devices, int Validators, double VerifyPerSecond, int Cores, IReadOnlyList<PathResult> Paths, string Problems)
+    {
+        public double Ceiling => Cores * VerifyPerSecond;
+    }
+
+    public async Task<Result> RunAsync(CancellationToken cancel)
+    {
+        progress("measuring V (Ed25519 verifications per second, one core)");
+        double v = VerifyRate.Measure();
+        string dir = Path.Combine(Path.GetTempPath(), $"polis-bench-ingest-{Guid.NewGuid():N}");
+        int mqttPort = basePort + 2 * validators;
+        var manifest = DevnetLayout.Create(dir, validators, basePort, accounts: 1, tune: c => c.EmptyBlockDelayMs = 50, perNode: (i, home, config) =>
+        {
+            if (i != 0) return;
+            Directory.CreateDirectory(home.Directory);
+            using (var key = KeyPair.Generate()) KeyFile.Save(Path.Combine(home.Directory, "gateway_key.json"), key);
+            GatewaySetup.Enable(config, GatewayId, "gateway_key.json", $"127.0.0.1:{mqttPort}");
+        });
+        var processes = new List<Process>();
+        try
+        {
+            foreach (var node in manifest.Nodes) processes.Add(NodeProcess.Start(node.Home, detach: false));
+            using var client = new NodeClient(manifest.Nodes[0].Api, TimeSpan.FromSeconds(30));
+            progress($"started {validators} validator(s), node0 with the gateway; waiting for the first block");
+            await DistrictRunner.WaitForHeight(client, 1, cancel);
+            string districtHome = Path.Combine(dir, "district");
+            var district = new DistrictFile
+            {
+                ChainId = manifest.ChainId, Node = manifest.Nodes[0].Api, Mqtt = $"127.0.0.1:{mqttPort}", GatewayId = GatewayId,
+                GatewayKeyFile = Path.Combine(manifest.Nodes[0].Home, "gateway_key.json"), OperatorKeyFile = manifest.Accounts[0],
+                Devices = DistrictLayout.Create(devices),
+            };
+            district.Save(districtHome);
+            progress($"registering the gateway and {devices} devices");
+            await DistrictProvisioner.RunAsync(client, district, districtHome, _ => { }, cancel);
+
+            var keys = district.Devices.Select(d => KeyPair.FromSeed(Convert.FromHexString(d.Seed))).ToArray();
+            var paths = new List<PathResult>();
+            int half = readings / 2;
+            progress($"signing {readings} readings");
+            var overMqtt = Sign(manifest.ChainId, district, keys, half, firstSequence: 1);
+            var overHttp = Sign(manifest.ChainId, district, keys, readings - half, firstSequence: 1 + (ulong)((half + devices - 1) / devices));
+            progress($"publishing {overMqtt.Count} readings over MQTT ({MqttClients} clients, {MqttInFlightPerClient} in flight each)");
+            paths.Add(await Measure("MQTT 5, QoS 1", overMqtt, processes[0].Id, client, () => PublishMqtt(mqttPort, overMqtt, cancel), cancel));
+            progress($"posting {overHttp.Count} readings to POST /v1/readings ({HttpStreams} streams, {HttpBatch} per request)");
+            paths.Add(await Measure("HTTP batches", overHttp, processes[0].Id, client, () => PostHttp(manifest.Nodes[0].Api, overHttp, cancel), cancel));
+            foreach (var k in keys) k.Dispose();
+            string problems = string.Join("; ", paths.Where(p => p.Refused > 0 || double.IsNaN(p.AnchoredSeconds))
+                .Select(p => $"{p.Path}: {p.Refused} refused ({p.FirstRefusal}){(double.IsNaN(p.AnchoredSeconds) ? ", not all anchored" : "")}"));
+            return new Result(readings, devices, validators, v, Environment.ProcessorCount, paths, problems);
+        }
+        finally
+        {
+            foreach (var p in processes)
+            {
+                try { NodeProcess.Stop(p.Id, manifest.Nodes[processes.IndexOf(p)].Home, TimeSpan.FromSeconds(10)); }
+                catch (InvalidOperationException) { }
+                p.Dispose();
+            }
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    /// <summary>
+    /// Readings in rounds (one per device per round, sequence = round): a device's next reading is a
+    /// whole round later in the stream, so the windows of unacknowledged publishes never hold two
+    /// readings of one device.
+    /// </summary>
+    private static List<Reading> Sign(string chainId, DistrictFile district, KeyPair[] keys, int count, ulong firstSequence)
+    {
+        var list = new List<Reading>(count);
+        long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        for (int i = 0; i < count; i++)
+        {
+            int d = i % keys.Length;
+            ulong sequence = firstSequence + (ulong)(i / keys.Length);
+            list.Add(Reading.Create(chainId, district.Devices[d].Id, sequence, now + i / keys.Length, "energy_import", "Wh", [i], null, keys[d]));
+        }
+        return list;
+    }
+
+    private static async Task<PathResult> Measure(string name, List<Reading> stream, int gatewayPid, NodeClient client,
+        Func<Task<(int Accepted, int Refused, string FirstRefusal)>> send, CancellationToken cancel)
+    {
+        double cpuBefore = ProcessStats.CpuSeconds(gatewayPid);
+        var clock = Stopwatch.StartNew();
+        var (accepted, refused, firstRefusal) = await send();
+        double acceptSeconds = clock.Elapsed.TotalSeconds;
+        // Batches are anchored in order (the chain takes batch k only after k-1), so the last reading's proof means all are anchored.
+        var last = stream[^1];
+        double anchoredSeconds = double.NaN;
+        while (clock.Elapsed < AnchorDeadline)
+        {
+            try
+            {
+                if (await client.ReadingProofAsync(last.DeviceId, last.Sequence, cancel) is not null) { anchoredSeconds = clock.Elapsed.TotalSeconds; break; }
+            }
+            catch (NodeApiException)
+            {
+            }
+            await Task.Delay(50, cancel);
+        }
+        double cpu = ProcessStats.CpuSeconds(gatewayPid) - cpuBefore;
+        return new PathResult(name, stream.Count, accepted, refused, acceptSeconds, accepted / acceptSeconds, anchoredSeconds,
+            accepted / anchoredSeconds, cpu * 1000 / Math.Max(1, accepted), firstRefusal);
+    }
+
+    private static async Task<(int, int, string)> PublishMqtt(int port, List<Reading> stream, CancellationToken cancel)
+    {
+        int accepted = 0, refused = 0;
+        string first = "";
+        var clients = Enumerable.Range(0, MqttClients).Select(c => Task.Run(async () =>
+        {
+            using var mqtt = new MqttClientFactory().CreateMqttClient();
+            await mqtt.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
+                .WithClientId($"bench-{c}-{Environment.ProcessId}").WithTimeout(TimeSpan.FromSeconds(30)).Build(), cancel);
+            using var window = new SemaphoreSlim(MqttInFlightPerClient);
+            var inFlight = new List<Task>();
+            for (int i = c; i < stream.Count; i += MqttClients)
+            {
+                await window.WaitAsync(cancel);
+                var reading = stream[i];
+                var message = new MqttApplicationMessageBuilder().WithTopic($"polis/readings/{reading.DeviceId}").WithPayload(reading.Encoded)
+                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build();
+                inFlight.Add(mqtt.PublishAsync(message, cancel).ContinueWith(t =>
+                {
+                    window.Release();
+                    if (t.IsCompletedSuccessfully && t.Result.ReasonCode == MqttClientPublishReasonCode.Success) Interlocked.Increment(ref accepted);
+                    else
+                    {
+                        Interlocked.Increment(ref refused);
+                        Interlocked.CompareExchange(ref first, t.IsCompletedSuccessfully ? $"{t.Result.ReasonCode} {t.Result.ReasonString}" : t.Exception?.GetBaseException().Message ?? "cancelled", "");
+                    }
+                }, TaskScheduler.Default));
+                if (inFlight.Count > 4096) inFlight.RemoveAll(t => t.IsCompleted);
+            }
+            await Task.WhenAll(inFlight);
+            await mqtt.DisconnectAsync(cancellationToken: cancel);
+        }, cancel)).ToArray();
+        await Task.WhenAll(clients);
+        return (accepted, refused, first);
+    }
+
+    /// <summary>Streams own disjoint devices, and each posts its batches one after another, so a device's readings arrive in order.</summary>
+    private static async Task<(int, int, string)> PostHttp(string api, List<Reading> stream, CancellationToken cancel)
+    {
+        int accepted = 0, refused = 0;
+        string first = "";
+        using var http = new HttpClient { BaseAddress = new Uri(api.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(60) };
+        var streams = Enumerable.Range(0, HttpStreams).Select(s => Task.Run(async () =>
+        {
+            var mine = stream.Where(r => Math.Abs(r.DeviceId.GetHashCode() % HttpStreams) == s).ToList();
+            for (int start = 0; start < mine.Count; start += HttpBatch)
+            {
+                var batch = mine.GetRange(start, Math.Min(HttpBatch, mine.Count - start));
+                using var content = new ByteArrayContent(Encode(batch));
+                content.Headers.ContentType = new MediaTypeHeaderValue("application/x-polis-readings");
+                using var response = await http.PostAsync("v1/readings", content, cancel);
+                string body = await response.Content.ReadAsStringAsync(cancel);
+                var (ok, bad, why) = ReadingResults.Count(response.IsSuccessStatusCode, body, batch.Count);
+                Interlocked.Add(ref accepted, ok);
+                Interlocked.Add(ref refused, bad);
+                if (bad > 0) Interlocked.CompareExchange(ref first, why, "");
+            }
+        }, cancel)).ToArray();
+        await Task.WhenAll(streams);
+        return (accepted, refused, first);
+    }
+
+    private static byte[] Encode(List<Reading> batch)
+    {
+        int size = 4 + batch.Sum(r => 4 + r.Encoded.Length);
+        var bytes = new byte[size];
+        BinaryPrimitives.WriteUInt32BigEndian(bytes, (uint)batch.Count);
+        int at = 4;
+        foreach (var r in batch)
+        {
+            BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(at), (uint)r.Encoded.Length);
+            r.Encoded.CopyTo(bytes, at + 4);
+            at += 4 + r.Encoded.Length;
+        }
+        return bytes;
+    }
+}
