@@ -1,3 +1,4 @@
+using CsCheck;
 using Polis.City.Devices;
 using Polis.Client.Light;
 using Polis.Client.Proofs;
@@ -144,5 +145,23 @@ public sealed class LightClientTests
         var result = client.VerifyReading(city.Prove(batch, 0, anchorTx, committed, 0));
         Assert.Equal(ReadingCheck.Reading, result.FailedCheck);
         Assert.Contains("outside the anchored range", result.Reason);
+    }
+
+    [Fact]
+    public void Any_reading_of_any_batch_anchored_anywhere_in_a_block_is_provable()
+    {
+        var city = TestCity.WithDevices("meter-1");
+        var client = new LightClient(city.Genesis);
+        ulong batchNumber = 0, sequence = 0;
+        // One chain grows through the samples, so they run on one thread.
+        Gen.Select(Gen.Int[1, 40], Gen.Int[0, 6], Gen.Int[0, 6], Gen.Int[0, 1000]).Sample((size, before, after, pick) =>
+        {
+            var readings = Enumerable.Range(0, size).Select(_ => city.Reading("meter-1", ++sequence, 1_000 + (long)sequence)).ToArray();
+            var anchored = city.Anchor(new TestBatch(readings), batchNumber++, after, fillersBefore: before);
+            int index = pick % size;
+            var result = client.VerifyReading(city.Prove(anchored, index).ToBytes());
+            return result.IsValid && result.Facts!.BatchIndex == (ulong)index && result.Facts.BatchSize == (uint)size
+                && result.Facts.Sequence == readings[index].Sequence;
+        }, iter: 60, threads: 1);
     }
 }

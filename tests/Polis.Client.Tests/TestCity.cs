@@ -109,13 +109,18 @@ internal sealed class TestCity
             State.Tree.Get(deviceKey, height) ?? [], State.Tree.Prove(deviceKey, height));
     }
 
-    /// <summary>Anchors <paramref name="batch"/> as <paramref name="batchNumber"/> in a block of its own (after <paramref name="fillers"/> transfers).</summary>
-    public Anchored Anchor(TestBatch batch, ulong batchNumber, int fillers = 0, string gatewayId = GatewayId, KeyPair? sender = null)
+    /// <summary>
+    /// Anchors <paramref name="batch"/> as <paramref name="batchNumber"/> in a block of its own, between
+    /// <paramref name="fillersBefore"/> and <paramref name="fillers"/> transfers.
+    /// </summary>
+    public Anchored Anchor(TestBatch batch, ulong batchNumber, int fillers = 0, string gatewayId = GatewayId, KeyPair? sender = null, int fillersBefore = 0)
     {
+        var txs = new List<Transaction>();
+        for (int i = 0; i < fillersBefore; i++) txs.Add(Filler());
         var anchorTx = Tx(sender ?? GatewayAccount, batch.AnchorBody(gatewayId, batchNumber));
-        var txs = new List<Transaction> { anchorTx };
+        txs.Add(anchorTx);
         for (int i = 0; i < fillers; i++) txs.Add(Filler());
-        return new Anchored(batch, batchNumber, anchorTx, Commit(txs), gatewayId);
+        return new Anchored(batch, batchNumber, anchorTx, Commit(txs), gatewayId, fillersBefore);
     }
 
     public ReadingProof Prove(Anchored anchored, int index) =>
@@ -126,9 +131,9 @@ internal sealed class TestCity
 internal sealed record Committed(Block Block, byte[] CommitBytes, IReadOnlyList<TxResult> Results);
 
 /// <summary>A batch anchored by <see cref="Tx"/> in <see cref="Committed"/> (whether or not the anchor succeeded).</summary>
-internal sealed record Anchored(TestBatch Batch, ulong BatchNumber, Transaction Tx, Committed Committed, string GatewayId)
+internal sealed record Anchored(TestBatch Batch, ulong BatchNumber, Transaction Tx, Committed Committed, string GatewayId, int TxIndex)
 {
-    public TxResult Result => Committed.Results[0];
+    public TxResult Result => Committed.Results[TxIndex];
 }
 
 /// <summary>A gateway's batch: readings in order, their leaf hashes, root and time range.</summary>
