@@ -13,7 +13,9 @@ namespace Polis.Client.Proofs;
 /// header's transactions root; the header and the commit that finalized it; the anchor record
 /// (proving the anchor succeeded) and the device record (the key valid at that height), each with
 /// a state proof under the header's state root. One canonical binary encoding; every byte of it is
-/// checked by the light client (none is merely informative).
+/// checked by the light client (none is merely informative). The transaction path carries the
+/// smallest leaf count of its shape, not the block's transaction count, which no header commits to
+/// (<see cref="TransactionPaths"/>); build proofs with <see cref="ReadingProofBuilder"/>.
 /// </summary>
 public sealed class ReadingProof(
     byte[] reading, MerkleProof batchPath, byte[] anchorTx, MerkleProof txPath, BlockHeader header, byte[] commit,
