@@ -25,7 +25,7 @@ public static class BenchCommand
         };
         transfers.SetAction((parse, cancel) => Transfers(parse.GetValue(scaling) ? [4, 7, 10] : [parse.GetValue(validators)],
             parse.GetValue(txs), parse.GetValue(accounts), parse.GetValue(basePort), parse.GetValue(rate), parse.GetValue(results), cancel));
-        return new Command("bench", "Benchmarks of the running system.") { transfers, Ingest() };
+        return new Command("bench", "Benchmarks of the running system.") { transfers, Ingest(), State() };
     }
 
     private static async Task<int> Transfers(int[] validatorCounts, int txs, int accounts, int basePort, int rate, string? resultsDir, CancellationToken cancel)
@@ -67,6 +67,39 @@ public static class BenchCommand
         foreach (var r in results.Where(r => r.Problems.Length > 0)) AnsiConsole.MarkupLine($"[red]{r.Validators} validators: {Markup.Escape(r.Problems)}[/]");
         if (ok) AnsiConsole.MarkupLine("[green]every transfer committed exactly once; all validators at the same state root[/]");
         return ok ? 0 : 1;
+    }
+
+    private static Command State()
+    {
+        var keys = new Option<int>("--keys") { Description = "account records loaded before measuring", DefaultValueFactory = _ => 1_000_000 };
+        var updates = new Option<int>("--block-updates") { Description = "updates per measured block", DefaultValueFactory = _ => 2_000 };
+        var blocks = new Option<int>("--blocks") { Description = "measured blocks", DefaultValueFactory = _ => 50 };
+        var target = new Option<int>("--target-tps") { Description = "the load whose one-second block's state commit is reported as a share of the second", DefaultValueFactory = _ => 3_000 };
+        var results = new Option<string?>("--results") { Description = "directory for the JSON result file (default: bench/results)" };
+        var command = new Command("state", "State tree updates per second on RocksDB at a million keys, and the state commit's share of block time at the target load.")
+        {
+            keys, updates, blocks, target, results,
+        };
+        command.SetAction(parse =>
+        {
+            int k = parse.GetValue(keys), u = parse.GetValue(updates), b = parse.GetValue(blocks), t = parse.GetValue(target);
+            if (k is < 1_000 or > 50_000_000) return CliOutput.Fail("--keys must be 1000..50000000", CliOutput.UsageError);
+            if (u is < 1 or > 1_000_000 || b is < 3 or > 10_000 || t is < 1 or > 1_000_000) return CliOutput.Fail("--block-updates 1..1000000, --blocks 3..10000, --target-tps 1..1000000", CliOutput.UsageError);
+            var machine = MachineInfo.Read();
+            var r = new StateBench(k, u, b, t, m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]")).Run();
+            var table = new Table().AddColumns("measure", "value");
+            table.AddRow("keys in the tree", $"{r.Keys:N0} ({r.DiskMiB:N0} MiB on disk)");
+            table.AddRow("bulk load, updates per second", $"{r.LoadUpdatesPerSecond:N0}");
+            table.AddRow($"block of {r.BlockUpdates:N0} updates: median / p90 (ms)", $"{r.MedianBlockMs:F1} / {r.P90BlockMs:F1}");
+            table.AddRow("updates per second (median block)", $"{r.UpdatesPerSecond:N0}");
+            table.AddRow("random read, median (µs)", $"{r.MedianReadMicros:F1}");
+            table.AddRow($"state commit of one second at {r.TargetTps:N0} TPS ({2 * r.TargetTps:N0} updates)", $"{r.TargetBlockStateMs:F0} ms = {r.TargetShareOfSecond:P0} of the second");
+            AnsiConsole.MarkupLine($"[bold]polis bench state[/] on {Markup.Escape(machine.Cpu)}, {machine.Cores} cores (one thread)");
+            AnsiConsole.Write(table);
+            AnsiConsole.MarkupLine($"results: {Markup.Escape(WriteJson("state", new { benchmark = "state", utc = DateTime.UtcNow, machine, result = r }, parse.GetValue(results)))}");
+            return 0;
+        });
+        return command;
     }
 
     private static Command Ingest()
