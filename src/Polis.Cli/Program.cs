@@ -9,5 +9,6 @@ root.Subcommands.Add(InitCommand.Create());
 root.Subcommands.Add(GenesisCommand.Create());
 root.Subcommands.Add(KeysCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
+root.Subcommands.Add(VerifyCommand.Create());
 foreach (var command in ClientCommands.Create()) root.Subcommands.Add(command);
 return await root.Parse(args).InvokeAsync();
