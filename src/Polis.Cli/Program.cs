@@ -11,5 +11,6 @@ root.Subcommands.Add(KeysCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(DeviceCommands.Create());
 root.Subcommands.Add(DemoCommand.Create());
+root.Subcommands.Add(VerifyCommand.Create());
 foreach (var command in ClientCommands.Create()) root.Subcommands.Add(command);
 return await root.Parse(args).InvokeAsync();

@@ -67,7 +67,11 @@ public abstract record DevicesBody
         }
     }
 
-    /// <summary>Replaces a device's key from the next block on; only its owner may.</summary>
+    /// <summary>
+    /// Replaces a device's key from this block's height on (the state after this block, which is
+    /// what proofs of anchors in this same block are judged by, already holds the new key); only its
+    /// owner may.
+    /// </summary>
     public sealed record RotateDeviceKey(string DeviceId, PublicKey NewKey) : DevicesBody
     {
         public override DevicesOperation Operation => DevicesOperation.RotateDeviceKey;

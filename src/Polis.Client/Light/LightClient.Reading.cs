@@ -124,6 +124,8 @@ public sealed partial class LightClient
     private static ReadingVerification? CheckBatchPath(ReadingProof proof, DevicesBody.AnchorBatch anchor)
     {
         // The anchored count fixes the path's shape: a root alone does not commit to a leaf count.
+        // With the count fixed, the index is bound by the path too, except where a batch holds the
+        // same reading twice side by side (equal sibling subtrees): then both positions are true.
         if (proof.BatchPath.LeafCount != anchor.Count)
             return Fail(ReadingCheck.BatchPath, $"batch path is for {proof.BatchPath.LeafCount} readings, the anchored batch holds {anchor.Count}");
         if (!proof.BatchPath.Verify(anchor.Root, proof.Reading))
