@@ -39,29 +39,36 @@ public sealed class DeviceKeyCache(IDeviceDirectory directory, TimeProvider? tim
     public async ValueTask<DeviceKeyInfo?> GetAsync(string deviceId, CancellationToken cancel)
     {
         if (TryGetCached(deviceId, out var cached)) return cached;
-        return await _lookups.GetOrAdd(deviceId, LookupAndStore).WaitAsync(cancel);
+        // The lookup is registered before it starts, so no caller can find a finished (maybe stale) one.
+        var mine = new TaskCompletionSource<DeviceKeyInfo?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var lookup = _lookups.GetOrAdd(deviceId, mine.Task);
+        if (lookup == mine.Task) _ = LookUpAndStore(deviceId, mine);
+        return await lookup.WaitAsync(cancel);
     }
 
-    private async Task<DeviceKeyInfo?> LookupAndStore(string deviceId)
+    private async Task LookUpAndStore(string deviceId, TaskCompletionSource<DeviceKeyInfo?> completion)
     {
-        await Task.Yield(); // leave GetOrAdd's factory before any I/O
         long generation = Interlocked.Read(ref _generation);
         try
         {
             var info = await directory.LookupAsync(deviceId, CancellationToken.None);
-            if (Interlocked.Read(ref _generation) != generation) return info;
-            if (Interlocked.Increment(ref _count) > EntriesMax)
+            if (Interlocked.Read(ref _generation) == generation)
             {
-                _entries.Clear();
-                Interlocked.Exchange(ref _count, 1);
+                if (Interlocked.Increment(ref _count) > EntriesMax)
+                {
+                    _entries.Clear();
+                    Interlocked.Exchange(ref _count, 1);
+                }
+                long expires = info is null ? _time.GetUtcNow().ToUnixTimeMilliseconds() + UnknownTtlMs : long.MaxValue;
+                _entries[deviceId] = new Entry(info, expires);
             }
-            long expires = info is null ? _time.GetUtcNow().ToUnixTimeMilliseconds() + UnknownTtlMs : long.MaxValue;
-            _entries[deviceId] = new Entry(info, expires);
-            return info;
+            _lookups.TryRemove(new KeyValuePair<string, Task<DeviceKeyInfo?>>(deviceId, completion.Task));
+            completion.SetResult(info);
         }
-        finally
+        catch (Exception e)
         {
-            _lookups.TryRemove(deviceId, out _);
+            _lookups.TryRemove(new KeyValuePair<string, Task<DeviceKeyInfo?>>(deviceId, completion.Task));
+            completion.SetException(e);
         }
     }
 

@@ -112,7 +112,14 @@ public sealed class Gateway : IAsyncDisposable
         else if (Config.MqttListen.Length > 0 && GatewayConfig.TryParseListen(Config.MqttListen, out var listen))
         {
             _broker = new EmbeddedMqttBroker(listen, Pipeline, _log);
-            await _broker.StartAsync();
+            try
+            {
+                await _broker.StartAsync();
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                throw new IOException($"cannot start the gateway's MQTT broker on {listen}: {e.Message}", e);
+            }
         }
         _anchoring = Task.Run(() => Anchorer.RunAsync(_stop.Token));
         if (_dependencies.FollowEvents) _events = Task.Run(() => new DeviceEventFollower(_node, _keys, _log).RunAsync(_stop.Token));
