@@ -5,6 +5,7 @@ var root = new RootCommand("polis: a city run on a Byzantine-fault-tolerant ledg
 root.Subcommands.Add(SimCommand.Create());
 root.Subcommands.Add(DevnetCommand.Create());
 root.Subcommands.Add(NodeCommand.Create());
+root.Subcommands.Add(GatewayCommand.Create());
 root.Subcommands.Add(InitCommand.Create());
 root.Subcommands.Add(GenesisCommand.Create());
 root.Subcommands.Add(KeysCommand.Create());

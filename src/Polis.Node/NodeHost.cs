@@ -2,10 +2,15 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 using Polis.Node.Api;
 using Polis.Node.Config;
+using Polis.Node.Gateway;
 
 namespace Polis.Node;
 
-/// <summary>Runs a node with its HTTP API until cancelled (Ctrl-C, SIGTERM), then stops both cleanly.</summary>
+/// <summary>
+/// Runs a node with its HTTP API (and its gateway, when the config enables one) until cancelled
+/// (Ctrl-C, SIGTERM), then stops them cleanly: API first, then the gateway (which writes what it
+/// has queued and closes its store), then the node.
+/// </summary>
 public static class NodeHost
 {
     public static async Task<int> RunAsync(NodeHome home, ILoggerFactory logs, CancellationToken cancel)
@@ -13,9 +18,12 @@ public static class NodeHost
         var log = logs.CreateLogger("polis");
         await using var node = PolisNode.Open(home, logs);
         await node.StartAsync();
-        await using var api = ApiServer.Build(node, logs);
+        // Opened before the API is built (its endpoints are mapped there), started once the API is up: it anchors through it.
+        await using var gateway = GatewayHost.OpenInNode(node, home.Directory, logs);
+        await using var api = ApiServer.Build(node, logs, gateway);
         await api.StartAsync(cancel);
         log.LogInformation("node {Moniker}: API on {Api}, P2P on port {Port}, node id {NodeId}", node.Config.Moniker, node.Config.ApiListen, node.P2PPort, node.NodeId);
+        if (gateway is not null) await gateway.StartAsync();
         try
         {
             await node.Completion.WaitAsync(cancel);
@@ -35,6 +43,7 @@ public static class NodeHost
         {
             using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             await api.StopAsync(grace.Token);
+            if (gateway is not null) await gateway.DisposeAsync();
         }
         return 0;
     }

@@ -14,13 +14,31 @@ public static class ApiServer
     /// <summary>Request bodies larger than this are refused before they are read (a transaction in hex is ~2× its bytes).</summary>
     public const long RequestBodyBytesMax = 2 * Polis.Core.Limits.TxBytesMax + 4096;
 
-    public static WebApplication Build(PolisNode node, ILoggerFactory logs)
+    public static WebApplication Build(PolisNode node, ILoggerFactory logs, Gateway.Gateway? gateway = null)
+    {
+        var app = CreateApp(node.Config.ApiListen, logs, RequestBodyBytesMax);
+        app.MapOpenApi("/openapi/v1.json");
+        ChainEndpoints.Map(app, node);
+        DeviceEndpoints.Map(app, node);
+        TxEndpoints.Map(app, node);
+        TxBatchEndpoint.Map(app, node);
+        EventEndpoints.Map(app, node);
+        MetricsEndpoint.Map(app, node);
+        if (gateway is not null) Gateway.GatewayEndpoints.Map(app, gateway);
+        return app;
+    }
+
+    /// <summary>
+    /// An API app listening on <paramref name="url"/> with the house conventions: JSON errors for
+    /// exceptions, bad bindings and routing refusals, an OpenAPI document, a default body limit.
+    /// </summary>
+    internal static WebApplication CreateApp(string url, ILoggerFactory logs, long requestBodyBytesMax)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Polis.Node" });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(logs);
-        builder.WebHost.UseUrls(node.Config.ApiListen);
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = RequestBodyBytesMax);
+        builder.WebHost.UseUrls(url);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = requestBodyBytesMax);
         builder.Services.AddOpenApi();
         // Binding failures (e.g. ?proof=maybe) throw, so the handler below answers them with a JSON 400.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -53,13 +71,6 @@ public static class ApiServer
             };
             await response.WriteAsJsonAsync(new ApiError(message));
         });
-        app.MapOpenApi("/openapi/v1.json");
-        ChainEndpoints.Map(app, node);
-        DeviceEndpoints.Map(app, node);
-        TxEndpoints.Map(app, node);
-        TxBatchEndpoint.Map(app, node);
-        EventEndpoints.Map(app, node);
-        MetricsEndpoint.Map(app, node);
         return app;
     }
 

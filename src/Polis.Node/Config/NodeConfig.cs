@@ -29,6 +29,10 @@ public sealed class NodeConfig
     [JsonPropertyName("timeoutDeltaMs")] public long TimeoutDeltaMs { get; set; } = 500;
     /// <summary>A proposer with an empty mempool waits this long for transactions before proposing (0: propose at once).</summary>
     [JsonPropertyName("emptyBlockDelayMs")] public long EmptyBlockDelayMs { get; set; } = 200;
+    /// <summary>The reading gateway inside this node; absent or not enabled: none.</summary>
+    [JsonPropertyName("gateway")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Polis.Node.Gateway.GatewayConfig? Gateway { get; set; }
 
     public static NodeConfig Load(string path)
     {
@@ -51,5 +55,6 @@ public sealed class NodeConfig
         if (TimeoutProposeMs <= 0 || TimeoutPrevoteMs <= 0 || TimeoutPrecommitMs <= 0 || TimeoutDeltaMs < 0) throw new FormatException("timeouts must be positive");
         if (!Uri.TryCreate(ApiListen, UriKind.Absolute, out var api) || api.Scheme != "http") throw new FormatException($"apiListen '{ApiListen}' is not an http URL");
         if (!System.Net.IPEndPoint.TryParse(P2PListen, out _)) throw new FormatException($"p2pListen '{P2PListen}' is not host:port (an IP address)");
+        if (Gateway is { Enabled: true }) Gateway.Check(standalone: false);
     }
 }
