@@ -30,6 +30,6 @@ public static class GatewayCommand
                 return CliOutput.Fail(e.Message);
             }
         });
-        return new Command("gateway", "Run a reading gateway (MQTT and HTTP ingress, batch anchoring, proofs).") { run };
+        return new Command("gateway", "Run a reading gateway (MQTT and HTTP ingress, batch anchoring, proofs).") { run, GatewayRegisterCommand.Create() };
     }
 }

@@ -1,4 +1,5 @@
 using Polis.Node.Config;
+using Polis.Node.Gateway;
 
 namespace Polis.Cli.Demo;
 
@@ -7,6 +8,12 @@ public static class GatewaySetup
 {
     public static void Enable(NodeConfig config, string gatewayId, string keyFile, string mqttListen)
     {
-        throw new NotImplementedException("filled in when the gateway lands");
+        config.Gateway = new GatewayConfig
+        {
+            Enabled = true,
+            Id = gatewayId,
+            AccountKeyFile = keyFile,
+            MqttListen = mqttListen,
+        };
     }
 }

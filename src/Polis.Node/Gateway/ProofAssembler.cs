@@ -58,19 +58,12 @@ public sealed class ProofAssembler(string gatewayId, GatewayStore store, NodeCli
             ulong height = batch.Height;
             var blockBytes = await node.BlockBytesAsync(height, cancel) ?? throw new InvalidDataException($"the node has no block {height}");
             var block = Block.Decode(blockBytes);
-            int index = -1;
-            var txLeaves = new Hash32[block.Transactions.Count];
-            for (int i = 0; i < txLeaves.Length; i++)
-            {
-                var tx = block.Transactions[i];
-                txLeaves[i] = MerkleTree.LeafHash(tx.Encoded);
-                if (tx.Hash == batch.AnchoredTxHash) index = i;
-            }
-            if (index < 0) throw new InvalidDataException($"block {height} does not hold the anchor {batch.AnchoredTxHash} of batch {batch.Number}");
+            var anchorTx = block.Transactions.FirstOrDefault(tx => tx.Hash == batch.AnchoredTxHash)
+                ?? throw new InvalidDataException($"block {height} does not hold the anchor {batch.AnchoredTxHash} of batch {batch.Number}");
             var commit = await node.CommitBytesAsync(height, cancel) ?? throw new InvalidDataException($"the node has no commit for block {height}");
             var anchor = await node.StateAsync(StateKeys.Anchor(gatewayId, batch.Number), height, cancel);
             if (anchor.Value is null) throw new InvalidDataException($"no anchor record of batch {batch.Number} at height {height}");
-            return new BatchParts(store.Leaves(batch.Number), block.Transactions[index].Encoded, MerkleTree.Prove(txLeaves, index), block.Header, commit,
+            return new BatchParts(store.Leaves(batch.Number), anchorTx.Encoded, ReadingProofBuilder.TransactionPath(anchorTx, block), block.Header, commit,
                 Convert.FromHexString(anchor.Value), StateProof.Decode(Convert.FromHexString(anchor.Proof)));
         }
         catch
