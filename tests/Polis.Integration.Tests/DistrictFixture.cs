@@ -72,7 +72,7 @@ public sealed class DistrictFixture(string chainId, NodeClient node, KeyPair ope
         var message = new MqttApplicationMessageBuilder().WithTopic($"polis/readings/{topicDevice ?? reading.DeviceId}").WithPayload(reading.Encoded)
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build();
         var result = await _mqtt.PublishAsync(message);
-        return result.ReasonCode == MqttClientPublishReasonCode.Success ? null : $"{result.ReasonCode}: {result.ReasonString}";
+        return result.IsSuccess ? null : $"{result.ReasonCode}: {result.ReasonString}";
     }
 
     public async ValueTask DisposeAsync()

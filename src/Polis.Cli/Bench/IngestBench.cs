@@ -158,7 +158,7 @@ public sealed class IngestBench(int readings, int devices, int validators, int b
                 inFlight.Add(mqtt.PublishAsync(message, cancel).ContinueWith(t =>
                 {
                     window.Release();
-                    if (t.IsCompletedSuccessfully && t.Result.ReasonCode == MqttClientPublishReasonCode.Success) Interlocked.Increment(ref accepted);
+                    if (t.IsCompletedSuccessfully && t.Result.IsSuccess) Interlocked.Increment(ref accepted);
                     else
                     {
                         Interlocked.Increment(ref refused);

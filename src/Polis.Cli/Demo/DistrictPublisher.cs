@@ -71,7 +71,7 @@ public sealed class DistrictPublisher(DistrictFile district, DistrictStats stats
                 .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build();
             stats.OnPublished();
             var result = await client.PublishAsync(message);
-            if (result.ReasonCode is MqttClientPublishReasonCode.Success)
+            if (result.IsSuccess) // Success, or NoMatchingSubscribers: accepted and nobody listens to the topic
             {
                 if (good) stats.OnAccepted(reading.DeviceId, reading.Sequence, reading.TimeMs);
                 else stats.OnBadAccepted();
