@@ -52,7 +52,7 @@ public sealed class DistrictPublisher(DistrictFile district, DistrictStats stats
                 Reading reading;
                 bool countAsGood = true;
                 if (sent % BadEvery == 0) { reading = factories[i].Forged(now, intruder); countAsGood = false; }
-                else if (sent % BadEvery == BadEvery / 2) { reading = factories[i].Stale(now); countAsGood = false; }
+                else if (sent % BadEvery == BadEvery / 2 && factories[i].HasPublished) { reading = factories[i].Stale(now); countAsGood = false; }
                 else reading = factories[i].Next(now);
                 await inFlight.WaitAsync(cancel);
                 _ = Publish(client, reading, countAsGood, inFlight);

@@ -42,8 +42,11 @@ public sealed class ReadingFactory(string chainId, DistrictFile.DistrictDevice d
     public Reading Forged(long nowMs, KeyPair wrongKey) =>
         Reading.Create(chainId, device.Id, Math.Max(_lastSequence + 1, (ulong)nowMs), nowMs, "forged", "", [1], null, wrongKey);
 
+    /// <summary>True once the device has published, so <see cref="Stale"/> has a used sequence number to replay.</summary>
+    public bool HasPublished => _lastSequence > 0;
+
     /// <summary>A reading that must be rejected as a replay: correctly signed, but with a sequence number already used.</summary>
-    public Reading Stale(long nowMs) => Make(Math.Max(1, _lastSequence), nowMs, "stale", "", 0);
+    public Reading Stale(long nowMs) => Make(_lastSequence, nowMs, "stale", "", 0);
 
     private Reading Make(ulong sequence, long timeMs, string metric, string unit, params long[] values) =>
         Reading.Create(chainId, device.Id, sequence, timeMs, metric, unit, values, null, _key);
