@@ -11,8 +11,9 @@ public static class GenesisCommand
         var chainId = new Option<string>("--chain-id") { Description = "the chain's id", Required = true };
         var validators = new Option<string[]>("--validator") { Description = "NAME=PUBLICKEYHEX[:POWER] (repeatable)", Required = true };
         var allocations = new Option<string[]>("--alloc") { Description = "ADDRESS=AMOUNT of CITY at genesis (repeatable)" };
+        var roles = new Option<string[]>("--role") { Description = "ADDRESS=ROLE[,ROLE]: device-owner (registers devices), gateway-operator (registers gateways) (repeatable)" };
         var output = new Option<string>("--out") { Description = "where to write the genesis file", DefaultValueFactory = _ => "genesis.json" };
-        var command = new Command("genesis", "Write a genesis file.") { chainId, validators, allocations, output };
+        var command = new Command("genesis", "Write a genesis file.") { chainId, validators, allocations, roles, output };
         command.SetAction(parse =>
         {
             var file = new GenesisFile { ChainId = parse.GetValue(chainId)!, GenesisTimeMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() };
@@ -20,6 +21,7 @@ public static class GenesisCommand
             {
                 foreach (var v in parse.GetValue(validators)!) file.Validators.Add(ParseValidator(v));
                 foreach (var a in parse.GetValue(allocations) ?? []) file.Allocations.Add(ParseAllocation(a));
+                foreach (var r in parse.GetValue(roles) ?? []) file.Roles.Add(ParseRole(r));
                 var genesis = file.ToGenesis();
                 file.Save(parse.GetValue(output)!);
                 Console.WriteLine($"chain {genesis.Id}, {genesis.Validators.Count} validators, genesis hash {genesis.Hash}");
@@ -53,5 +55,12 @@ public static class GenesisCommand
         int eq = text.IndexOf('=');
         if (eq <= 0 || !ulong.TryParse(text[(eq + 1)..], out ulong amount)) throw new FormatException($"--alloc '{text}' is not ADDRESS=AMOUNT");
         return new GenesisFile.GenesisAllocation { Address = text[..eq], Amount = amount };
+    }
+
+    private static GenesisFile.GenesisRoleGrant ParseRole(string text)
+    {
+        int eq = text.IndexOf('=');
+        if (eq <= 0 || eq == text.Length - 1) throw new FormatException($"--role '{text}' is not ADDRESS=ROLE[,ROLE]");
+        return new GenesisFile.GenesisRoleGrant { Address = text[..eq], Roles = [.. text[(eq + 1)..].Split(',', StringSplitOptions.TrimEntries)] };
     }
 }
