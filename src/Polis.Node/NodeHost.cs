@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 using Polis.Node.Api;
+using Polis.Client.Config;
 using Polis.Node.Config;
 using Polis.Node.Gateway;
 

@@ -9,6 +9,7 @@ using Polis.Core.Ledger;
 using Polis.Execution;
 using Polis.Execution.Accounts;
 using Polis.Network;
+using Polis.Client.Config;
 using Polis.Node.Config;
 using Polis.Node.Gossip;
 using Polis.Node.Mempool;

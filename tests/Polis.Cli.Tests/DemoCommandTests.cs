@@ -8,7 +8,7 @@ public sealed class DemoCommandTests
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(1);
 
     [Fact]
-    public void The_demo_comes_up_its_readings_are_proven_from_the_genesis_and_devnet_down_stops_it_all()
+    public async Task The_demo_comes_up_its_readings_are_proven_from_the_genesis_and_devnet_down_stops_it_all()
     {
         string dir = Path.Combine(Path.GetTempPath(), $"polis-demo-{Guid.NewGuid():N}");
         const string node = "http://127.0.0.1:21971";
@@ -26,10 +26,10 @@ public sealed class DemoCommandTests
             while (verified is null)
             {
                 Assert.True(DateTime.UtcNow < deadline, "no reading of the demo was proven within a minute");
-                Thread.Sleep(1000);
+                await Task.Delay(1000);
                 string readings;
-                try { readings = http.GetStringAsync($"{node}/v1/devices/meter-0001/readings?limit=20").Result; }
-                catch (AggregateException) { continue; }
+                try { readings = await http.GetStringAsync($"{node}/v1/devices/meter-0001/readings?limit=20"); }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { continue; }
                 var anchored = JsonDocument.Parse(readings).RootElement.GetProperty("readings").EnumerateArray()
                     .FirstOrDefault(r => r.GetProperty("status").GetString() == "anchored");
                 if (anchored.ValueKind != JsonValueKind.Object) continue;

@@ -1,5 +1,6 @@
 using System.Net;
 using Polis.Client.Tests;
+using Polis.Client.Config;
 using Polis.Node.Config;
 
 namespace Polis.Cli.Tests;

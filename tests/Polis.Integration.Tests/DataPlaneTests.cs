@@ -8,6 +8,7 @@ using Polis.Client.Transactions;
 using Polis.Core.Crypto;
 using Polis.Core.Ledger;
 using Polis.Execution;
+using Polis.Client.Config;
 using Polis.Node.Config;
 using Xunit.Abstractions;
 

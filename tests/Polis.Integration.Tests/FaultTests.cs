@@ -1,3 +1,4 @@
+using Polis.Client.Config;
 using Polis.Node.Config;
 using Xunit.Abstractions;
 

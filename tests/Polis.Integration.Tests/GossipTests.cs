@@ -1,4 +1,5 @@
 using Polis.Core.Crypto;
+using Polis.Client.Config;
 using Polis.Node.Config;
 using Xunit.Abstractions;
 

@@ -5,6 +5,7 @@ using Polis.Cli.Devnet;
 using Polis.Core.Crypto;
 using Polis.Core.Ledger;
 using Polis.Execution.Accounts;
+using Polis.Client.Config;
 using Polis.Node.Config;
 using Xunit.Abstractions;
 

@@ -8,6 +8,7 @@ using Polis.Cli.Devnet;
 using Polis.City.Telemetry;
 using Polis.Client.Api;
 using Polis.Core.Crypto;
+using Polis.Client.Config;
 using Polis.Node.Config;
 
 namespace Polis.Cli.Bench;

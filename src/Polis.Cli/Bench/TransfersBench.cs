@@ -7,6 +7,7 @@ using Polis.Core.Crypto;
 using Polis.Core.Ledger;
 using Polis.Execution.Accounts;
 using Polis.Node.Api;
+using Polis.Client.Config;
 using Polis.Node.Config;
 
 namespace Polis.Cli.Bench;

@@ -4,6 +4,7 @@ using Polis.Cli.Client;
 using Polis.Core.Crypto;
 using Polis.Core.Ledger;
 using Polis.Execution.Accounts;
+using Polis.Client.Config;
 using Polis.Node.Config;
 using Spectre.Console;
 

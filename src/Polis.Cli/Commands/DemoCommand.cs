@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using Polis.Cli.Demo;
 using Polis.Cli.Devnet;
+using Polis.Client.Config;
 using Polis.Node.Config;
 using Spectre.Console;
 

@@ -5,6 +5,7 @@ using Polis.Client.Api;
 using Polis.Client.Transactions;
 using Polis.Core.Crypto;
 using Polis.Core.Ledger;
+using Polis.Client.Config;
 using Polis.Node.Config;
 using Spectre.Console;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Polis.City.Devices;
 using Polis.Core.Crypto;
+using Polis.Client.Config;
 using Polis.Node.Config;
 
 namespace Polis.Cli.Commands;

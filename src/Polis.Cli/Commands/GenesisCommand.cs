@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Polis.Client.Config;
 using Polis.Node.Config;
 
 namespace Polis.Cli.Commands;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Polis.Core.Crypto;
+using Polis.Client.Config;
 using Polis.Node.Config;
 
 namespace Polis.Cli.Commands;

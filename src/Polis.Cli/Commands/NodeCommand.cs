@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Polis.Node;
+using Polis.Client.Config;
 using Polis.Node.Config;
 
 namespace Polis.Cli.Commands;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Polis.Cli.Verify;
 using Polis.Client.Light;
 using Polis.Client.Proofs;
+using Polis.Client.Config;
 using Polis.Node.Config;
 
 namespace Polis.Cli.Commands;

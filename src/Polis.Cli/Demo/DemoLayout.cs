@@ -1,5 +1,6 @@
 using Polis.Cli.Devnet;
 using Polis.Core.Crypto;
+using Polis.Client.Config;
 using Polis.Node.Config;
 
 namespace Polis.Cli.Demo;

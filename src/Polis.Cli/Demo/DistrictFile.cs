@@ -35,7 +35,7 @@ public sealed class DistrictFile
 
     public static string PathIn(string home) => Path.Combine(home, FileName);
 
-    public static DistrictFile Load(string home) => Polis.Node.Config.JsonFile.Read<DistrictFile>(PathIn(home), FileBytesMax, "district file");
+    public static DistrictFile Load(string home) => Polis.Client.Config.JsonFile.Read<DistrictFile>(PathIn(home), FileBytesMax, "district file");
 
     public void Save(string home)
     {

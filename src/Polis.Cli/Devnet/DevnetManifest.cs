@@ -40,7 +40,7 @@ public sealed class DevnetManifest
     {
         string path = PathIn(dir);
         if (!File.Exists(path)) throw new FileNotFoundException($"{path} does not exist: no devnet in {dir}", path);
-        return Polis.Node.Config.JsonFile.Read<DevnetManifest>(path, FileBytesMax, "devnet manifest");
+        return Polis.Client.Config.JsonFile.Read<DevnetManifest>(path, FileBytesMax, "devnet manifest");
     }
 
     public void Save(string dir)

@@ -1,3 +1,4 @@
+using Polis.Client.Config;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Polis.City.Telemetry;
 using Polis.Client.Api;
 using Polis.Core.Crypto;
+using Polis.Client.Config;
 using Polis.Node.Config;
 using Prometheus;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Serialization;
 using Polis.City.Devices;
+using Polis.Client.Config;
 using Polis.Node.Config;
 
 namespace Polis.Node.Gateway;

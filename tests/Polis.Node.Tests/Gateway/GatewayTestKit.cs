@@ -6,6 +6,7 @@ using Polis.Client.Api;
 using Polis.Core.Crypto;
 using Polis.Core.Ledger;
 using Polis.Execution;
+using Polis.Client.Config;
 using Polis.Node.Config;
 using Polis.Node.Gateway;
 using GatewayService = Polis.Node.Gateway.Gateway;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Polis.Node.Config;
+namespace Polis.Client.Config;
 
 /// <summary>
 /// Reads the small JSON files people edit (config, keys, genesis, devnet manifests): a missing

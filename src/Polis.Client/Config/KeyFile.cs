@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Polis.Core.Crypto;
 
-namespace Polis.Node.Config;
+namespace Polis.Client.Config;
 
 /// <summary>
 /// An Ed25519 key on disk as JSON: the seed (secret) with its public key and address for humans.

@@ -5,7 +5,7 @@ using Polis.Core.Ledger;
 using Polis.Execution;
 using Polis.Execution.Roles;
 
-namespace Polis.Node.Config;
+namespace Polis.Client.Config;
 
 /// <summary>
 /// The genesis as people edit and share it (JSON). Every node derives the same <see cref="Genesis"/>
