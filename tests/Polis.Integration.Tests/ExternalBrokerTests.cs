@@ -1,0 +1,92 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+using MQTTnet;
+using MQTTnet.Protocol;
+using Polis.Cli.Demo;
+using Polis.Client.Api;
+using Polis.Client.Config;
+using Polis.Client.Light;
+using Polis.Core.Crypto;
+using Xunit.Abstractions;
+
+namespace Polis.Integration.Tests;
+
+/// <summary>
+/// The gateway as a client of an external broker (Mosquitto, the reference): devices publish to
+/// the broker, the gateway subscribes; accepted readings are anchored and proven, and a rejection
+/// comes back as a message on the device's rejections topic.
+/// </summary>
+public sealed class ExternalBrokerTests(ITestOutputHelper output)
+{
+    [MosquittoFact]
+    public async Task Readings_through_mosquitto_are_anchored_and_proven_and_rejections_are_published()
+    {
+        const int basePort = 22300, brokerPort = 22390;
+        string brokerDir = Path.Combine(Path.GetTempPath(), $"polis-mosquitto-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(brokerDir);
+        string conf = Path.Combine(brokerDir, "mosquitto.conf");
+        File.WriteAllText(conf, $"listener {brokerPort} 127.0.0.1\nallow_anonymous true\npersistence false\n");
+        using var broker = Process.Start(new ProcessStartInfo(MosquittoFactAttribute.Path, ["-c", conf]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+        try
+        {
+            await using var devnet = TestDevnet.Create(output, basePort, accounts: 2, perNode: (i, home, config) =>
+            {
+                if (i != 0) return;
+                Directory.CreateDirectory(home.Directory);
+                using (var key = KeyPair.FromLabel("it-external-gateway")) KeyFile.Save(Path.Combine(home.Directory, "gateway_key.json"), key);
+                GatewaySetup.Enable(config, "gw-ext", "gateway_key.json", "");
+                config.Gateway!.MqttBroker = $"127.0.0.1:{brokerPort}";
+            });
+            devnet.StartAll();
+            await devnet.WaitForHeight(1, TimeSpan.FromSeconds(60));
+            using var node = new NodeClient(devnet.Manifest.Nodes[0].Api, TimeSpan.FromSeconds(20));
+            var genesis = GenesisFile.Load(devnet.Manifest.Genesis).ToGenesis();
+            using var gatewayKey = KeyFile.Load(Path.Combine(devnet.Manifest.Nodes[0].Home, "gateway_key.json"));
+            await using var district = new DistrictFixture(genesis.Id, node, devnet.Accounts[0]);
+            await district.RegisterAsync("gw-ext", gatewayKey.Address, 20, TimeSpan.FromSeconds(60));
+
+            // Someone listening for rejections, as a device's operator would.
+            var rejections = new ConcurrentQueue<string>();
+            using var listener = new MqttClientFactory().CreateMqttClient();
+            listener.ApplicationMessageReceivedAsync += e =>
+            {
+                rejections.Enqueue($"{e.ApplicationMessage.Topic} {Encoding.UTF8.GetString(e.ApplicationMessage.Payload)}");
+                return Task.CompletedTask;
+            };
+            await listener.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", brokerPort).WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500).Build());
+            await listener.SubscribeAsync("polis/rejections/#", MqttQualityOfServiceLevel.AtLeastOnce);
+
+            await district.ConnectAsync(brokerPort);
+            var good = Enumerable.Range(0, 20).Select(d => district.Make(d, 1, d)).ToList();
+            foreach (var reading in good) Assert.Null(await district.PublishAsync(reading)); // the broker acknowledges; the gateway decides later
+            using var stranger = KeyPair.FromLabel("it-external-stranger");
+            await district.PublishAsync(district.Make(3, 2, 1, signer: stranger));
+
+            var light = new LightClient(genesis);
+            foreach (var reading in good)
+            {
+                byte[]? proof = null;
+                await devnet.WaitUntil(async () => (proof = await TryProof(node, reading.DeviceId, reading.Sequence)) is not null, TimeSpan.FromSeconds(60),
+                    $"{reading.DeviceId}#1 is anchored through the external broker");
+                var verdict = light.VerifyReading(proof!);
+                Assert.True(verdict.IsValid, verdict.Reason);
+            }
+            await devnet.WaitUntil(() => Task.FromResult(rejections.Any(r => r.StartsWith("polis/rejections/dev-0003", StringComparison.Ordinal) && r.Contains("bad-signature"))),
+                TimeSpan.FromSeconds(30), "the forged reading's rejection is published on polis/rejections/dev-0003");
+            output.WriteLine($"20 readings anchored and proven through Mosquitto; rejection: {rejections.First()}");
+        }
+        finally
+        {
+            if (!broker.HasExited) broker.Kill();
+            broker.WaitForExit(5_000);
+            try { Directory.Delete(brokerDir, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    private static async Task<byte[]?> TryProof(NodeClient node, string deviceId, ulong sequence)
+    {
+        try { return await node.ReadingProofAsync(deviceId, sequence); }
+        catch (NodeApiException) { return null; }
+    }
+}
