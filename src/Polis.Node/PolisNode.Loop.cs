@@ -152,11 +152,7 @@ public sealed partial class PolisNode
 
     private void CommitBlock(Block block, Commit commit)
     {
-        var results = _chain.Commit(block, commit, r =>
-        {
-            _blocks.Stage(block, commit, r);
-            _devices.Stage(block, r);
-        });
+        var results = _ledger.Commit(block, commit);
         Volatile.Write(ref _committedHeight, _chain.Height);
         _pool.Update(block.Transactions);
         if (block.Evidence.Count > 0) _evidence.RemoveAll(e => block.Evidence.Any(x => x.Hash() == e.Hash()));

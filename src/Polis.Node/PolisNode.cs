@@ -38,7 +38,7 @@ public sealed partial class PolisNode : IAsyncDisposable
     private readonly Genesis _genesis;
     private readonly KeyPair _nodeKey;
     private readonly KeyPair? _validatorKey;
-    private readonly RocksDbStateStorage _storage;
+    private readonly NodeLedger _ledger;
     private readonly Chain _chain;
     private readonly BlockStore _blocks;
     private readonly DeviceIndex _devices;
@@ -62,18 +62,10 @@ public sealed partial class PolisNode : IAsyncDisposable
         _nodeKey = nodeKey;
         _validatorKey = validatorKey;
         _log = logs.CreateLogger("polis.node");
-        _storage = new RocksDbStateStorage(dataDirectory);
-        _blocks = new BlockStore(_storage);
-        _devices = new DeviceIndex(_storage);
-        var state = new TreeState(new StateTree(_storage));
-        _chain = new Chain(genesis, state, _verifier, new BlockExecutor(genesis.Id, _verifier, [new AccountsModule(), new DevicesModule()]));
-        ulong stored = _blocks.LatestHeight;
-        if (stored > 0)
-        {
-            var block = _blocks.GetBlock(stored) ?? throw new InvalidDataException($"block {stored} missing from the store");
-            var commit = _blocks.GetCommit(stored) ?? throw new InvalidDataException($"commit {stored} missing from the store");
-            _chain.Resume(block, commit);
-        }
+        _ledger = new NodeLedger(genesis, dataDirectory, _verifier);
+        _chain = _ledger.Chain;
+        _blocks = _ledger.Blocks;
+        _devices = _ledger.Devices;
         _committedHeight = _chain.Height;
         _pool = new TxPool(genesis.Id, _verifier, config.MempoolTxsMax, LoadAccount);
         var options = new ConsensusOptions
@@ -233,7 +225,7 @@ public sealed partial class PolisNode : IAsyncDisposable
             return;
         }
         _wal?.Dispose();
-        _storage.Dispose();
+        _ledger.Dispose();
         _stop.Dispose();
     }
 }

@@ -5,7 +5,7 @@ using Spectre.Console;
 
 namespace Polis.Cli.Commands;
 
-/// <summary>`polis bench transfers|ingest`: benchmarks of real processes on loopback, with V measured in the same run.</summary>
+/// <summary>`polis bench transfers|sync|state|ingest`: benchmarks of real processes on loopback, with V measured in the same run.</summary>
 public static class BenchCommand
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
@@ -25,7 +25,7 @@ public static class BenchCommand
         };
         transfers.SetAction((parse, cancel) => Transfers(parse.GetValue(scaling) ? [4, 7, 10] : [parse.GetValue(validators)],
             parse.GetValue(txs), parse.GetValue(accounts), parse.GetValue(basePort), parse.GetValue(rate), parse.GetValue(results), cancel));
-        return new Command("bench", "Benchmarks of the running system.") { transfers, Ingest(), State() };
+        return new Command("bench", "Benchmarks of the running system.") { transfers, Ingest(), State(), Sync() };
     }
 
     private static async Task<int> Transfers(int[] validatorCounts, int txs, int accounts, int basePort, int rate, string? resultsDir, CancellationToken cancel)
@@ -91,12 +91,52 @@ public static class BenchCommand
             table.AddRow("keys in the tree", $"{r.Keys:N0} ({r.DiskMiB:N0} MiB on disk)");
             table.AddRow("bulk load, updates per second", $"{r.LoadUpdatesPerSecond:N0}");
             table.AddRow($"block of {r.BlockUpdates:N0} updates: median / p90 (ms)", $"{r.MedianBlockMs:F1} / {r.P90BlockMs:F1}");
+            table.AddRow("of which: puts and root computation (median ms)", $"{r.MedianRootMs:F1}");
             table.AddRow("updates per second (median block)", $"{r.UpdatesPerSecond:N0}");
             table.AddRow("random read, median (µs)", $"{r.MedianReadMicros:F1}");
             table.AddRow($"state commit of one second at {r.TargetTps:N0} TPS ({2 * r.TargetTps:N0} updates)", $"{r.TargetBlockStateMs:F0} ms = {r.TargetShareOfSecond:P0} of the second");
             AnsiConsole.MarkupLine($"[bold]polis bench state[/] on {Markup.Escape(machine.Cpu)}, {machine.Cores} cores (one thread)");
             AnsiConsole.Write(table);
             AnsiConsole.MarkupLine($"results: {Markup.Escape(WriteJson("state", new { benchmark = "state", utc = DateTime.UtcNow, machine, result = r }, parse.GetValue(results)))}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Sync()
+    {
+        var blocks = new Option<int>("--blocks") { Description = "blocks in the chain the fresh node catches up on", DefaultValueFactory = _ => 10_000 };
+        var blockTxs = new Option<int>("--block-txs") { Description = "transfers in every block", DefaultValueFactory = _ => 100 };
+        var accounts = new Option<int>("--accounts") { Description = "sending accounts", DefaultValueFactory = _ => 300 };
+        var liveTxs = new Option<int>("--live-txs") { Description = "transfers of the live baseline run (4 validators)", DefaultValueFactory = _ => 20_000 };
+        var basePort = new Option<int>("--base-port") { Description = "first port (node i: base+2i P2P, base+2i+1 API)", DefaultValueFactory = _ => 28000 };
+        var results = new Option<string?>("--results") { Description = "directory for the JSON result file (default: bench/results)" };
+        var command = new Command("sync", "A fresh node catching up on a long chain of full blocks: blocks and transfers per second, as a multiple of the live commit rate measured in the same run.")
+        {
+            blocks, blockTxs, accounts, liveTxs, basePort, results,
+        };
+        command.SetAction(async (parse, cancel) =>
+        {
+            int b = parse.GetValue(blocks), t = parse.GetValue(blockTxs), a = parse.GetValue(accounts), l = parse.GetValue(liveTxs);
+            if (b is < 10 or > 1_000_000) return CliOutput.Fail("--blocks must be 10..1000000", CliOutput.UsageError);
+            if (t is < 1 or > Polis.Core.Limits.BlockTxsMax) return CliOutput.Fail($"--block-txs must be 1..{Polis.Core.Limits.BlockTxsMax}", CliOutput.UsageError);
+            if (a < t || a > 100_000) return CliOutput.Fail("--accounts must be at least --block-txs (one transfer per account per block) and at most 100000", CliOutput.UsageError);
+            if (l < 100 || l > 2_000_000 || (l + a - 1) / a > Polis.Node.Mempool.TxPool.PerSenderMax)
+                return CliOutput.Fail($"--live-txs must be 100..2000000 and leave at most {Polis.Node.Mempool.TxPool.PerSenderMax} transfers per account", CliOutput.UsageError);
+            var machine = MachineInfo.Read();
+            var r = await new SyncBench(b, t, a, l, parse.GetValue(basePort), m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]")).RunAsync(cancel);
+            var table = new Table().AddColumns(new TableColumn("measure"), new TableColumn("catch-up").RightAligned(), new TableColumn("live").RightAligned(), new TableColumn("multiple").RightAligned());
+            table.AddRow("transfers per second", $"{r.SyncTxsPerSecond:N0}", $"{r.LiveTps:N0}", $"{r.TpsMultiple:F1}×");
+            table.AddRow("blocks per second", $"{r.SyncBlocksPerSecond:F1}", $"{r.LiveBlocksPerSecond:F2}", $"{r.BlocksMultiple:F1}×");
+            table.AddRow("transfers per block", $"{r.BlockTxs:N0}", $"{r.LiveMeanBlockTxs:N0}", "");
+            table.AddRow("chain", $"{r.Blocks:N0} blocks, {r.Transactions:N0} transfers in {r.CatchUpSeconds:F1} s", "", "");
+            table.AddRow("catching-up node: CPU seconds, peak memory", $"{r.SyncCpuSeconds:F1} s, {r.SyncPeakMemoryMiB:F0} MiB", "", "");
+            AnsiConsole.MarkupLine($"[bold]polis bench sync[/] on {Markup.Escape(machine.Cpu)}, {machine.Cores} cores: a fresh observer catches up from 4 validators that keep committing");
+            AnsiConsole.Write(table);
+            AnsiConsole.MarkupLine($"V = {r.VerifyPerSecond:F0} Ed25519 verifications/s on one core; the catching-up node checks every commit and every transfer's signature once");
+            AnsiConsole.MarkupLine($"results: {Markup.Escape(WriteJson("sync", new { benchmark = "sync", utc = DateTime.UtcNow, machine, result = r }, parse.GetValue(results)))}");
+            if (r.Problems.Length > 0) return CliOutput.Fail(r.Problems);
+            AnsiConsole.MarkupLine("[green]the caught-up node agrees with the validators on the last block and its state root[/]");
             return 0;
         });
         return command;

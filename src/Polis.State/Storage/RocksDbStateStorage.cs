@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Collections.Concurrent;
 using Polis.Core;
 using Polis.Core.Crypto;
 using Polis.Core.Encoding;
@@ -27,12 +26,11 @@ public sealed class RocksDbStateStorage : IStateStorage
     /// <summary>
     /// Nodes are immutable and content-addressed, so a cached node is never stale. The upper levels
     /// of the tree are read by every update; caching them saves a RocksDB read and a re-hash each.
-    /// Concurrent because the node's API threads read committed versions while its loop commits.
     /// </summary>
-    private readonly ConcurrentDictionary<Hash32, TreeNode> _nodeCache = new();
+    private readonly NodeCache _nodeCache = new(NodeCacheGenerationMax);
     /// <summary>Other records (the node's blocks and indexes) that must land in the same atomic batch as the next version.</summary>
     private readonly List<(byte[] Key, byte[] Value)> _staged = new();
-    private const int NodeCacheMax = 1 << 18;
+    private const int NodeCacheGenerationMax = 1 << 18;
     private ulong? _latest;
 
     public RocksDbStateStorage(string path)
@@ -80,21 +78,15 @@ public sealed class RocksDbStateStorage : IStateStorage
 
     public TreeNode? GetNode(in Hash32 hash)
     {
-        if (_nodeCache.TryGetValue(hash, out var cached)) return cached;
+        if (_nodeCache.TryGet(hash, out var cached)) return cached;
         var key = new byte[1 + Hash32.Size];
         key[0] = NodePrefix;
         hash.WriteTo(key.AsSpan(1));
         var bytes = _db.Get(key);
         if (bytes is null) return null;
         var node = TreeNode.Decode(bytes, hash);
-        Remember(node);
+        _nodeCache.Add(node);
         return node;
-    }
-
-    private void Remember(TreeNode node)
-    {
-        if (_nodeCache.Count >= NodeCacheMax) _nodeCache.Clear();
-        _nodeCache[node.Hash] = node;
     }
 
     public byte[]? GetValue(in Hash32 keyHash, ulong version)
@@ -140,7 +132,7 @@ public sealed class RocksDbStateStorage : IStateStorage
         _db.Write(batch, _syncWrites);
         _staged.Clear();
         _latest = version;
-        foreach (var node in nodes) Remember(node);
+        foreach (var node in nodes) _nodeCache.Add(node);
     }
 
     private static byte[] ValueKey(in Hash32 keyHash, ulong version)

@@ -15,13 +15,22 @@ internal sealed class TreeUpdater(Func<Hash32, TreeNode> load)
 
     /// <summary>Updates sorted by key hash, one per key; a null value hash deletes.</summary>
     public Hash32 Apply(in Hash32 root, ReadOnlySpan<(Hash32 KeyHash, Hash32? ValueHash)> updates) =>
-        Update(Ref(root), 0, updates).Hash;
+        Update(Lazy(root), 0, updates).Hash;
 
     private readonly record struct NodeRef(Hash32 Hash, NodeKind Kind);
 
     private static readonly NodeRef EmptyRef = new(Hash32.Zero, NodeKind.Empty);
 
-    private NodeRef Ref(in Hash32 hash) => hash.IsZero ? EmptyRef : new NodeRef(hash, Load(hash).Kind);
+    /// <summary>
+    /// A subtree whose kind is not known yet. Untouched siblings stay unresolved: loading them only
+    /// to learn their kind would double the reads of every update, and their kind matters only when
+    /// the other side became empty (a deletion), where <see cref="Join"/> resolves it.
+    /// </summary>
+    private const NodeKind Unresolved = (NodeKind)0xFF;
+
+    private static NodeRef Lazy(in Hash32 hash) => hash.IsZero ? EmptyRef : new NodeRef(hash, Unresolved);
+
+    private NodeRef Resolve(NodeRef node) => node.Kind == Unresolved ? new NodeRef(node.Hash, Load(node.Hash).Kind) : node;
 
     private TreeNode Load(in Hash32 hash) => _created.TryGetValue(hash, out var node) ? node : load(hash);
 
@@ -29,6 +38,7 @@ internal sealed class TreeUpdater(Func<Hash32, TreeNode> load)
     {
         if (updates.Length == 0) return node;
         Invariant.Check(depth <= 256, "state tree deeper than 256 bits");
+        node = Resolve(node);
         switch (node.Kind)
         {
             case NodeKind.Empty:
@@ -38,8 +48,8 @@ internal sealed class TreeUpdater(Func<Hash32, TreeNode> load)
             default:
                 var inner = Load(node.Hash);
                 int split = SplitIndex(updates, depth);
-                var left = Update(Ref(inner.Left), depth + 1, updates[..split]);
-                var right = Update(Ref(inner.Right), depth + 1, updates[split..]);
+                var left = Update(Lazy(inner.Left), depth + 1, updates[..split]);
+                var right = Update(Lazy(inner.Right), depth + 1, updates[split..]);
                 return Join(left, right);
         }
     }
@@ -78,8 +88,16 @@ internal sealed class TreeUpdater(Func<Hash32, TreeNode> load)
     /// <summary>An internal node over two subtrees, except that a lone leaf is lifted (path compression).</summary>
     private NodeRef Join(NodeRef left, NodeRef right)
     {
-        if (left.Kind == NodeKind.Empty && right.Kind != NodeKind.Internal) return right;
-        if (right.Kind == NodeKind.Empty && left.Kind != NodeKind.Internal) return left;
+        if (left.Kind == NodeKind.Empty)
+        {
+            right = Resolve(right);
+            if (right.Kind != NodeKind.Internal) return right;
+        }
+        if (right.Kind == NodeKind.Empty)
+        {
+            left = Resolve(left);
+            if (left.Kind != NodeKind.Internal) return left;
+        }
         return Store(TreeNode.Internal(left.Hash, right.Hash));
     }
 

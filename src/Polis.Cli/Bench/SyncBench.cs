@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Polis.Cli.Devnet;
+using Polis.Client.Config;
+using Polis.Core.Crypto;
+using Polis.Core.Ledger;
+using Polis.Execution.Accounts;
+using Polis.Node.Config;
+using Polis.Node.Storage;
+
+namespace Polis.Cli.Bench;
+
+/// <summary>
+/// `polis bench sync`: a fresh node catching up on a long chain of full blocks, against the live
+/// commit rate measured in the same run. The live rate comes from a transfers run on 4 validators.
+/// The long chain is written directly into the validators' stores with the node's own ledger
+/// (real transfers, executed and signed; each height committed by all validators' precommits), so
+/// it is the same chain consensus would have produced, without waiting hours for it. Then the 4
+/// validators start on it and keep committing, and an observer with an empty store joins them: it
+/// fetches, checks every commit and transaction signature, executes and stores every block.
+/// </summary>
+public sealed class SyncBench(int blocks, int blockTxs, int accounts, int liveTxs, int basePort, Action<string> progress)
+{
+    private const int Validators = 4;
+    private static readonly TimeSpan CatchUpDeadline = TimeSpan.FromMinutes(10);
+
+    public sealed record Result(
+        int Blocks, int BlockTxs, long Transactions, double GenerateSeconds, double CatchUpSeconds,
+        double SyncBlocksPerSecond, double SyncTxsPerSecond, double SyncCpuSeconds, double SyncPeakMemoryMiB,
+        double LiveTps, double LiveBlocksPerSecond, double LiveMeanBlockTxs, double TpsMultiple, double BlocksMultiple,
+        double VerifyPerSecond, bool Agrees, string Problems);
+
+    public async Task<Result> RunAsync(CancellationToken cancel)
+    {
+        progress($"live baseline: {liveTxs} transfers on {Validators} validators (polis bench transfers)");
+        var live = await new TransfersBench(Validators, liveTxs, accounts, basePort, m => progress("  " + m)).RunAsync(cancel);
+        if (live.Problems.Length > 0) throw new InvalidOperationException($"live baseline failed: {live.Problems}");
+
+        string dir = Path.Combine(Path.GetTempPath(), $"polis-bench-sync-{Guid.NewGuid():N}");
+        var manifest = DevnetLayout.Create(dir, Validators, basePort, accounts, observers: 1, tune: c => c.EmptyBlockDelayMs = 200);
+        var processes = new List<Process>();
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            Generate(manifest);
+            double generateSeconds = clock.Elapsed.TotalSeconds;
+            var source = new NodeHome(manifest.Nodes[0].Home).DataDirectory;
+            for (int i = 1; i < Validators; i++) CopyDirectory(source, new NodeHome(manifest.Nodes[i].Home).DataDirectory);
+
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            for (int i = 0; i < Validators; i++) processes.Add(NodeProcess.Start(manifest.Nodes[i].Home, detach: false));
+            progress($"{Validators} validators started on the chain of {blocks} blocks; waiting until they commit live");
+            for (int i = 0; i < Validators; i++) await WaitForHeight(http, manifest.Nodes[i].Api, (ulong)blocks + 1, TimeSpan.FromSeconds(60), cancel);
+
+            var observer = manifest.Nodes[Validators];
+            progress("a fresh observer joins and catches up");
+            clock.Restart();
+            var syncing = NodeProcess.Start(observer.Home, detach: false);
+            processes.Add(syncing);
+            ulong height = 0;
+            while (height < (ulong)blocks)
+            {
+                if (clock.Elapsed > CatchUpDeadline) throw new TimeoutException($"the observer reached only height {height} of {blocks} in {CatchUpDeadline.TotalMinutes:F0} min");
+                if (syncing.HasExited) throw new InvalidOperationException($"the observer exited with code {syncing.ExitCode}");
+                await Task.Delay(100, cancel);
+                height = await HeightOf(http, observer.Api, cancel) ?? 0;
+                if (height > 0 && height % 1000 < 20) progress($"observer at height {height}/{blocks}");
+            }
+            double catchUp = clock.Elapsed.TotalSeconds;
+            double cpu = ProcessStats.CpuSeconds(syncing.Id);
+            double peak = ProcessStats.PeakMemoryMiB(syncing.Id);
+
+            // Agreement: the observer's last synced block is the validators' block, with the same state root.
+            var problems = new List<string>();
+            var ids = new HashSet<string>();
+            foreach (var node in manifest.Nodes)
+            {
+                var block = await http.GetFromJsonAsync<JsonElement>($"{node.Api}/v1/blocks/{blocks}", cancel);
+                ids.Add(block.GetProperty("id").GetString() + "/" + block.GetProperty("header").GetProperty("stateRoot").GetString());
+            }
+            if (ids.Count != 1) problems.Add($"the nodes disagree on block {blocks} or its state root");
+
+            long transactions = (long)blocks * blockTxs;
+            double syncTps = transactions / catchUp;
+            return new Result(blocks, blockTxs, transactions, generateSeconds, catchUp, blocks / catchUp, syncTps, cpu, peak,
+                live.OverallTps, live.BlocksPerSecond, live.MeanBlockTxs, syncTps / live.OverallTps, blocks / catchUp / live.BlocksPerSecond,
+                live.VerifyPerSecond, ids.Count == 1, string.Join("; ", problems));
+        }
+        finally
+        {
+            for (int i = 0; i < processes.Count; i++) NodeProcess.Stop(processes[i].Id, manifest.Nodes[i].Home, TimeSpan.FromSeconds(10));
+            foreach (var p in processes) p.Dispose();
+            try { Directory.Delete(dir, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    /// <summary>Writes the chain into node0's store: transfers signed in parallel, each height executed and committed by all validators.</summary>
+    private void Generate(DevnetManifest manifest)
+    {
+        var genesis = GenesisFile.Load(manifest.Genesis).ToGenesis();
+        var validatorKeys = manifest.Nodes.Take(Validators)
+            .Select(n => { var home = new NodeHome(n.Home); return KeyFile.Load(home.Resolve(NodeConfig.Load(home.ConfigPath).ValidatorKeyFile!)); })
+            .OrderBy(k => genesis.Validators.IndexOf(k.Address)).ToList();
+        var senders = manifest.Accounts.Select(KeyFile.Load).ToList();
+        var recipients = Enumerable.Range(0, 1000).Select(i => KeyPair.FromLabel($"bench-recipient-{i}").Address).ToArray();
+        const int Chunk = 100; // blocks signed ahead at a time
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            using var ledger = new NodeLedger(genesis, new NodeHome(manifest.Nodes[0].Home).DataDirectory, DirectSignatureVerifier.Instance);
+            for (int first = 0; first < blocks; first += Chunk)
+            {
+                int count = Math.Min(Chunk, blocks - first);
+                var txs = new Transaction[count * blockTxs];
+                Parallel.For(0, txs.Length, j =>
+                {
+                    long i = (long)first * blockTxs + j;
+                    int account = (int)(i % accounts);
+                    txs[j] = Transaction.Create(manifest.ChainId, senders[account], (ulong)(i / accounts), ModuleId.Accounts,
+                        new TransferBody(recipients[i % recipients.Length], 1).ToBytes());
+                });
+                for (int b = 0; b < count; b++)
+                {
+                    var chain = ledger.Chain;
+                    ulong height = chain.Height + 1;
+                    var proposer = chain.Validators.Proposer(height, 0).Address;
+                    var block = chain.Build(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), proposer, new ArraySegment<Transaction>(txs, b * blockTxs, blockTxs), [], blockTxs);
+                    if (block.Transactions.Count != blockTxs) throw new InvalidOperationException($"block {height} took {block.Transactions.Count} of {blockTxs} transfers");
+                    var signBytes = Vote.SignBytes(manifest.ChainId, VoteType.Precommit, height, 0, block.Id);
+                    var signatures = validatorKeys.Select((k, index) => new CommitSignature((ushort)index, k.Sign(signBytes))).ToArray();
+                    ledger.Commit(block, new Commit(height, 0, block.Id, signatures));
+                }
+                progress($"wrote {first + count}/{blocks} blocks of {blockTxs} transfers ({(first + count) / clock.Elapsed.TotalSeconds:F0} blocks/s)");
+            }
+        }
+        finally
+        {
+            foreach (var k in validatorKeys) k.Dispose();
+            foreach (var k in senders) k.Dispose();
+        }
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)), overwrite: true);
+        foreach (var sub in Directory.GetDirectories(from)) CopyDirectory(sub, Path.Combine(to, Path.GetFileName(sub)));
+    }
+
+    private static async Task<ulong?> HeightOf(HttpClient http, string api, CancellationToken cancel)
+    {
+        try
+        {
+            var status = await http.GetFromJsonAsync<JsonElement>($"{api}/v1/status", cancel);
+            return status.GetProperty("height").GetUInt64();
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task WaitForHeight(HttpClient http, string api, ulong height, TimeSpan timeout, CancellationToken cancel)
+    {
+        var clock = Stopwatch.StartNew();
+        while ((await HeightOf(http, api, cancel) ?? 0) < height)
+        {
+            if (clock.Elapsed > timeout) throw new TimeoutException($"{api} did not reach height {height} within {timeout.TotalSeconds:F0} s");
+            await Task.Delay(200, cancel);
+        }
+    }
+}
