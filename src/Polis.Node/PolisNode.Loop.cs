@@ -95,8 +95,7 @@ public sealed partial class PolisNode
                 Publish(new VoteMessage(bv.Vote), Sha256.Hash(encoded));
                 break;
             case ScheduleTimeout t:
-                _ = Task.Delay(TimeSpan.FromMilliseconds(t.DelayMs), _stop.Token)
-                    .ContinueWith(_ => Post(new EngineInput(new TimeoutFired(t.Height, t.Round, t.Step))), TaskContinuationOptions.OnlyOnRanToCompletion);
+                _timeouts.Schedule(t);
                 break;
             case ValidateBlock v:
                 var verdict = Validate(v.Block);
@@ -113,7 +112,8 @@ public sealed partial class PolisNode
             case Decide d:
                 CommitBlock(d.Block, d.Commit);
                 pending.Enqueue(new StartHeight(d.Block.Height + 1, _chain.Validators));
-                if (_syncBuffer.Remove(d.Block.Height + 1, out var next)) pending.Enqueue(new CommitReceived(next.Block, next.Commit));
+                if (TakeBuffered(d.Block.Height + 1, out var next)) pending.Enqueue(new CommitReceived(next.Block, next.Commit));
+                else if (IsSyncing) RequestBlocks();
                 break;
             case ReportEvidence r:
                 _log.LogWarning("evidence of double signing by {Validator} at height {Height}", r.Evidence.Validator, r.Evidence.Height);
@@ -152,12 +152,15 @@ public sealed partial class PolisNode
 
     private void CommitBlock(Block block, Commit commit)
     {
+        // Blocks fetched while catching up were decided long ago: their writes need not each wait for the disk.
+        _ledger.Storage.SyncWrites = !IsSyncing;
         var results = _ledger.Commit(block, commit);
         Volatile.Write(ref _committedHeight, _chain.Height);
         _pool.Update(block.Transactions);
         if (block.Evidence.Count > 0) _evidence.RemoveAll(e => block.Evidence.Any(x => x.Hash() == e.Hash()));
         _wal?.CompactIfLarge(block.Height + 1);
         _messages.Reset(block.Height + 1);
+        _timeouts.DropBelow(block.Height + 1);
         _futureSeen.Clear();
         ForgetProposalsSeen();
         _ticksSinceCommit = 0;

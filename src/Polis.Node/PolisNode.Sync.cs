@@ -16,12 +16,15 @@ public sealed partial class PolisNode
 {
     private const int SyncBatch = 32;
     private const int SyncBufferMax = 256;
+    /// <summary>Bytes of fetched blocks waiting for their turn; the next request waits below this.</summary>
+    private const long SyncBufferBytesMax = 64L * 1024 * 1024;
     private static readonly TimeSpan SyncRequestTimeout = TimeSpan.FromSeconds(4);
 
     private readonly SortedDictionary<ulong, (Block Block, Commit Commit)> _syncBuffer = new();
     private Peer? _syncPeer;
     private ulong _syncRequestedTo;
     private long _syncRequestedAt;
+    private long _syncBufferBytes;
 
     private bool IsSyncing => BestPeerHeight > _chain.Height + 1;
 
@@ -37,15 +40,19 @@ public sealed partial class PolisNode
 
     private void RequestBlocks()
     {
+        // Heights decided by consensus while their fetched copy waited are dropped here.
+        while (_syncBuffer.Count > 0 && _syncBuffer.Keys.First() <= _chain.Height) TakeBuffered(_syncBuffer.Keys.First(), out _);
         ulong best = BestPeerHeight;
         if (best <= _chain.Height) return;
         long now = Environment.TickCount64;
-        bool outstanding = _syncPeer is not null && _syncRequestedTo > _chain.Height && now - _syncRequestedAt < SyncRequestTimeout.TotalMilliseconds
-                           && _peers.ContainsKey(_syncPeer);
+        // Pipelined: the next request leaves once the last block of the previous one has arrived, so
+        // the peer reads and sends the next blocks while this node executes the buffered ones.
+        bool outstanding = _syncPeer is not null && _syncRequestedTo > _chain.Height && !_syncBuffer.ContainsKey(_syncRequestedTo)
+                           && now - _syncRequestedAt < SyncRequestTimeout.TotalMilliseconds && _peers.ContainsKey(_syncPeer);
         if (outstanding) return;
         ulong from = _chain.Height + 1;
         while (_syncBuffer.ContainsKey(from)) from++;
-        if (from > best || _syncBuffer.Count >= SyncBufferMax) return;
+        if (from > best || _syncBuffer.Count + SyncBatch > SyncBufferMax || _syncBufferBytes >= SyncBufferBytesMax) return;
         int count = (int)Math.Min((ulong)SyncBatch, best - from + 1);
         // Spread load: among the peers at the best height, take the one after the last we used.
         var candidates = _peers.Values.Where(v => v.Height >= from).Select(v => v.Peer).ToList();
@@ -72,9 +79,24 @@ public sealed partial class PolisNode
         else if (input.From == _syncPeer && height <= _syncRequestedTo && _syncBuffer.Count < SyncBufferMax)
         {
             // Only answers to our request are kept: unrequested blocks could fill the buffer and starve the next height.
-            _syncBuffer[height] = (input.Block, input.Commit);
+            if (_syncBuffer.TryAdd(height, (input.Block, input.Commit))) _syncBufferBytes += ApproximateBytes(input.Block);
         }
-        if (_syncRequestedTo <= _chain.Height) RequestBlocks();
+        if (_syncRequestedTo <= _chain.Height || _syncBuffer.ContainsKey(_syncRequestedTo)) RequestBlocks();
+    }
+
+    /// <summary>The next buffered block, if it is the one after the chain's height.</summary>
+    private bool TakeBuffered(ulong height, out (Block Block, Commit Commit) next)
+    {
+        if (!_syncBuffer.Remove(height, out next)) return false;
+        _syncBufferBytes -= ApproximateBytes(next.Block);
+        return true;
+    }
+
+    private static long ApproximateBytes(Block block)
+    {
+        long bytes = 1024;
+        foreach (var tx in block.Transactions) bytes += tx.Encoded.Length;
+        return bytes;
     }
 
     /// <summary>Serves a peer's request from the store (reader thread: the store is safe to read concurrently).</summary>

@@ -44,6 +44,7 @@ public sealed partial class PolisNode : IAsyncDisposable
     private readonly DeviceIndex _devices;
     private readonly ConsensusWal? _wal;
     private readonly ConsensusEngine _engine;
+    private readonly TimeoutTimer _timeouts;
     private readonly CachingSignatureVerifier _verifier = new();
     private readonly TxPool _pool;
     private readonly P2PHost _p2p;
@@ -78,6 +79,7 @@ public sealed partial class PolisNode : IAsyncDisposable
             PrecommitTimeoutDeltaMs = config.TimeoutDeltaMs,
         };
         _engine = new ConsensusEngine(genesis.Id, validatorKey, options, _verifier);
+        _timeouts = new TimeoutTimer(t => Post(new EngineInput(new TimeoutFired(t.Height, t.Round, t.Step))));
         if (validatorKey is not null)
         {
             _wal = new ConsensusWal(walPath);
@@ -207,6 +209,7 @@ public sealed partial class PolisNode : IAsyncDisposable
         if (_stop.IsCancellationRequested) return;
         _stop.Cancel();
         _inbox.Writer.TryComplete();
+        _timeouts.Dispose();
         // Peers' readers serve blocks from the store: stop them before the store closes.
         await _p2p.DisposeAsync();
         bool stopped = true;

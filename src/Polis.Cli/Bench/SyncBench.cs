@@ -58,14 +58,18 @@ public sealed class SyncBench(int blocks, int blockTxs, int accounts, int liveTx
             clock.Restart();
             var syncing = NodeProcess.Start(observer.Home, detach: false);
             processes.Add(syncing);
-            ulong height = 0;
+            ulong height = 0, reported = 0;
             while (height < (ulong)blocks)
             {
                 if (clock.Elapsed > CatchUpDeadline) throw new TimeoutException($"the observer reached only height {height} of {blocks} in {CatchUpDeadline.TotalMinutes:F0} min");
                 if (syncing.HasExited) throw new InvalidOperationException($"the observer exited with code {syncing.ExitCode}");
                 await Task.Delay(100, cancel);
                 height = await HeightOf(http, observer.Api, cancel) ?? 0;
-                if (height > 0 && height % 1000 < 20) progress($"observer at height {height}/{blocks}");
+                if (height >= reported + 1000)
+                {
+                    reported = height;
+                    progress($"observer at height {height}/{blocks} after {clock.Elapsed.TotalSeconds:F1} s");
+                }
             }
             double catchUp = clock.Elapsed.TotalSeconds;
             double cpu = ProcessStats.CpuSeconds(syncing.Id);

@@ -23,6 +23,7 @@ public sealed class RocksDbStateStorage : IStateStorage
 
     private readonly RocksDb _db;
     private readonly WriteOptions _syncWrites = new WriteOptions().SetSync(true);
+    private readonly WriteOptions _bufferedWrites = new WriteOptions().SetSync(false);
     /// <summary>
     /// Nodes are immutable and content-addressed, so a cached node is never stale. The upper levels
     /// of the tree are read by every update; caching them saves a RocksDB read and a re-hash each.
@@ -55,6 +56,14 @@ public sealed class RocksDbStateStorage : IStateStorage
     }
 
     public ulong? LatestVersion => _latest;
+
+    /// <summary>
+    /// Whether each version waits for the disk (the default). A node catching up on blocks its
+    /// peers already decided turns it off: the versions still land atomically and in order in
+    /// RocksDB's log, so a power loss can only cut off a tail of them, which sync fetches again; a
+    /// process crash loses nothing. The next synced version makes all earlier ones durable.
+    /// </summary>
+    public bool SyncWrites { get; set; } = true;
 
     /// <summary>
     /// The database, for other tables that share it (keys must not start with the state's prefixes
@@ -129,7 +138,7 @@ public sealed class RocksDbStateStorage : IStateStorage
         BinaryPrimitives.WriteUInt64BigEndian(latest, version);
         batch.Put(LatestKey, latest);
         foreach (var (key, value) in _staged) batch.Put(key, value);
-        _db.Write(batch, _syncWrites);
+        _db.Write(batch, SyncWrites ? _syncWrites : _bufferedWrites);
         _staged.Clear();
         _latest = version;
         foreach (var node in nodes) _nodeCache.Add(node);
