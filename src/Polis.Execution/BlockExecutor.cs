@@ -41,7 +41,7 @@ public sealed class BlockExecutor
         return ok;
     }
 
-    private bool Verify(Transaction tx) => tx.ChainId == _chainId && _verifier.Verify(tx.Sender, tx.SignBytes(), tx.Signature);
+    private bool Verify(Transaction tx) => tx.ChainId == _chainId && _verifier.VerifyTransaction(tx);
 
     /// <summary>Executes a proposed block's transactions. Returns null results and a reason when the block is invalid.</summary>
     public (IReadOnlyList<TxResult>? Results, string Reason) Execute(IReadOnlyList<Transaction> txs, IStateView state, in BlockContext block)

@@ -83,7 +83,7 @@ public sealed partial class PolisNode
         if (error.Length > 0) Reject(peer, $"block {block.Height} with an invalid commit: {error}");
         // Checked here, on this peer's reader, so the loop finds every result in the cache and executes
         // while the next blocks are checked: catching up uses two cores instead of waiting on one.
-        foreach (var tx in block.Transactions) _verifier.Verify(tx.Sender, tx.SignBytes(), tx.Signature);
+        foreach (var tx in block.Transactions) _verifier.VerifyTransaction(tx);
         PostFromPeer(new PeerBlock(peer, block, commit));
     }
 

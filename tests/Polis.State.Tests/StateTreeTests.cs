@@ -111,6 +111,30 @@ public sealed class StateTreeTests
     }
 
     [Fact]
+    public void Reads_of_the_latest_and_of_older_versions_agree_however_often_a_key_is_read_and_rewritten()
+    {
+        using var dir = new TempDirectory();
+        using var storage = new RocksDbStateStorage(dir.Path);
+        var tree = new StateTree(storage);
+        tree.Begin(null).Commit();
+        // Read before any write (remembered as absent), then written, deleted and written again.
+        Assert.Null(tree.Get([7], 0));
+        byte?[] expected = [null, 1, 2, null, 4];
+        for (ulong v = 1; v <= 4; v++)
+        {
+            var w = tree.Begin(v - 1);
+            Assert.Equal(expected[v - 1], w.Get([7]) is { } before ? before[0] : null);
+            if (expected[v] is { } b) w.Put([7], [b]); else w.Delete([7]);
+            w.Commit();
+            Assert.Equal(expected[v], tree.Get([7], v) is { } now ? now[0] : null);
+        }
+        for (ulong v = 0; v <= 4; v++) Assert.Equal(expected[v], tree.Get([7], v) is { } old ? old[0] : null);
+        // A caller changing what it got changes nothing stored.
+        tree.Get([7], 4)![0] = 99;
+        Assert.Equal([4], tree.Get([7], 4));
+    }
+
+    [Fact]
     public void A_reopened_RocksDb_store_sees_every_committed_version()
     {
         using var dir = new TempDirectory();

@@ -21,20 +21,45 @@ public sealed class CachingSignatureVerifier(int entriesMax = 1 << 20) : ISignat
     public bool Verify(PublicKey key, ReadOnlySpan<byte> message, in Signature signature)
     {
         var id = CacheKey(key, message, signature);
-        if (_results.TryGetValue(id, out bool known))
+        if (TryRecall(id, out bool known)) return known;
+        bool ok = key.Verify(message, signature);
+        Remember(id, ok);
+        return ok;
+    }
+
+    /// <summary>
+    /// Keyed by the transaction hash: SHA-256 of the transaction's encoding, which holds every signed
+    /// field and the signature, so equal hashes mean the same check. Its preimages are transaction
+    /// encodings, never the (key, signature, message) layout of <see cref="CacheKey"/>, so the two
+    /// kinds of entry cannot be confused short of a SHA-256 collision.
+    /// </summary>
+    public bool VerifyTransaction(Ledger.Transaction tx)
+    {
+        if (TryRecall(tx.Hash, out bool known)) return known;
+        bool ok = tx.Sender.Verify(tx.SignBytes(), tx.Signature);
+        Remember(tx.Hash, ok);
+        return ok;
+    }
+
+    private bool TryRecall(in Hash32 id, out bool known)
+    {
+        if (_results.TryGetValue(id, out known))
         {
             Interlocked.Increment(ref _hits);
-            return known;
+            return true;
         }
         Interlocked.Increment(ref _misses);
-        bool ok = key.Verify(message, signature);
+        return false;
+    }
+
+    private void Remember(in Hash32 id, bool ok)
+    {
         if (Volatile.Read(ref _count) >= entriesMax)
         {
             _results.Clear();
             Volatile.Write(ref _count, 0);
         }
         if (_results.TryAdd(id, ok)) Interlocked.Increment(ref _count);
-        return ok;
     }
 
     private static Hash32 CacheKey(PublicKey key, ReadOnlySpan<byte> message, in Signature signature)

@@ -8,4 +8,11 @@ namespace Polis.Core.Crypto;
 public interface ISignatureVerifier
 {
     bool Verify(PublicKey key, ReadOnlySpan<byte> message, in Signature signature);
+
+    /// <summary>
+    /// A transaction's signature over its sign bytes. A caching verifier keys the result by the
+    /// transaction's hash, which commits to every signed field and the signature, so a hit costs
+    /// neither the sign bytes nor a hash of them.
+    /// </summary>
+    bool VerifyTransaction(Ledger.Transaction tx) => Verify(tx.Sender, tx.SignBytes(), tx.Signature);
 }

@@ -45,7 +45,7 @@ public sealed class TxPool(string chainId, ISignatureVerifier verifier, int txsM
             if (_byHash.ContainsKey(tx.Hash)) return new(AdmissionCode.Duplicate, "transaction is already pending");
             if (_byHash.Count >= txsMax) return new(AdmissionCode.Full, $"mempool is full ({txsMax} transactions)");
         }
-        if (!verifier.Verify(tx.Sender, tx.SignBytes(), tx.Signature)) return new(AdmissionCode.BadSignature, "signature does not verify");
+        if (!verifier.VerifyTransaction(tx)) return new(AdmissionCode.BadSignature, "signature does not verify");
         var sender = tx.SenderAddress;
         var account = accounts(sender);
         if (tx.Nonce < account.Nonce) return new(AdmissionCode.NonceUsed, $"nonce {tx.Nonce} already used (next is {account.Nonce})");

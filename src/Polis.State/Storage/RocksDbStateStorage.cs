@@ -29,6 +29,7 @@ public sealed class RocksDbStateStorage : IStateStorage
     /// of the tree are read by every update; caching them saves a RocksDB read and a re-hash each.
     /// </summary>
     private readonly NodeCache _nodeCache = new(NodeCacheGenerationMax);
+    private readonly LatestValueCache _latestValues = new(1 << 18);
     /// <summary>Other records (the node's blocks and indexes) that must land in the same atomic batch as the next version.</summary>
     private readonly List<(byte[] Key, byte[] Value)> _staged = new();
     private const int NodeCacheGenerationMax = 1 << 18;
@@ -100,15 +101,26 @@ public sealed class RocksDbStateStorage : IStateStorage
 
     public byte[]? GetValue(in Hash32 keyHash, ulong version)
     {
+        // Copies out: callers own what they get, and the cache's arrays must not change under it.
+        if (_latestValues.TryGet(keyHash, version, out var cached)) return cached?.ToArray();
+        var (written, value) = SeekValue(keyHash, version);
+        _latestValues.FillFromRead(keyHash, version, written, value, () => _latest);
+        return value?.ToArray();
+    }
+
+    /// <summary>The latest write of the key at or before the version: its version and value (0 and null if none).</summary>
+    private (ulong Written, byte[]? Value) SeekValue(in Hash32 keyHash, ulong version)
+    {
         var seek = ValueKey(keyHash, version);
         using var iterator = _db.NewIterator();
         iterator.Seek(seek);
-        if (!iterator.Valid()) return null;
+        if (!iterator.Valid()) return (0, null);
         var found = iterator.Key();
-        if (found.Length != seek.Length || !found.AsSpan(0, 1 + Hash32.Size).SequenceEqual(seek.AsSpan(0, 1 + Hash32.Size))) return null;
+        if (found.Length != seek.Length || !found.AsSpan(0, 1 + Hash32.Size).SequenceEqual(seek.AsSpan(0, 1 + Hash32.Size))) return (0, null);
+        ulong written = ~BinaryPrimitives.ReadUInt64BigEndian(found.AsSpan(1 + Hash32.Size));
         var stored = iterator.Value();
         if (stored.Length == 0 || stored[0] > 1) throw new CodecException("corrupt state value record");
-        return stored[0] == 0 ? null : stored.AsSpan(1).ToArray();
+        return (written, stored[0] == 0 ? null : stored.AsSpan(1).ToArray());
     }
 
     public void CommitVersion(ulong version, Hash32 root, IReadOnlyCollection<TreeNode> nodes, IReadOnlyList<(Hash32 KeyHash, byte[]? Value)> values)
@@ -140,7 +152,9 @@ public sealed class RocksDbStateStorage : IStateStorage
         foreach (var (key, value) in _staged) batch.Put(key, value);
         _db.Write(batch, SyncWrites ? _syncWrites : _bufferedWrites);
         _staged.Clear();
-        _latest = version;
+        var copies = new (Hash32, byte[]?)[values.Count];
+        for (int i = 0; i < copies.Length; i++) copies[i] = (values[i].KeyHash, values[i].Value?.ToArray());
+        _latestValues.Commit(version, copies, () => _latest = version);
         foreach (var node in nodes) _nodeCache.Add(node);
     }
 
