@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Polis.Core.Crypto;
 using Polis.Core.Encoding;
 
@@ -24,7 +25,25 @@ public sealed class Transaction
     /// <summary>The canonical encoding, signature included.</summary>
     public byte[] Encoded { get; }
     public Hash32 Hash { get; }
-    public Address SenderAddress => Address.From(Sender);
+    /// <summary>
+    /// Derived once (admission, execution and indexing each ask for it), on whichever thread asks
+    /// first. Boxed so that publishing it is one reference write: a struct field could be read torn.
+    /// </summary>
+    public Address SenderAddress
+    {
+        get
+        {
+            var known = Volatile.Read(ref _senderAddress);
+            if (known is null)
+            {
+                known = new StrongBox<Address>(Address.From(Sender));
+                Volatile.Write(ref _senderAddress, known);
+            }
+            return known.Value;
+        }
+    }
+
+    private StrongBox<Address>? _senderAddress;
 
     public static Transaction Create(string chainId, KeyPair sender, ulong nonce, ModuleId module, ReadOnlySpan<byte> body)
     {
