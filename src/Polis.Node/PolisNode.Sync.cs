@@ -84,7 +84,7 @@ public sealed partial class PolisNode
         if (_syncRequestedTo <= _chain.Height || _syncBuffer.ContainsKey(_syncRequestedTo)) RequestBlocks();
     }
 
-    /// <summary>The next buffered block, if it is the one after the chain's height.</summary>
+    /// <summary>Takes a height's fetched block out of the buffer, if it is there, and keeps the byte count.</summary>
     private bool TakeBuffered(ulong height, out (Block Block, Commit Commit) next)
     {
         if (!_syncBuffer.Remove(height, out next)) return false;
