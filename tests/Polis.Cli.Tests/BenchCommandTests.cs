@@ -22,4 +22,24 @@ public sealed class BenchCommandTests
             try { Directory.Delete(results, recursive: true); } catch (IOException) { }
         }
     }
+
+    [Fact]
+    public void A_small_sync_benchmark_catches_up_and_agrees_with_the_validators()
+    {
+        string results = Path.Combine(Path.GetTempPath(), $"polis-bench-results-{Guid.NewGuid():N}");
+        try
+        {
+            var (code, output, error) = PolisProcess.Run(TimeSpan.FromMinutes(4), "bench", "sync", "--blocks", "60", "--block-txs", "20", "--accounts", "40",
+                "--live-txs", "200", "--base-port", "22400", "--results", results);
+            Assert.True(code == 0, output + error);
+            // The console wraps long lines: compare with runs of whitespace as one space.
+            Assert.Contains("agrees with the validators on the last block and its state root", System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " "));
+            var file = Assert.Single(Directory.GetFiles(results, "sync-*.json"));
+            Assert.Contains("\"Agrees\": true", File.ReadAllText(file));
+        }
+        finally
+        {
+            try { Directory.Delete(results, recursive: true); } catch (IOException) { }
+        }
+    }
 }
