@@ -22,6 +22,7 @@ public sealed class ExternalBrokerTests(ITestOutputHelper output)
     [MosquittoFact]
     public async Task Readings_through_mosquitto_are_anchored_and_proven_and_rejections_are_published()
     {
+        Assert.True(Mosquitto.EnsureInstalled(), $"Mosquitto is not at {MosquittoFactAttribute.Path} and could not be installed (apt-get install mosquitto)");
         const int basePort = 22300, brokerPort = 22390;
         string brokerDir = Path.Combine(Path.GetTempPath(), $"polis-mosquitto-{Guid.NewGuid():N}");
         Directory.CreateDirectory(brokerDir);
