@@ -75,6 +75,12 @@ public sealed class Peer
     /// <summary>Closes the link (reason <see cref="Network.DisconnectReason.Local"/>); returns at once.</summary>
     public void Disconnect() => Close(Network.DisconnectReason.Local);
 
+    /// <summary>
+    /// Closes the link for what the peer sent, found after its reader moved on (work handed to
+    /// another thread); on the reader itself, throw <see cref="ProtocolViolationException"/> instead.
+    /// </summary>
+    public void DisconnectForViolation() => Close(Network.DisconnectReason.Malformed);
+
     public override string ToString() =>
         $"{Key.ToString()[..16]} ({(Outbound ? "out" : "in")} {RemoteEndPoint?.ToString() ?? "?"})";
 

@@ -96,6 +96,15 @@ public sealed partial class PolisNode
         _peers[peer] = new PeerView(peer);
         Metrics.Peers.Set(_peers.Count);
         peer.Send(Channel.Consensus, WireCodec.Encode(new StatusMessage(_chain.Height, _engine.Round)));
+        AnnouncePeers();
+    }
+
+    private void OnPeerDisconnected(Peer peer)
+    {
+        _peers.Remove(peer);
+        Metrics.Peers.Set(_peers.Count);
+        ForgetPeersOf(peer);
+        AnnouncePeers();
     }
 
     private void OnPeerStatus(PeerStatus status)

@@ -59,7 +59,7 @@ public sealed partial class PolisNode
             case PeerBlock b: OnPeerBlock(b); break;
             case PeerConnected c: OnPeerConnected(c.Peer); break;
             case ReplayedVote r: OnReplayedVote(r.Vote); break;
-            case PeerDisconnected d: _peers.Remove(d.Peer); Metrics.Peers.Set(_peers.Count); break;
+            case PeerDisconnected d: OnPeerDisconnected(d.Peer); break;
             case BuildNow b: Build(b.Height, b.Round); break;
             case GossipTick: OnTick(); break;
         }
@@ -103,8 +103,9 @@ public sealed partial class PolisNode
                 pending.Enqueue(new BlockValidated(v.Block.Height, v.Block.Id, verdict.Valid, verdict.Reason));
                 break;
             case BuildBlock b:
-                if (_pool.Count == 0 && _config.EmptyBlockDelayMs > 0)
-                    _ = Task.Delay(TimeSpan.FromMilliseconds(_config.EmptyBlockDelayMs), _stop.Token)
+                long wait = ProposalWaitMs();
+                if (wait > 0)
+                    _ = Task.Delay(TimeSpan.FromMilliseconds(wait), _stop.Token)
                         .ContinueWith(_ => Post(new BuildNow(b.Height, b.Round)), TaskContinuationOptions.OnlyOnRanToCompletion);
                 else
                     pending.Enqueue(MakeBlock(b.Height, b.Round));
@@ -126,6 +127,14 @@ public sealed partial class PolisNode
                 // Peers re-send what we are not known to have on every tick; nothing to ask for.
                 break;
         }
+    }
+
+    /// <summary>How long the proposer waits before building: for the block interval floor, and longer for transactions when it has none.</summary>
+    private long ProposalWaitMs()
+    {
+        long sinceCommit = _lastCommitTicks == 0 ? long.MaxValue : Environment.TickCount64 - _lastCommitTicks;
+        long wait = Math.Max(0, _config.BlockIntervalMinMs - sinceCommit);
+        return _pool.Count == 0 ? Math.Max(wait, _config.EmptyBlockDelayMs) : wait;
     }
 
     private void Build(ulong height, int round)

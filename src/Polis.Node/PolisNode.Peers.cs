@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
 using Polis.Core.Crypto;
 using Polis.Core.Encoding;
 using Polis.Core.Ledger;
@@ -40,6 +41,7 @@ public sealed partial class PolisNode
                 case VoteMessage v: node.OnVoteMessage(peer, v, payload); break;
                 case StatusMessage s: node.PostFromPeer(new PeerStatus(peer, s.Height, s.Round)); break;
                 case TxsMessage t: node.OnTxsMessage(peer, t); break;
+                case PeersMessage m: node.OnPeersMessage(peer, m); break;
                 case BlocksRequestMessage r: node.ServeBlocks(peer, r); break;
                 case BlockResponseMessage b: node.OnBlockResponse(peer, b); break;
             }
@@ -87,16 +89,37 @@ public sealed partial class PolisNode
         PostFromPeer(new PeerBlock(peer, block, commit));
     }
 
+    /// <summary>
+    /// Duplicates are dropped here by hash; the rest is admitted on the low-priority admission
+    /// workers (see <see cref="Mempool.AdmissionWorkers"/>). When those are saturated the batch is
+    /// dropped: the transactions still reach this node inside blocks.
+    /// </summary>
     private void OnTxsMessage(Peer peer, TxsMessage message)
     {
+        var fresh = new List<Transaction>(message.Txs.Count);
         foreach (var tx in message.Txs)
+            if (!_pool.Contains(tx.Hash)) fresh.Add(tx);
+        if (fresh.Count < message.Txs.Count) Metrics.TxsReceived.WithLabels("duplicate").Inc(message.Txs.Count - fresh.Count);
+        if (fresh.Count == 0) return;
+        if (!_admission.TryPost(fresh.Count, () => AdmitFromPeer(peer, fresh))) Metrics.TxsReceived.WithLabels("dropped").Inc(fresh.Count);
+    }
+
+    private void AdmitFromPeer(Peer peer, List<Transaction> txs)
+    {
+        foreach (var tx in txs)
         {
-            if (_pool.Contains(tx.Hash)) continue;
             var admission = _pool.TryAdd(tx);
+            Metrics.TxsReceived.WithLabels(admission.Accepted ? "new" : admission.Code == Polis.Node.Mempool.AdmissionCode.Duplicate ? "duplicate" : "refused").Inc();
             if (admission.Accepted) QueueTxGossip(tx, peer);
-            else if (admission.Code == Polis.Node.Mempool.AdmissionCode.BadSignature || admission.Code == Polis.Node.Mempool.AdmissionCode.WrongChain)
-                Reject(peer, $"transaction {tx.Hash.Short}: {admission.Reason}");
+            else if (admission.Code is Polis.Node.Mempool.AdmissionCode.BadSignature or Polis.Node.Mempool.AdmissionCode.WrongChain)
+            {
+                _log.LogWarning("dropping peer {Peer}: transaction {Tx}: {Reason}", peer, tx.Hash.Short, admission.Reason);
+                Metrics.Rejected.WithLabels("p2p", "invalid").Inc();
+                peer.DisconnectForViolation();
+                return;
+            }
         }
+        Metrics.MempoolSize.Set(_pool.Count);
     }
 
     private const int ProposalsSeenMax = 10_000;

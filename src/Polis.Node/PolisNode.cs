@@ -51,6 +51,9 @@ public sealed partial class PolisNode : IAsyncDisposable
     private readonly System.Threading.Channels.Channel<LoopInput> _inbox = System.Threading.Channels.Channel.CreateUnbounded<LoopInput>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ILogger _log;
     private readonly CancellationTokenSource _stop = new();
+    /// <summary>Transactions waiting for admission at most: a few blocks' worth; beyond it clients are told the node is busy.</summary>
+    private const int AdmissionPendingTxsMax = 20_000;
+    private readonly AdmissionWorkers _admission;
     private int _peerInputsQueued;
     private long _peerBytesQueued;
     private volatile NodeSnapshot _snapshot;
@@ -69,6 +72,7 @@ public sealed partial class PolisNode : IAsyncDisposable
         _devices = _ledger.Devices;
         _committedHeight = _chain.Height;
         _pool = new TxPool(genesis.Id, _verifier, config.MempoolTxsMax, LoadAccount);
+        _admission = new AdmissionWorkers(Environment.ProcessorCount, AdmissionPendingTxsMax, e => _log!.LogError(e, "mempool admission failed"));
         var options = new ConsensusOptions
         {
             ProposeTimeoutMs = config.TimeoutProposeMs,
@@ -87,6 +91,11 @@ public sealed partial class PolisNode : IAsyncDisposable
             if (_wal.Last is { } last) _engine.Restore(last);
         }
         Metrics = new NodeMetrics();
+        Metrics.Registry.AddBeforeCollectCallback(() =>
+        {
+            Metrics.SignatureChecks.IncTo(_verifier.Misses);
+            Metrics.SignatureCacheHits.IncTo(_verifier.Hits);
+        });
         Feed = new BlockFeed();
         _p2p = new P2PHost(new P2POptions
         {
@@ -136,7 +145,28 @@ public sealed partial class PolisNode : IAsyncDisposable
     private AccountRecord LoadAccount(Address address) => AccountRecord.Load(_chain.State.At(CommittedHeight), address);
 
     /// <summary>Admits a transaction from a client; on success it is gossiped to peers.</summary>
-    public Admission Submit(Transaction tx)
+    /// <summary>
+    /// Admits transactions from a client, in order, on the low-priority admission workers. Once one is
+    /// refused for lack of room the rest are not tried and answer <see cref="AdmissionCode.Full"/> too
+    /// (a client's transactions are runs of nonces: a later one would only leave a gap). Null when
+    /// the workers already hold as much as they may: the node is busy, the client should back off.
+    /// </summary>
+    public Task<Admission[]>? SubmitAsync(IReadOnlyList<Transaction> txs) => _admission.TryRun(txs.Count, () =>
+    {
+        var results = new Admission[txs.Count];
+        for (int i = 0; i < txs.Count; i++)
+        {
+            results[i] = Submit(txs[i]);
+            if (results[i].Code is AdmissionCode.Full or AdmissionCode.SenderFull)
+            {
+                for (int j = i + 1; j < txs.Count; j++) results[j] = results[i];
+                break;
+            }
+        }
+        return results;
+    });
+
+    private Admission Submit(Transaction tx)
     {
         var admission = _pool.TryAdd(tx);
         if (admission.Accepted) QueueTxGossip(tx, null);
@@ -212,6 +242,7 @@ public sealed partial class PolisNode : IAsyncDisposable
         _timeouts.Dispose();
         // Peers' readers serve blocks from the store: stop them before the store closes.
         await _p2p.DisposeAsync();
+        _admission.Dispose(); // admission reads accounts from the store too
         bool stopped = true;
         foreach (var task in new[] { _loop, _ticker, _txGossip })
         {

@@ -46,5 +46,18 @@ public sealed class DevnetCommitTests(ITestOutputHelper output)
         }
         Assert.Equal(DevnetLayout.AccountBalance - 25, await LedgerChecks.Balance(devnet, 2, devnet.Accounts[0].Address));
         await LedgerChecks.AssertAgreement(devnet, height, 0, 1, 2, 3);
+
+        // Each validator checked each transfer's signature once (plus the votes and proposals of each
+        // height), and in this full mesh received each transfer over gossip at most once.
+        for (int i = 0; i < devnet.Count; i++)
+        {
+            double checks = await devnet.Metric(i, "polis_signature_checks_total");
+            double received = await devnet.Metric(i, "polis_p2p_txs_received_total");
+            double duplicates = await devnet.Metric(i, "polis_p2p_txs_received_total", "result=\"duplicate\"");
+            output.WriteLine($"node{i}: {checks} signature checks, {received} transactions from peers ({duplicates} duplicates) for {txs.Count} transfers, {height} heights");
+            Assert.InRange(checks, txs.Count, txs.Count * 1.05 + 20.0 * height);
+            Assert.InRange(received, 0, txs.Count);
+            Assert.InRange(duplicates, 0, txs.Count / 10.0);
+        }
     }
 }

@@ -146,6 +146,14 @@ internal sealed class TestDevnet : IAsyncDisposable
         }
     }
 
+    /// <summary>Total of one metric's samples on node <paramref name="node"/>'s <c>/metrics</c> page (labels as <c>name="value"</c>).</summary>
+    public async Task<double> Metric(int node, string metric, params string[] labels)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        string page = await http.GetStringAsync($"{Manifest.Nodes[node].Api}/metrics");
+        return Polis.Client.Api.MetricsText.Sum(page, metric, labels);
+    }
+
     public async Task<JsonElement?> TryGet(int node, string path)
     {
         try { return await _apis[node].GetAsync(path); }

@@ -12,6 +12,7 @@ public sealed class WireCodecTests
     public void Messages_round_trip_and_are_refused_on_the_wrong_channel_truncated_or_with_garbage()
     {
         using var key = KeyPair.FromLabel("v");
+        using var other = KeyPair.FromLabel("w");
         var vote = Vote.Create("polis-test", key, VoteType.Prevote, 3, 1, Sha256.Hash([1]));
         var cases = new (WireMessage Message, Channel Channel)[]
         {
@@ -19,6 +20,8 @@ public sealed class WireCodecTests
             (new StatusMessage(42, 3), Channel.Consensus),
             (new BlocksRequestMessage(7, 32), Channel.Sync),
             (new TxsMessage([Transaction.Create("polis-test", key, 0, ModuleId.Accounts, [1, 2, 3])]), Channel.Transactions),
+            (new PeersMessage([key.PublicKey, other.PublicKey]), Channel.Transactions),
+            (new PeersMessage([]), Channel.Transactions),
         };
         foreach (var (message, channel) in cases)
         {
@@ -38,5 +41,19 @@ public sealed class WireCodecTests
         Assert.Throws<CodecException>(() => WireCodec.Decode(Channel.Sync, WireCodec.Encode(new BlocksRequestMessage(0, 1))));
         Assert.Throws<CodecException>(() => WireCodec.Decode(Channel.Sync, WireCodec.Encode(new BlocksRequestMessage(1, WireCodec.BlocksPerRequestMax + 1))));
         Assert.Throws<CodecException>(() => WireCodec.Decode(Channel.Consensus, [0xee]));
+    }
+
+    [Fact]
+    public void A_peer_list_claiming_more_keys_than_allowed_or_than_it_carries_is_malformed_before_allocation()
+    {
+        var w = new CanonicalWriter(16);
+        w.WriteU8((byte)MessageKind.Peers);
+        w.WriteCount(WireCodec.PeersPerMessageMax + 1);
+        Assert.Throws<CodecException>(() => WireCodec.Decode(Channel.Transactions, w.ToArray()));
+        var claims = new CanonicalWriter(16);
+        claims.WriteU8((byte)MessageKind.Peers);
+        claims.WriteCount(1_000);
+        claims.WriteRaw(new byte[PublicKey.Size]);
+        Assert.Throws<CodecException>(() => WireCodec.Decode(Channel.Transactions, claims.ToArray()));
     }
 }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Polis.Cli.Devnet;
+using Polis.Client.Api;
 using Polis.Core.Crypto;
 using Polis.Core.Ledger;
 using Polis.Execution.Accounts;
@@ -19,8 +20,11 @@ namespace Polis.Cli.Bench;
 /// node 0's event stream. Afterwards: every transfer committed exactly once, and every validator
 /// at the same state root.
 /// </summary>
-public sealed class TransfersBench(int validators, int txs, int accounts, int basePort, Action<string> progress, int rate = 0)
+public sealed class TransfersBench(int validators, int txs, int accounts, int basePort, Action<string> progress, int rate = 0, int warmup = 0)
 {
+    /// <summary>Accounts of their own for the warm-up load, so the measured accounts' nonces start at 0.</summary>
+    private const int WarmupAccounts = 100;
+    public const int WarmupMax = WarmupAccounts * Polis.Node.Mempool.TxPool.PerSenderMax;
     private const int BatchSize = 500;
     /// <summary>With a target rate, batches are smaller so the offered load is smooth.</summary>
     private const int PacedBatchSize = 50;
@@ -30,19 +34,15 @@ public sealed class TransfersBench(int validators, int txs, int accounts, int ba
         int Validators, int Transactions, int Accounts, double SubmitSeconds, double WindowSeconds,
         double OverallTps, double MedianWindowTps, double LatencyP50Ms, double LatencyP95Ms, double LatencyP99Ms,
         double BlocksPerSecond, double MeanBlockTxs, double CpuSecondsPer1000TxsPerValidator, double PeakMemoryMiBPerNode,
-        double VerifyPerSecond, double Efficiency, bool ExactlyOnce, bool StateRootsAgree, ulong FinalHeight, string Problems,
-        IReadOnlyList<int> TransfersPerWindow, int TargetRate);
+        double VerifyPerSecond, double Efficiency, double SignatureChecksPerTx, double GossipCopiesPerTx, bool ExactlyOnce, bool StateRootsAgree, ulong FinalHeight, string Problems,
+        IReadOnlyList<int> TransfersPerWindow, int TargetRate, int Warmup);
 
     public async Task<Result> RunAsync(CancellationToken cancel)
     {
         progress("measuring V (Ed25519 verifications per second, one core)");
         double v = VerifyRate.Measure();
         string dir = Path.Combine(Path.GetTempPath(), $"polis-bench-{Guid.NewGuid():N}");
-        var manifest = DevnetLayout.Create(dir, validators, basePort, accounts, tune: c =>
-        {
-            c.EmptyBlockDelayMs = 50;
-            c.MempoolTxsMax = Math.Max(200_000, txs * 2);
-        });
+        var manifest = DevnetLayout.Create(dir, validators, basePort, accounts + (warmup > 0 ? WarmupAccounts : 0), tune: c => c.EmptyBlockDelayMs = 50);
         var processes = new List<Process>();
         try
         {
@@ -52,14 +52,16 @@ public sealed class TransfersBench(int validators, int txs, int accounts, int ba
             await WaitForHeight(http, manifest, 1, TimeSpan.FromSeconds(60), cancel);
 
             progress($"signing {txs} transfers from {accounts} accounts");
-            var streams = Sign(manifest);
+            var streams = Sign(manifest, 0, accounts, txs);
             var committed = new ConcurrentDictionary<Hash32, (long Ticks, ulong Height, string Result, int Times)>();
             var blocks = new ConcurrentQueue<(long Ticks, int Txs, long TimeMs)>();
             using var events = CancellationTokenSource.CreateLinkedTokenSource(cancel);
             var watcher = Task.Run(() => Watch(manifest.Nodes[0].Api, committed, blocks, events.Token));
             await Task.Delay(300, cancel);
+            if (warmup > 0) await WarmUp(http, manifest, committed, blocks, cancel);
 
             var cpuBefore = processes.Select(p => ProcessStats.CpuSeconds(p.Id)).ToArray();
+            var countersBefore = await ReadCounters(http, manifest, cancel);
             var submitted = new ConcurrentDictionary<Hash32, long>();
             var clock = Stopwatch.StartNew();
             long start = Stopwatch.GetTimestamp();
@@ -78,6 +80,7 @@ public sealed class TransfersBench(int validators, int txs, int accounts, int ba
             long end = committed.IsEmpty ? Stopwatch.GetTimestamp() : committed.Values.Max(c => c.Ticks);
             var cpuAfter = processes.Select(p => ProcessStats.CpuSeconds(p.Id)).ToArray();
             var peak = processes.Select(p => ProcessStats.PeakMemoryMiB(p.Id)).ToArray();
+            var countersAfter = await ReadCounters(http, manifest, cancel);
             events.Cancel();
             try { await watcher; } catch (OperationCanceledException) { }
 
@@ -99,7 +102,7 @@ public sealed class TransfersBench(int validators, int txs, int accounts, int ba
             }
             if (roots.Count != 1) problems.Add($"validators disagree on the state root at height {finalHeight}");
             var keys = AccountKeys(manifest);
-            for (int a = 0; a < keys.Count; a++)
+            for (int a = 0; a < accounts; a++)
             {
                 var account = await http.GetFromJsonAsync<JsonElement>($"{manifest.Nodes[^1].Api}/v1/accounts/{keys[a].Address}", cancel);
                 ulong expectedNonce = (ulong)CountFor(a);
@@ -124,7 +127,9 @@ public sealed class TransfersBench(int validators, int txs, int accounts, int ba
                 Percentile(latencies, 0.50), Percentile(latencies, 0.95), Percentile(latencies, 0.99),
                 blockList.Count / Math.Max(window, 1e-9), blockList.Count == 0 ? 0 : blockList.Average(b => b.Txs),
                 cpu / (txs / 1000.0), peak.Max(), v, tps * validators / (Environment.ProcessorCount * v),
-                missing == 0 && twice == 0, roots.Count == 1, finalHeight, string.Join("; ", problems), Windows(blocks.ToList(), startMs), rate);
+                countersAfter.Zip(countersBefore).Average(c => c.First.SignatureChecks - c.Second.SignatureChecks) / txs,
+                countersAfter.Zip(countersBefore).Average(c => c.First.TxsFromPeers - c.Second.TxsFromPeers) / txs,
+                missing == 0 && twice == 0, roots.Count == 1, finalHeight, string.Join("; ", problems), Windows(blocks.ToList(), startMs), rate, warmup);
         }
         finally
         {
@@ -134,24 +139,61 @@ public sealed class TransfersBench(int validators, int txs, int accounts, int ba
         }
     }
 
+    /// <summary>Each validator's libsodium signature checks and transactions received from peers so far (from its /metrics).</summary>
+    private static async Task<(double SignatureChecks, double TxsFromPeers)[]> ReadCounters(HttpClient http, DevnetManifest manifest, CancellationToken cancel)
+    {
+        var counters = new List<(double, double)>();
+        foreach (var node in manifest.Nodes)
+        {
+            string page = await http.GetStringAsync($"{node.Api}/metrics", cancel);
+            counters.Add((MetricsText.Sum(page, "polis_signature_checks_total"), MetricsText.Sum(page, "polis_p2p_txs_received_total")));
+        }
+        return [.. counters];
+    }
+
     private int CountFor(int account) => txs / accounts + (account < txs % accounts ? 1 : 0);
 
     private static List<KeyPair> AccountKeys(DevnetManifest manifest) => manifest.Accounts.Select(KeyFile.Load).ToList();
 
-    /// <summary>Per node, its accounts' transfers in nonce order (account a always goes to node a mod n).</summary>
-    private List<List<Transaction>> Sign(DevnetManifest manifest)
+    /// <summary>
+    /// A first load through every node before anything is measured: a node's first minute is spent
+    /// largely in the JIT (tiered compilation rewrites the hot paths), a cost paid once per process
+    /// start that a validator running for months never sees again.
+    /// </summary>
+    private async Task WarmUp(HttpClient http, DevnetManifest manifest, ConcurrentDictionary<Hash32, (long, ulong, string, int)> committed,
+        ConcurrentQueue<(long, int, long)> blocks, CancellationToken cancel)
+    {
+        progress($"warming up: {warmup} transfers from {WarmupAccounts} accounts of their own, not measured");
+        var streams = Sign(manifest, accounts, WarmupAccounts, warmup);
+        var ignored = new ConcurrentDictionary<Hash32, long>();
+        await Task.WhenAll(streams.Select((stream, i) => Task.Run(() => Submit(http, manifest.Nodes[i].Api, stream, ignored, 0, cancel))));
+        var clock = Stopwatch.StartNew();
+        while (streams.Any(s => s.Any(tx => !committed.ContainsKey(tx.Hash))))
+        {
+            if (clock.Elapsed > Deadline) throw new TimeoutException("the warm-up transfers did not commit");
+            await Task.Delay(200, cancel);
+        }
+        committed.Clear();
+        blocks.Clear();
+    }
+
+    /// <summary>
+    /// Per node, <paramref name="count"/> transfers from accounts first..first+n-1 in nonce order
+    /// (account a always goes to node a mod n, so its nonces arrive in order).
+    /// </summary>
+    private List<List<Transaction>> Sign(DevnetManifest manifest, int first, int n, int count)
     {
         var keys = AccountKeys(manifest);
         var recipients = Enumerable.Range(0, 1000).Select(i => KeyPair.FromLabel($"bench-recipient-{i}").Address).ToArray();
         var streams = Enumerable.Range(0, validators).Select(_ => new List<Transaction>()).ToList();
-        var all = new Transaction[txs];
-        Parallel.For(0, txs, i =>
+        var all = new Transaction[count];
+        Parallel.For(0, count, i =>
         {
-            int account = i % accounts;
-            ulong nonce = (ulong)(i / accounts);
+            int account = first + i % n;
+            ulong nonce = (ulong)(i / n);
             all[i] = Transaction.Create(manifest.ChainId, keys[account], nonce, ModuleId.Accounts, new TransferBody(recipients[i % recipients.Length], 1).ToBytes());
         });
-        for (int i = 0; i < txs; i++) streams[i % accounts % validators].Add(all[i]);
+        for (int i = 0; i < count; i++) streams[(first + i % n) % validators].Add(all[i]);
         foreach (var key in keys) key.Dispose();
         return streams;
     }

@@ -18,18 +18,20 @@ public static class BenchCommand
         var basePort = new Option<int>("--base-port") { Description = "first port (node i: base+2i P2P, base+2i+1 API)", DefaultValueFactory = _ => 27900 };
         var scaling = new Option<bool>("--scaling") { Description = "run for 4, 7 and 10 validators and print the scaling table" };
         var rate = new Option<int>("--rate") { Description = "offered load in transfers per second, open loop (0: as fast as the nodes admit them)", DefaultValueFactory = _ => 0 };
+        var warmup = new Option<int>("--warmup") { Description = $"transfers committed before the timed window, from accounts of their own, so the JIT's first-minute work is not measured (0..{TransfersBench.WarmupMax})", DefaultValueFactory = _ => 20_000 };
         var results = new Option<string?>("--results") { Description = "directory for the JSON result file (default: bench/results of the repository, or of the current directory)" };
         var transfers = new Command("transfers", "Committed TPS, latency, CPU and memory per validator, V and the efficiency ratio; checks exactly-once and agreement.")
         {
-            validators, txs, accounts, basePort, scaling, rate, results,
+            validators, txs, accounts, basePort, scaling, rate, warmup, results,
         };
         transfers.SetAction((parse, cancel) => Transfers(parse.GetValue(scaling) ? [4, 7, 10] : [parse.GetValue(validators)],
-            parse.GetValue(txs), parse.GetValue(accounts), parse.GetValue(basePort), parse.GetValue(rate), parse.GetValue(results), cancel));
+            parse.GetValue(txs), parse.GetValue(accounts), parse.GetValue(basePort), parse.GetValue(rate), parse.GetValue(warmup), parse.GetValue(results), cancel));
         return new Command("bench", "Benchmarks of the running system.") { transfers, Ingest(), State(), Sync() };
     }
 
-    private static async Task<int> Transfers(int[] validatorCounts, int txs, int accounts, int basePort, int rate, string? resultsDir, CancellationToken cancel)
+    private static async Task<int> Transfers(int[] validatorCounts, int txs, int accounts, int basePort, int rate, int warmup, string? resultsDir, CancellationToken cancel)
     {
+        if (warmup is < 0 or > TransfersBench.WarmupMax) return CliOutput.Fail($"--warmup must be 0..{TransfersBench.WarmupMax}", CliOutput.UsageError);
         if (rate is < 0 or > 1_000_000) return CliOutput.Fail("--rate must be 0..1000000", CliOutput.UsageError);
         if (validatorCounts.Any(v => v is < 1 or > 32)) return CliOutput.Fail("--validators must be 1..32", CliOutput.UsageError);
         if (txs is < 1 or > 2_000_000) return CliOutput.Fail("--txs must be 1..2000000", CliOutput.UsageError);
@@ -39,7 +41,7 @@ public static class BenchCommand
         var results = new List<TransfersBench.Result>();
         foreach (int n in validatorCounts)
         {
-            var bench = new TransfersBench(n, txs, accounts, basePort, message => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}[/]"), rate);
+            var bench = new TransfersBench(n, txs, accounts, basePort, message => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}[/]"), rate, warmup);
             results.Add(await bench.RunAsync(cancel));
         }
         // One column per run, one row per measure: readable in an 80-column terminal.
@@ -53,12 +55,14 @@ public static class BenchCommand
         Row("mean transfers per block", r => $"{r.MeanBlockTxs:F0}");
         Row("CPU seconds per 1,000 transfers, per validator", r => $"{r.CpuSecondsPer1000TxsPerValidator:F3}");
         Row("peak memory per node (MiB)", r => $"{r.PeakMemoryMiBPerNode:F0}");
+        Row("signature checks per transfer, per validator", r => $"{r.SignatureChecksPerTx:F2}");
+        Row("copies of a transfer received from peers", r => $"{r.GossipCopiesPerTx:F2}");
         Row("V: Ed25519 verifications/s, one core", r => $"{r.VerifyPerSecond:F0}");
         Row("limit c × V / n (TPS)", r => $"{Environment.ProcessorCount * r.VerifyPerSecond / r.Validators:F0}");
         Row("efficiency", r => $"{r.Efficiency:F3}");
         Row("every transfer committed exactly once", r => r.ExactlyOnce ? "[green]yes[/]" : "[red]NO[/]");
         Row("all validators at the same state root", r => r.StateRootsAgree ? "[green]yes[/]" : "[red]NO[/]");
-        AnsiConsole.MarkupLine($"[bold]polis bench transfers[/]: {txs} transfers from {accounts} accounts{(rate > 0 ? $" offered at {rate}/s" : ", offered as fast as admitted")} on {Markup.Escape(machine.Cpu)}, {machine.Cores} cores");
+        AnsiConsole.MarkupLine($"[bold]polis bench transfers[/]: {txs} transfers from {accounts} accounts{(warmup > 0 ? $" after a warm-up of {warmup}" : "")}{(rate > 0 ? $" offered at {rate}/s" : ", offered as fast as admitted")} on {Markup.Escape(machine.Cpu)}, {machine.Cores} cores");
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine("efficiency = committed TPS × validators / (cores × V): 1.0 would mean each validator does nothing but one signature check per transfer");
         string file = WriteResults(machine, results, resultsDir);

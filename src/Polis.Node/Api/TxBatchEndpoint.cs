@@ -12,7 +12,11 @@ namespace Polis.Node.Api;
 /// <c>POST /v1/txs/batch</c>: many signed transactions in one request (application/octet-stream:
 /// u32 count, then each transaction as u32 length + bytes, the canonical codec). For clients that
 /// submit at volume (gateways, the benchmark): one request instead of thousands. Each transaction is
-/// admitted on its own; the answer lists the ones refused, with their reasons.
+/// admitted on its own, in order; the answer lists the ones refused, with their reasons. Once one is
+/// refused for lack of room (the pool or its sender's queue is full, or the node is busy admitting)
+/// the rest of the batch is not tried and counts under <c>mempoolFull</c> too: a batch carries runs
+/// of nonces, and admitting a later one into room freed meanwhile would only refuse it for the gap.
+/// The client resends the batch (what was admitted answers as accepted again).
 /// </summary>
 public static class TxBatchEndpoint
 {
@@ -48,9 +52,12 @@ public static class TxBatchEndpoint
             }
             int accepted = 0, full = 0;
             var refused = new List<Refusal>();
+            var admitting = node.SubmitAsync(txs);
+            if (admitting is null) return Results.Ok(new BatchResponse(0, txs.Length, refused)); // busy admitting: the client backs off and resends
+            var admissions = await admitting;
             for (int i = 0; i < txs.Length; i++)
             {
-                var admission = node.Submit(txs[i]);
+                var admission = admissions[i];
                 if (admission.Accepted || admission.Code == AdmissionCode.Duplicate) accepted++;
                 else if (admission.Code is AdmissionCode.Full or AdmissionCode.SenderFull) full++;
                 else refused.Add(new Refusal(i, admission.Code.ToString(), admission.Reason));

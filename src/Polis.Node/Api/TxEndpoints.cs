@@ -36,7 +36,9 @@ internal static class TxEndpoints
         }
         // Resubmitting a committed transaction is answered like the first submission: clients retry.
         if (node.Blocks.FindTransaction(tx!.Hash) is not null) return Results.Json(new SubmitResponse(tx.Hash.ToString()), statusCode: StatusCodes.Status202Accepted);
-        var admission = node.Submit(tx!);
+        var admitting = node.SubmitAsync([tx!]);
+        if (admitting is null) return Results.Json(new ApiError("the node is busy admitting transactions; retry shortly"), statusCode: StatusCodes.Status503ServiceUnavailable);
+        var admission = (await admitting)[0];
         return admission.Code switch
         {
             AdmissionCode.Accepted or AdmissionCode.Duplicate => Results.Json(new SubmitResponse(tx!.Hash.ToString()), statusCode: StatusCodes.Status202Accepted),

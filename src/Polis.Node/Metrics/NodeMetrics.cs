@@ -20,6 +20,9 @@ public sealed class NodeMetrics
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.05, 2, 10) });
         PeerDisconnects = f.CreateCounter("polis_p2p_disconnects_total", "Peer connections dropped, by reason.", "reason");
         LoopDropped = f.CreateCounter("polis_loop_dropped_total", "Peer messages dropped because the node's loop was saturated.");
+        TxsReceived = f.CreateCounter("polis_p2p_txs_received_total", "Transactions received from peers: new (admitted), duplicate (already held), refused.", "result");
+        SignatureChecks = f.CreateCounter("polis_signature_checks_total", "Ed25519 signatures checked by libsodium (transactions, votes, proposals, commits); a repeat is answered from the cache.");
+        SignatureCacheHits = f.CreateCounter("polis_signature_cache_hits_total", "Signature checks answered from the cache of results.");
         WalAppends = f.CreateCounter("polis_wal_appends_total", "Sign records synced to the consensus WAL.");
     }
 
@@ -35,4 +38,7 @@ public sealed class NodeMetrics
     public Counter PeerDisconnects { get; }
     public Counter LoopDropped { get; }
     public Counter WalAppends { get; }
+    public Counter TxsReceived { get; }
+    public Counter SignatureChecks { get; }
+    public Counter SignatureCacheHits { get; }
 }

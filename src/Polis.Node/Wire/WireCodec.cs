@@ -1,4 +1,5 @@
 using Polis.Core;
+using Polis.Core.Crypto;
 using Polis.Core.Encoding;
 using Polis.Core.Ledger;
 using Polis.Network;
@@ -13,6 +14,7 @@ public static class WireCodec
 {
     public const int TxsPerMessageMax = 4_096;
     public const int BlocksPerRequestMax = 64;
+    public const int PeersPerMessageMax = 1_024;
 
     public static byte[] Encode(WireMessage message)
     {
@@ -37,6 +39,12 @@ public static class WireCodec
                 w.WriteU8((byte)MessageKind.Txs);
                 w.WriteCount(t.Txs.Count);
                 foreach (var tx in t.Txs) tx.Encode(w);
+                break;
+            case PeersMessage p:
+                if (p.Peers.Count > PeersPerMessageMax) throw new ArgumentException($"more than {PeersPerMessageMax} peers", nameof(message));
+                w.WriteU8((byte)MessageKind.Peers);
+                w.WriteCount(p.Peers.Count);
+                foreach (var key in p.Peers) w.WritePublicKey(key);
                 break;
             case BlocksRequestMessage r:
                 w.WriteU8((byte)MessageKind.BlocksRequest);
@@ -80,7 +88,7 @@ public static class WireCodec
         var expected = kind switch
         {
             MessageKind.Proposal or MessageKind.Vote or MessageKind.Status => Channel.Consensus,
-            MessageKind.Txs => Channel.Transactions,
+            MessageKind.Txs or MessageKind.Peers => Channel.Transactions,
             MessageKind.BlocksRequest or MessageKind.BlockResponse => Channel.Sync,
             _ => throw new CodecException($"unknown message kind {(byte)kind}"),
         };
@@ -104,6 +112,12 @@ public static class WireCodec
                 var txs = new Transaction[n];
                 for (int i = 0; i < n; i++) txs[i] = Transaction.Decode(ref r);
                 message = new TxsMessage(txs);
+                break;
+            case MessageKind.Peers:
+                int peers = r.ReadCount(PeersPerMessageMax, PublicKey.Size, "peers");
+                var keys = new PublicKey[peers];
+                for (int i = 0; i < peers; i++) keys[i] = r.ReadPublicKey("peer key");
+                message = new PeersMessage(keys);
                 break;
             case MessageKind.BlocksRequest:
                 ulong from = r.ReadU64("from height");

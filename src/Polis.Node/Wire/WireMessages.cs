@@ -1,3 +1,4 @@
+using Polis.Core.Crypto;
 using Polis.Core.Ledger;
 
 namespace Polis.Node.Wire;
@@ -12,6 +13,11 @@ public sealed record VoteMessage(Vote Vote) : WireMessage;
 public sealed record StatusMessage(ulong Height, int Round) : WireMessage;
 /// <summary>A batch of transactions for the mempool (transactions channel).</summary>
 public sealed record TxsMessage(IReadOnlyList<Transaction> Txs) : WireMessage;
+/// <summary>
+/// The sender's connected peers by node key (transactions channel): a transaction the sender
+/// passed on went to each of them, so a receiver need not relay it to them again.
+/// </summary>
+public sealed record PeersMessage(IReadOnlyList<PublicKey> Peers) : WireMessage;
 /// <summary>Asks for committed blocks From..From+Count-1 with their commits (sync channel).</summary>
 public sealed record BlocksRequestMessage(ulong From, int Count) : WireMessage;
 public sealed record BlockResponseMessage(Block Block, Commit Commit) : WireMessage;
@@ -22,6 +28,7 @@ public enum MessageKind : byte
     Vote = 2,
     Status = 3,
     Txs = 16,
+    Peers = 17,
     BlocksRequest = 32,
     BlockResponse = 33,
 }
