@@ -126,13 +126,13 @@ public sealed class RocksDbStateStorage : IStateStorage
     public void CommitVersion(ulong version, Hash32 root, IReadOnlyCollection<TreeNode> nodes, IReadOnlyList<(Hash32 KeyHash, byte[]? Value)> values)
     {
         Invariant.Check(_latest is null ? version == 0 : version == _latest + 1, $"version {version} committed after {_latest}");
-        using var batch = new WriteBatch();
-        var nodeKey = new byte[1 + Hash32.Size];
-        nodeKey[0] = NodePrefix;
+        var writes = new List<(byte[] Key, byte[] Value)>(nodes.Count + values.Count + _staged.Count + 2);
         foreach (var node in nodes)
         {
+            var nodeKey = new byte[1 + Hash32.Size];
+            nodeKey[0] = NodePrefix;
             node.Hash.WriteTo(nodeKey.AsSpan(1));
-            batch.Put(nodeKey, node.ToBytes());
+            writes.Add((nodeKey, node.ToBytes()));
         }
         foreach (var (keyHash, value) in values)
         {
@@ -142,20 +142,32 @@ public sealed class RocksDbStateStorage : IStateStorage
                 stored[0] = 1;
                 value.CopyTo(stored, 1);
             }
-            batch.Put(ValueKey(keyHash, version), stored);
+            writes.Add((ValueKey(keyHash, version), stored));
         }
-        var rootBytes = root.ToArray();
-        batch.Put(RootKey(version), rootBytes);
+        writes.Add((RootKey(version), root.ToArray()));
         var latest = new byte[8];
         BinaryPrimitives.WriteUInt64BigEndian(latest, version);
-        batch.Put(LatestKey, latest);
-        foreach (var (key, value) in _staged) batch.Put(key, value);
+        writes.Add((LatestKey, latest));
+        writes.AddRange(_staged);
+        // In key order: the memtable's skip list then finds each insert's place next to the last one
+        // instead of searching from the top (node keys are hashes, so arrival order is random). A
+        // profile at 2,500 transfers/s had memtable inserts at 7% of a validator's CPU. Stable, so
+        // of two writes to one key the later still wins.
+        using var batch = new WriteBatch();
+        foreach (var (key, value) in writes.OrderBy(w => w.Key, BytewiseOrder.Instance)) batch.Put(key, value);
         _db.Write(batch, SyncWrites ? _syncWrites : _bufferedWrites);
         _staged.Clear();
         var copies = new (Hash32, byte[]?)[values.Count];
         for (int i = 0; i < copies.Length; i++) copies[i] = (values[i].KeyHash, values[i].Value?.ToArray());
         _latestValues.Commit(version, copies, () => _latest = version);
         foreach (var node in nodes) _nodeCache.Add(node);
+    }
+
+    /// <summary>RocksDB's default comparator: bytewise.</summary>
+    private sealed class BytewiseOrder : IComparer<byte[]>
+    {
+        public static readonly BytewiseOrder Instance = new();
+        public int Compare(byte[]? x, byte[]? y) => x.AsSpan().SequenceCompareTo(y);
     }
 
     private static byte[] ValueKey(in Hash32 keyHash, ulong version)
