@@ -10,10 +10,11 @@ public sealed class BenchCommandTests
         try
         {
             var (code, output, error) = PolisProcess.Run(TimeSpan.FromMinutes(3), "bench", "transfers", "--validators", "4", "--txs", "400", "--accounts", "40",
-                "--base-port", "22000", "--results", results);
+                "--warmup", "200", "--base-port", "22000", "--results", results);
             Assert.True(code == 0, output + error);
             Assert.Contains("every transfer committed exactly once", output);
             Assert.Contains("efficiency", output);
+            Assert.Contains("after a warm-up of 200", System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " "));
             var file = Assert.Single(Directory.GetFiles(results, "transfers-*.json"));
             Assert.Contains("\"exactlyOnce\": true", File.ReadAllText(file).Replace("\"ExactlyOnce\"", "\"exactlyOnce\""));
         }
