@@ -32,7 +32,11 @@ public sealed partial class PolisNode
         _p2p.Broadcast(Channel.Transactions, WireCodec.Encode(new PeersMessage(keys)));
     }
 
-    private void OnPeersMessage(Peer peer, PeersMessage message) => _peersOfPeer[peer] = message.Peers.ToFrozenSet();
+    private void OnPeersMessage(Peer peer, PeersMessage message)
+    {
+        _peersOfPeer[peer] = message.Peers.ToFrozenSet();
+        if (!peer.IsConnected) ForgetPeersOf(peer); // raced its disconnect: the loop may already have forgotten it
+    }
 
     private void ForgetPeersOf(Peer peer) => _peersOfPeer.TryRemove(peer, out _);
 

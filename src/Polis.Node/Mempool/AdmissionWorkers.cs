@@ -16,7 +16,8 @@ public sealed class AdmissionWorkers : IDisposable
     /// <summary>Nice value of the workers: the Linux scheduler then gives normal threads about ten times their share.</summary>
     public const int Nice = 10;
 
-    private readonly BlockingCollection<(int Txs, Action Work)> _queue = new();
+    private readonly BlockingCollection<(int Txs, Action Work, Action? Abandon)> _queue = new();
+    private volatile bool _stopping;
     private readonly Thread[] _threads;
     private readonly int _pendingTxsMax;
     private readonly Action<Exception> _onError;
@@ -41,7 +42,9 @@ public sealed class AdmissionWorkers : IDisposable
     public int PendingTxs => Volatile.Read(ref _pendingTxs);
 
     /// <summary>Queues work over <paramref name="txs"/> transactions; false (nothing queued) when the bound would be passed or after disposal.</summary>
-    public bool TryPost(int txs, Action work)
+    public bool TryPost(int txs, Action work) => TryPost(txs, work, null);
+
+    private bool TryPost(int txs, Action work, Action? abandon)
     {
         int pending = Interlocked.Add(ref _pendingTxs, txs);
         if (pending > _pendingTxsMax && pending != txs) // work larger than the bound still runs alone
@@ -51,10 +54,10 @@ public sealed class AdmissionWorkers : IDisposable
         }
         try
         {
-            _queue.Add((txs, work));
+            _queue.Add((txs, work, abandon));
             return true;
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
         {
             Interlocked.Add(ref _pendingTxs, -txs);
             return false; // disposed: the node is stopping
@@ -75,18 +78,21 @@ public sealed class AdmissionWorkers : IDisposable
             {
                 done.SetException(e);
             }
-        });
+        }, () => done.TrySetCanceled());
         return queued ? done.Task : null;
     }
 
     private void Run()
     {
         ThreadNice.TrySet(Nice);
-        foreach (var (txs, work) in _queue.GetConsumingEnumerable())
+        foreach (var (txs, work, abandon) in _queue.GetConsumingEnumerable())
         {
             try
             {
-                work();
+                // Stopping: what is still queued is dropped (its callers are told), since admission
+                // reads the store, which closes once the workers have returned.
+                if (_stopping) abandon?.Invoke();
+                else work();
             }
             catch (Exception e)
             {
@@ -99,10 +105,13 @@ public sealed class AdmissionWorkers : IDisposable
         }
     }
 
+    /// <summary>Stops taking work, drops what is queued, and returns once the workers have finished the item in hand.</summary>
     public void Dispose()
     {
+        _stopping = true;
         _queue.CompleteAdding();
-        foreach (var thread in _threads) thread.Join(TimeSpan.FromSeconds(5));
+        // An item is at most one message or request of transactions: a fraction of a second.
+        foreach (var thread in _threads) thread.Join();
         _queue.Dispose();
     }
 }
