@@ -127,8 +127,12 @@ internal sealed class TestDevnet : IAsyncDisposable
     /// <summary>Signs a transfer from test account <paramref name="from"/> with the next local nonce.</summary>
     public Transaction Transfer(int from, Address to, ulong amount)
     {
-        ulong nonce = _nonces.GetValueOrDefault(from);
-        _nonces[from] = nonce + 1;
+        ulong nonce;
+        lock (_nonces) // load generators sign from several tasks at once
+        {
+            nonce = _nonces.GetValueOrDefault(from);
+            _nonces[from] = nonce + 1;
+        }
         return Transaction.Create(Manifest.ChainId, _accounts[from], nonce, ModuleId.Accounts, new TransferBody(to, amount).ToBytes());
     }
 
