@@ -144,7 +144,6 @@ public sealed partial class PolisNode : IAsyncDisposable
 
     private AccountRecord LoadAccount(Address address) => AccountRecord.Load(_chain.State.At(CommittedHeight), address);
 
-    /// <summary>Admits a transaction from a client; on success it is gossiped to peers.</summary>
     /// <summary>
     /// Admits transactions from a client, in order, on the low-priority admission workers. Once one is
     /// refused for lack of room the rest are not tried and answer <see cref="AdmissionCode.Full"/> too
@@ -166,6 +165,7 @@ public sealed partial class PolisNode : IAsyncDisposable
         return results;
     });
 
+    /// <summary>Admits a transaction from a client (on an admission worker); on success it is gossiped to peers.</summary>
     private Admission Submit(Transaction tx)
     {
         var admission = _pool.TryAdd(tx);
