@@ -19,16 +19,16 @@ namespace Polis.Integration.Tests;
 /// </summary>
 public sealed class ExternalBrokerTests(ITestOutputHelper output)
 {
-    [MosquittoFact]
+    [Fact]
     public async Task Readings_through_mosquitto_are_anchored_and_proven_and_rejections_are_published()
     {
-        Assert.True(Mosquitto.EnsureInstalled(), $"Mosquitto is not at {MosquittoFactAttribute.Path} and could not be installed (apt-get install mosquitto)");
+        Assert.True(Mosquitto.EnsureInstalled(), $"Mosquitto is not at {Mosquitto.Path} and could not be installed (apt-get install mosquitto)");
         const int basePort = 22300, brokerPort = 22390;
         string brokerDir = Path.Combine(Path.GetTempPath(), $"polis-mosquitto-{Guid.NewGuid():N}");
         Directory.CreateDirectory(brokerDir);
         string conf = Path.Combine(brokerDir, "mosquitto.conf");
         File.WriteAllText(conf, $"listener {brokerPort} 127.0.0.1\nallow_anonymous true\npersistence false\n");
-        using var broker = Process.Start(new ProcessStartInfo(MosquittoFactAttribute.Path, ["-c", conf]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+        using var broker = Process.Start(new ProcessStartInfo(Mosquitto.Path, ["-c", conf]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
         try
         {
             await using var devnet = TestDevnet.Create(output, basePort, accounts: 2, perNode: (i, home, config) =>

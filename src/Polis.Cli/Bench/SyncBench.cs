@@ -53,7 +53,7 @@ public sealed class SyncBench(int blocks, int blockTxs, int accounts, int liveTx
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
             for (int i = 0; i < Validators; i++) processes.Add(NodeProcess.Start(manifest.Nodes[i].Home, detach: false));
             progress($"{Validators} validators started on the chain of {blocks} blocks; waiting until they commit live");
-            for (int i = 0; i < Validators; i++) await WaitForHeight(http, manifest.Nodes[i].Api, (ulong)blocks + 1, TimeSpan.FromSeconds(60), cancel);
+            await NodeHeights.WaitFor(http, manifest.Nodes.Take(Validators).Select(n => n.Api), (ulong)blocks + 1, TimeSpan.FromSeconds(60), cancel);
 
             var observer = manifest.Nodes[Validators];
             progress("a fresh observer joins and catches up");
@@ -66,7 +66,7 @@ public sealed class SyncBench(int blocks, int blockTxs, int accounts, int liveTx
                 if (clock.Elapsed > CatchUpDeadline) throw new TimeoutException($"the observer reached only height {height} of {blocks} in {CatchUpDeadline.TotalMinutes:F0} min");
                 if (syncing.HasExited) throw new InvalidOperationException($"the observer exited with code {syncing.ExitCode}");
                 await Task.Delay(100, cancel);
-                height = await HeightOf(http, observer.Api, cancel) ?? 0;
+                height = await NodeHeights.Of(http, observer.Api, cancel) ?? 0;
                 if (height >= reported + 1000)
                 {
                     reported = height;
@@ -154,28 +154,5 @@ public sealed class SyncBench(int blocks, int blockTxs, int accounts, int liveTx
         Directory.CreateDirectory(to);
         foreach (var file in Directory.GetFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)), overwrite: true);
         foreach (var sub in Directory.GetDirectories(from)) CopyDirectory(sub, Path.Combine(to, Path.GetFileName(sub)));
-    }
-
-    private static async Task<ulong?> HeightOf(HttpClient http, string api, CancellationToken cancel)
-    {
-        try
-        {
-            var status = await http.GetFromJsonAsync<JsonElement>($"{api}/v1/status", cancel);
-            return status.GetProperty("height").GetUInt64();
-        }
-        catch (HttpRequestException)
-        {
-            return null;
-        }
-    }
-
-    private static async Task WaitForHeight(HttpClient http, string api, ulong height, TimeSpan timeout, CancellationToken cancel)
-    {
-        var clock = Stopwatch.StartNew();
-        while ((await HeightOf(http, api, cancel) ?? 0) < height)
-        {
-            if (clock.Elapsed > timeout) throw new TimeoutException($"{api} did not reach height {height} within {timeout.TotalSeconds:F0} s");
-            await Task.Delay(200, cancel);
-        }
     }
 }

@@ -49,7 +49,7 @@ public sealed class TransfersBench(int validators, int txs, int accounts, int ba
             foreach (var node in manifest.Nodes) processes.Add(NodeProcess.Start(node.Home, detach: false));
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
             progress($"started {validators} validators; waiting for the first block");
-            await WaitForHeight(http, manifest, 1, TimeSpan.FromSeconds(60), cancel);
+            await NodeHeights.WaitFor(http, manifest.Nodes.Select(n => n.Api), 1, TimeSpan.FromSeconds(60), cancel);
 
             progress($"signing {txs} transfers from {accounts} accounts");
             var streams = Sign(manifest, 0, accounts, txs);
@@ -93,7 +93,7 @@ public sealed class TransfersBench(int validators, int txs, int accounts, int ba
             if (twice > 0) problems.Add($"{twice} transfers seen in more than one block");
             if (failed > 0) problems.Add($"{failed} transfers failed");
             ulong finalHeight = committed.IsEmpty ? 0 : committed.Values.Max(c => c.Height);
-            await WaitForHeight(http, manifest, finalHeight, TimeSpan.FromSeconds(60), cancel);
+            await NodeHeights.WaitFor(http, manifest.Nodes.Select(n => n.Api), finalHeight, TimeSpan.FromSeconds(60), cancel);
             var roots = new HashSet<string>();
             foreach (var node in manifest.Nodes)
             {
@@ -251,27 +251,6 @@ public sealed class TransfersBench(int validators, int txs, int accounts, int ba
                 var hash = Hash32.Parse(r.GetProperty("hash").GetString()!);
                 string result = r.GetProperty("result").GetString()!;
                 committed.AddOrUpdate(hash, (now, height, result, 1), (_, old) => (old.Item1, old.Item2, old.Item3, old.Item4 + 1));
-            }
-        }
-    }
-
-    private static async Task WaitForHeight(HttpClient http, DevnetManifest manifest, ulong height, TimeSpan timeout, CancellationToken cancel)
-    {
-        var clock = Stopwatch.StartNew();
-        foreach (var node in manifest.Nodes)
-        {
-            while (true)
-            {
-                try
-                {
-                    var status = await http.GetFromJsonAsync<JsonElement>($"{node.Api}/v1/status", cancel);
-                    if (status.GetProperty("height").GetUInt64() >= height) break;
-                }
-                catch (HttpRequestException)
-                {
-                }
-                if (clock.Elapsed > timeout) throw new TimeoutException($"{node.Name} did not reach height {height} within {timeout.TotalSeconds:F0} s");
-                await Task.Delay(200, cancel);
             }
         }
     }

@@ -89,10 +89,7 @@ public sealed class RocksDbStateStorage : IStateStorage
     public TreeNode? GetNode(in Hash32 hash)
     {
         if (_nodeCache.TryGet(hash, out var cached)) return cached;
-        var key = new byte[1 + Hash32.Size];
-        key[0] = NodePrefix;
-        hash.WriteTo(key.AsSpan(1));
-        var bytes = _db.Get(key);
+        var bytes = _db.Get(NodeKey(hash));
         if (bytes is null) return null;
         var node = TreeNode.Decode(bytes, hash);
         _nodeCache.Add(node);
@@ -127,13 +124,7 @@ public sealed class RocksDbStateStorage : IStateStorage
     {
         Invariant.Check(_latest is null ? version == 0 : version == _latest + 1, $"version {version} committed after {_latest}");
         var writes = new List<(byte[] Key, byte[] Value)>(nodes.Count + values.Count + _staged.Count + 2);
-        foreach (var node in nodes)
-        {
-            var nodeKey = new byte[1 + Hash32.Size];
-            nodeKey[0] = NodePrefix;
-            node.Hash.WriteTo(nodeKey.AsSpan(1));
-            writes.Add((nodeKey, node.ToBytes()));
-        }
+        foreach (var node in nodes) writes.Add((NodeKey(node.Hash), node.ToBytes()));
         foreach (var (keyHash, value) in values)
         {
             var stored = new byte[value is null ? 1 : 1 + value.Length];
@@ -168,6 +159,14 @@ public sealed class RocksDbStateStorage : IStateStorage
     {
         public static readonly BytewiseOrder Instance = new();
         public int Compare(byte[]? x, byte[]? y) => x.AsSpan().SequenceCompareTo(y);
+    }
+
+    private static byte[] NodeKey(in Hash32 hash)
+    {
+        var key = new byte[1 + Hash32.Size];
+        key[0] = NodePrefix;
+        hash.WriteTo(key.AsSpan(1));
+        return key;
     }
 
     private static byte[] ValueKey(in Hash32 keyHash, ulong version)
