@@ -8,7 +8,8 @@ namespace Polis.State;
 /// <summary>
 /// The authenticated, versioned key-value state: a binary sparse Merkle tree over SHA-256 of the
 /// keys, with path compression (a key alone in a subtree is a leaf at that subtree's root, as in
-/// Diem/Aptos's Jellyfish Merkle Tree), so the depth is about log2 of the number of keys. Version
+/// Diem/Aptos's Jellyfish Merkle Tree), so the depth is about log2 of the number of keys. It is
+/// stored four binary levels to a node (<see cref="TreeNode"/>), so reads and writes go by log16. Version
 /// = block height, 0 = genesis. Reads at any kept version; proofs check against a root alone.
 /// Old versions are kept (no pruning yet).
 /// </summary>
@@ -33,16 +34,40 @@ public sealed class StateTree(IStateStorage storage)
         CheckVersion(version);
         var keyHash = Sha256.Hash(key);
         var siblings = new List<Hash32>();
-        var hash = storage.RootAt(version);
+        var root = storage.RootAt(version);
+        if (root.IsZero) return new StateProof([], false, Hash32.Zero, Hash32.Zero);
+        var node = LoadNode(root);
         for (int depth = 0; ; depth++)
         {
-            if (hash.IsZero) return new StateProof([.. siblings], false, Hash32.Zero, Hash32.Zero);
-            var node = LoadNode(hash);
-            if (node.Kind == NodeKind.Leaf) return new StateProof([.. siblings], true, node.KeyHash, node.ValueHash);
-            Invariant.Check(depth < 256, "state tree path longer than 256");
-            bool right = keyHash.Bit(depth);
-            siblings.Add(right ? node.Left : node.Right);
-            hash = right ? node.Right : node.Left;
+            Invariant.Check(depth < 64, "state tree path longer than 64 hex digits");
+            int digit = keyHash.Nibble(depth);
+            // Down the binary levels inside the node: halves of the slot range, one bit of the digit each.
+            int first = 0;
+            for (int count = TreeNode.SlotCount; count > 1; count /= 2)
+            {
+                var kind = node.KindOf(first, count);
+                if (kind == NodeKind.Empty) return new StateProof([.. siblings], false, Hash32.Zero, Hash32.Zero);
+                if (kind == NodeKind.Leaf)
+                {
+                    var leaf = node.OnlyLeaf(first, count);
+                    return new StateProof([.. siblings], true, leaf.KeyHash, leaf.ValueHash);
+                }
+                int half = count / 2;
+                bool right = (digit & half) != 0;
+                siblings.Add(node.Subtree(right ? first : first + half, half).Hash);
+                if (right) first += half;
+            }
+            var slot = node[digit];
+            switch (slot.Kind)
+            {
+                case NodeKind.Empty:
+                    return new StateProof([.. siblings], false, Hash32.Zero, Hash32.Zero);
+                case NodeKind.Leaf:
+                    return new StateProof([.. siblings], true, slot.KeyHash, slot.ValueHash);
+                default:
+                    node = LoadNode(slot.Hash);
+                    break;
+            }
         }
     }
 

@@ -28,12 +28,13 @@ public class Hash32Tests
     }
 
     [Fact]
-    public void Bits_and_common_prefix_follow_the_bytes_most_significant_bit_first()
+    public void Bits_nibbles_and_common_prefix_follow_the_bytes_most_significant_bit_first()
     {
         Gen.Select(Gens.Hash, Gen.Int[0, 255]).Sample((h, flip) =>
         {
             var bytes = h.ToArray();
             for (int i = 0; i < 256; i++) Assert.Equal(((bytes[i / 8] >> (7 - i % 8)) & 1) == 1, h.Bit(i));
+            for (int i = 0; i < 64; i++) Assert.Equal(i % 2 == 0 ? bytes[i / 2] >> 4 : bytes[i / 2] & 0xF, h.Nibble(i));
             bytes[flip / 8] ^= (byte)(0x80 >> (flip % 8));
             Assert.Equal(flip, h.CommonPrefixLength(new Hash32(bytes)));
             Assert.Equal(256, h.CommonPrefixLength(h));

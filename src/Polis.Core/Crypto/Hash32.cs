@@ -49,6 +49,14 @@ public readonly struct Hash32 : IEquatable<Hash32>, IComparable<Hash32>
         return ((word >> (63 - (index & 63))) & 1) != 0;
     }
 
+    /// <summary>Four-bit digit <paramref name="index"/> (0 to 63), counted from the high half of byte 0: bits 4i to 4i + 3.</summary>
+    public int Nibble(int index)
+    {
+        if ((uint)index >= 64) throw new ArgumentOutOfRangeException(nameof(index));
+        ulong word = (index >> 4) switch { 0 => _a, 1 => _b, 2 => _c, _ => _d };
+        return (int)((word >> (60 - 4 * (index & 15))) & 0xF);
+    }
+
     /// <summary>Number of leading bits this hash shares with <paramref name="other"/> (256 when equal).</summary>
     public int CommonPrefixLength(in Hash32 other)
     {

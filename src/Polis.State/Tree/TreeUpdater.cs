@@ -4,113 +4,106 @@ using Polis.Core.Crypto;
 namespace Polis.State.Tree;
 
 /// <summary>
-/// Applies a sorted batch of updates to a tree, touching only the paths that change. New nodes are
-/// collected for one atomic write; unchanged subtrees are shared with earlier versions.
+/// Applies a sorted batch of updates to a tree, touching only the nodes on the paths that change.
+/// New nodes are collected for one atomic write; unchanged subtrees are shared with earlier versions.
+/// A slot's kind is kept in its parent, so an untouched slot is copied without reading its node.
 /// </summary>
 internal sealed class TreeUpdater(Func<Hash32, TreeNode> load)
 {
+    private const int DepthMax = 64; // hex digits in a key hash
+
     private readonly Dictionary<Hash32, TreeNode> _created = new();
 
     public IReadOnlyCollection<TreeNode> Created => _created.Values;
 
-    /// <summary>Updates sorted by key hash, one per key; a null value hash deletes.</summary>
-    public Hash32 Apply(in Hash32 root, ReadOnlySpan<(Hash32 KeyHash, Hash32? ValueHash)> updates) =>
-        Update(Lazy(root), 0, updates).Hash;
-
-    private readonly record struct NodeRef(Hash32 Hash, NodeKind Kind);
-
-    private static readonly NodeRef EmptyRef = new(Hash32.Zero, NodeKind.Empty);
-
-    /// <summary>
-    /// A subtree whose kind is not known yet. Untouched siblings stay unresolved: loading them only
-    /// to learn their kind would double the reads of every update, and their kind matters only when
-    /// the other side became empty (a deletion), where <see cref="Join"/> resolves it.
-    /// </summary>
-    private const NodeKind Unresolved = (NodeKind)0xFF;
-
-    private static NodeRef Lazy(in Hash32 hash) => hash.IsZero ? EmptyRef : new NodeRef(hash, Unresolved);
-
-    private NodeRef Resolve(NodeRef node) => node.Kind == Unresolved ? new NodeRef(node.Hash, Load(node.Hash).Kind) : node;
+    /// <summary>Updates sorted by key hash, one per key; a null value hash deletes. Returns the new root.</summary>
+    public Hash32 Apply(in Hash32 root, ReadOnlySpan<(Hash32 KeyHash, Hash32? ValueHash)> updates)
+    {
+        if (updates.Length == 0) return root;
+        return UpdateNode(root.IsZero ? null : Load(root), 0, updates, isRoot: true).Hash;
+    }
 
     private TreeNode Load(in Hash32 hash) => _created.TryGetValue(hash, out var node) ? node : load(hash);
 
-    private NodeRef Update(NodeRef node, int depth, ReadOnlySpan<(Hash32 KeyHash, Hash32? ValueHash)> updates)
+    /// <summary>The node at hex depth <paramref name="depth"/> (null: an empty root) with the updates under it applied.</summary>
+    private TreeSlot UpdateNode(TreeNode? node, int depth, ReadOnlySpan<(Hash32 KeyHash, Hash32? ValueHash)> updates, bool isRoot)
     {
-        if (updates.Length == 0) return node;
-        Invariant.Check(depth <= 256, "state tree deeper than 256 bits");
-        node = Resolve(node);
-        switch (node.Kind)
+        Invariant.Check(depth < DepthMax, "state tree deeper than 64 hex digits");
+        Span<TreeSlot> slots = stackalloc TreeSlot[TreeNode.SlotCount];
+        if (node is not null)
+            for (int i = 0; i < TreeNode.SlotCount; i++) slots[i] = node[i];
+        for (int start = 0; start < updates.Length;)
         {
-            case NodeKind.Empty:
-                return Build(depth, Leaves(null, updates));
-            case NodeKind.Leaf:
-                return Build(depth, Leaves(Load(node.Hash), updates));
-            default:
-                var inner = Load(node.Hash);
-                int split = SplitIndex(updates, depth);
-                var left = Update(Lazy(inner.Left), depth + 1, updates[..split]);
-                var right = Update(Lazy(inner.Right), depth + 1, updates[split..]);
-                return Join(left, right);
+            int digit = updates[start].KeyHash.Nibble(depth);
+            int end = start + 1;
+            while (end < updates.Length && updates[end].KeyHash.Nibble(depth) == digit) end++;
+            var slot = slots[digit];
+            slots[digit] = slot.Kind == NodeKind.Internal
+                ? UpdateNode(Load(slot.Hash), depth + 1, updates[start..end], isRoot: false)
+                : Build(depth + 1, Leaves(slot, updates[start..end]));
+            start = end;
         }
+        return Seal(slots, isRoot);
     }
 
     /// <summary>The existing leaf (if any) with the updates applied, deletions dropped, sorted by key hash.</summary>
-    private static List<(Hash32 KeyHash, Hash32 ValueHash)> Leaves(TreeNode? existing, ReadOnlySpan<(Hash32 KeyHash, Hash32? ValueHash)> updates)
+    private static List<(Hash32 KeyHash, Hash32 ValueHash)> Leaves(in TreeSlot existing, ReadOnlySpan<(Hash32 KeyHash, Hash32? ValueHash)> updates)
     {
         var leaves = new List<(Hash32, Hash32)>(updates.Length + 1);
-        bool existingReplaced = existing is null;
+        bool existingPlaced = existing.Kind != NodeKind.Leaf;
         foreach (var (keyHash, valueHash) in updates)
         {
-            if (!existingReplaced && existing!.KeyHash < keyHash)
+            if (!existingPlaced && existing.KeyHash < keyHash)
             {
                 leaves.Add((existing.KeyHash, existing.ValueHash));
-                existingReplaced = true;
+                existingPlaced = true;
             }
-            if (!existingReplaced && existing!.KeyHash == keyHash) existingReplaced = true;
+            if (!existingPlaced && existing.KeyHash == keyHash) existingPlaced = true;
             if (valueHash is { } v) leaves.Add((keyHash, v));
         }
-        if (!existingReplaced) leaves.Add((existing!.KeyHash, existing.ValueHash));
+        if (!existingPlaced) leaves.Add((existing.KeyHash, existing.ValueHash));
         return leaves;
     }
 
-    private NodeRef Build(int depth, List<(Hash32 KeyHash, Hash32 ValueHash)> leaves) => Build(depth, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(leaves));
+    private TreeSlot Build(int depth, List<(Hash32 KeyHash, Hash32 ValueHash)> leaves) =>
+        Build(depth, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(leaves));
 
-    private NodeRef Build(int depth, ReadOnlySpan<(Hash32 KeyHash, Hash32 ValueHash)> leaves)
+    /// <summary>A slot holding these leaves (sorted, distinct), whose node (if it needs one) sits at hex depth <paramref name="depth"/>.</summary>
+    private TreeSlot Build(int depth, ReadOnlySpan<(Hash32 KeyHash, Hash32 ValueHash)> leaves)
     {
-        if (leaves.Length == 0) return EmptyRef;
-        if (leaves.Length == 1) return Store(TreeNode.Leaf(leaves[0].KeyHash, leaves[0].ValueHash));
-        Invariant.Check(depth < 256, "two leaves with one key hash");
-        int split = 0;
-        while (split < leaves.Length && !leaves[split].KeyHash.Bit(depth)) split++;
-        return Join(Build(depth + 1, leaves[..split]), Build(depth + 1, leaves[split..]));
+        if (leaves.Length == 0) return TreeSlot.Empty;
+        if (leaves.Length == 1) return TreeSlot.Leaf(leaves[0].KeyHash, leaves[0].ValueHash);
+        Invariant.Check(depth < DepthMax, "two leaves with one key hash");
+        Span<TreeSlot> slots = stackalloc TreeSlot[TreeNode.SlotCount];
+        for (int start = 0; start < leaves.Length;)
+        {
+            int digit = leaves[start].KeyHash.Nibble(depth);
+            int end = start + 1;
+            while (end < leaves.Length && leaves[end].KeyHash.Nibble(depth) == digit) end++;
+            slots[digit] = Build(depth + 1, leaves[start..end]);
+            start = end;
+        }
+        return Seal(slots, isRoot: false);
     }
 
-    /// <summary>An internal node over two subtrees, except that a lone leaf is lifted (path compression).</summary>
-    private NodeRef Join(NodeRef left, NodeRef right)
+    /// <summary>
+    /// What the parent's slot holds for these slots: nothing, a lone leaf lifted into it (the binary
+    /// tree's path compression), or a new node. A root is always stored, even over a single leaf, so
+    /// that the version's root hash leads to it.
+    /// </summary>
+    private TreeSlot Seal(ReadOnlySpan<TreeSlot> slots, bool isRoot)
     {
-        if (left.Kind == NodeKind.Empty)
+        int count = 0, last = 0;
+        for (int i = 0; i < slots.Length; i++)
         {
-            right = Resolve(right);
-            if (right.Kind != NodeKind.Internal) return right;
+            if (slots[i].Kind == NodeKind.Empty) continue;
+            count++;
+            last = i;
         }
-        if (right.Kind == NodeKind.Empty)
-        {
-            left = Resolve(left);
-            if (left.Kind != NodeKind.Internal) return left;
-        }
-        return Store(TreeNode.Internal(left.Hash, right.Hash));
-    }
-
-    private NodeRef Store(TreeNode node)
-    {
+        if (count == 0) return TreeSlot.Empty;
+        if (count == 1 && slots[last].Kind == NodeKind.Leaf && !isRoot) return slots[last];
+        var node = new TreeNode(slots);
         _created.TryAdd(node.Hash, node);
-        return new NodeRef(node.Hash, node.Kind);
-    }
-
-    private static int SplitIndex(ReadOnlySpan<(Hash32 KeyHash, Hash32? ValueHash)> updates, int depth)
-    {
-        int i = 0;
-        while (i < updates.Length && !updates[i].KeyHash.Bit(depth)) i++;
-        return i;
+        return TreeSlot.Child(node.Hash);
     }
 }
