@@ -61,6 +61,9 @@ public sealed partial class PolisNode
         var proposer = validators.Proposer(proposal.Height, proposal.Round);
         if (proposal.Proposer != proposer.Address) Reject(peer, "proposal from a validator whose turn it is not");
         if (!_verifier.Verify(proposer.PublicKey, proposal.SignBytes(ChainId), proposal.Signature)) Reject(peer, "proposal signature does not verify");
+        // Transactions this node never admitted (dropped while its admission was saturated) would
+        // otherwise be checked one by one on the loop, between the proposal and this node's prevote.
+        VerifyTransactions(block.Transactions);
         // Remembered only once the loop has it: a copy dropped on a full inbox must be taken again.
         if (PostFromPeer(new PeerProposal(peer, proposal, block, id, payload.ToArray()))) RememberProposal(id);
     }
@@ -83,10 +86,33 @@ public sealed partial class PolisNode
         if (structure.Length > 0) Reject(peer, $"block {block.Height} body does not match its header: {structure}");
         string error = commit.Verify(ChainId, _chain.Validators, block.Height, block.Id, _verifier);
         if (error.Length > 0) Reject(peer, $"block {block.Height} with an invalid commit: {error}");
-        // Checked here, on this peer's reader, so the loop finds every result in the cache and executes
-        // while the next blocks are checked: catching up uses two cores instead of waiting on one.
-        foreach (var tx in block.Transactions) _verifier.VerifyTransaction(tx);
+        // Checked here, off the loop, so the loop finds every result in the cache and executes while
+        // the next blocks are checked.
+        VerifyTransactions(block.Transactions);
         PostFromPeer(new PeerBlock(peer, block, commit));
+    }
+
+    private const int VerifyChunk = 32;
+    private static readonly ParallelOptions VerifyParallelism = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
+
+    /// <summary>
+    /// Checks the transactions' signatures into the verifier's cache on every core: this reader takes
+    /// a share and the thread pool the rest. One reader alone kept a catching-up node at one core of
+    /// signature checks while the other core idled. Results are only remembered here; the loop
+    /// still decides what an invalid signature means (a block holding one is rejected there).
+    /// </summary>
+    private void VerifyTransactions(IReadOnlyList<Transaction> txs)
+    {
+        if (txs.Count <= VerifyChunk)
+        {
+            foreach (var tx in txs) _verifier.VerifyTransaction(tx);
+            return;
+        }
+        Parallel.For(0, (txs.Count + VerifyChunk - 1) / VerifyChunk, VerifyParallelism, chunk =>
+        {
+            int end = Math.Min(txs.Count, (chunk + 1) * VerifyChunk);
+            for (int i = chunk * VerifyChunk; i < end; i++) _verifier.VerifyTransaction(txs[i]);
+        });
     }
 
     /// <summary>

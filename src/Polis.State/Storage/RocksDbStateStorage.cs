@@ -32,7 +32,12 @@ public sealed class RocksDbStateStorage : IStateStorage
     private readonly LatestValueCache _latestValues = new(1 << 18);
     /// <summary>Other records (the node's blocks and indexes) that must land in the same atomic batch as the next version.</summary>
     private readonly List<(byte[] Key, byte[] Value)> _staged = new();
-    private const int NodeCacheGenerationMax = 1 << 18;
+    /// <summary>
+    /// Nodes per cache generation: two generations hold up to 262,144 nodes, about 100 MiB (a node
+    /// is 100 to 600 bytes), which covers every node down to the fifth hex level: all but the
+    /// lowest nodes of a million-key tree.
+    /// </summary>
+    private const int NodeCacheGenerationMax = 1 << 17;
     private ulong? _latest;
 
     public RocksDbStateStorage(string path)

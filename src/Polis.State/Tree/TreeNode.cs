@@ -25,7 +25,10 @@ public sealed class TreeNode
     /// <summary>Sixteen leaves: the largest encoding a node can have.</summary>
     public const int EncodedSizeMax = HeaderSize + SlotCount * 2 * Hash32.Size;
 
-    private readonly TreeSlot[] _slots; // the non-empty slots, in slot order
+    // Compact, because a node cache holds hundreds of thousands of these: per non-empty slot in slot
+    // order its hash (a leaf's or a child's), and per leaf in slot order its key and value hashes.
+    private readonly Hash32[] _hashes;
+    private readonly Hash32[] _leafHashes;
     private readonly ushort _present;   // bit i: slot i is not empty
     private readonly ushort _leaves;    // bit i: slot i holds a leaf
 
@@ -40,10 +43,18 @@ public sealed class TreeNode
             if (slots[i].Kind == NodeKind.Leaf) _leaves |= (ushort)(1 << i);
         }
         if (_present == 0) throw new ArgumentException("a node with no keys", nameof(slots));
-        _slots = new TreeSlot[BitOperations.PopCount(_present)];
-        int n = 0;
+        _hashes = new Hash32[BitOperations.PopCount(_present)];
+        _leafHashes = new Hash32[2 * BitOperations.PopCount(_leaves)];
+        int n = 0, l = 0;
         for (int i = 0; i < SlotCount; i++)
-            if (slots[i].Kind != NodeKind.Empty) _slots[n++] = slots[i];
+        {
+            var slot = slots[i];
+            if (slot.Kind == NodeKind.Empty) continue;
+            _hashes[n++] = slot.Hash;
+            if (slot.Kind != NodeKind.Leaf) continue;
+            _leafHashes[l++] = slot.KeyHash;
+            _leafHashes[l++] = slot.ValueHash;
+        }
         (Kind, Hash) = Subtree(0, SlotCount);
     }
 
@@ -55,8 +66,12 @@ public sealed class TreeNode
     {
         get
         {
-            if ((_present & (1 << slot)) == 0) return TreeSlot.Empty;
-            return _slots[BitOperations.PopCount((uint)_present & ((1u << slot) - 1))];
+            uint bit = 1u << slot;
+            if ((_present & bit) == 0) return TreeSlot.Empty;
+            var hash = _hashes[BitOperations.PopCount(_present & (bit - 1))];
+            if ((_leaves & bit) == 0) return TreeSlot.Child(hash);
+            int leaf = 2 * BitOperations.PopCount(_leaves & (bit - 1));
+            return TreeSlot.FromStored(_leafHashes[leaf], _leafHashes[leaf + 1], hash);
         }
     }
 
@@ -71,7 +86,7 @@ public sealed class TreeNode
     {
         var kind = KindOf(first, count);
         if (kind == NodeKind.Empty) return (kind, Hash32.Zero);
-        if (count == 1) return (kind, this[first].Hash);
+        if (count == 1) return (kind, _hashes[BitOperations.PopCount(_present & ((1u << first) - 1))]);
         if (kind == NodeKind.Leaf) return (kind, OnlyLeaf(first, count).Hash);
         int half = count / 2;
         var left = Subtree(first, half);
@@ -97,7 +112,7 @@ public sealed class TreeNode
         return this[BitOperations.TrailingZeroCount(present)];
     }
 
-    public int EncodedSize => HeaderSize + _slots.Length * Hash32.Size + BitOperations.PopCount(_leaves) * Hash32.Size;
+    public int EncodedSize => HeaderSize + _hashes.Length * Hash32.Size + _leafHashes.Length / 2 * Hash32.Size;
 
     /// <summary>present bitmap, leaf bitmap (big-endian u16 each), then per slot in order: a child's hash, or a leaf's key and value hashes.</summary>
     public byte[] ToBytes()
@@ -106,8 +121,10 @@ public sealed class TreeNode
         BinaryPrimitives.WriteUInt16BigEndian(bytes, _present);
         BinaryPrimitives.WriteUInt16BigEndian(bytes.AsSpan(2), _leaves);
         int at = HeaderSize;
-        foreach (var slot in _slots)
+        for (int i = 0; i < SlotCount; i++)
         {
+            var slot = this[i];
+            if (slot.Kind == NodeKind.Empty) continue;
             if (slot.Kind == NodeKind.Leaf)
             {
                 slot.KeyHash.WriteTo(bytes.AsSpan(at));

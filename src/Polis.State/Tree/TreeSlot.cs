@@ -29,5 +29,8 @@ public readonly struct TreeSlot
     public static TreeSlot Leaf(in Hash32 keyHash, in Hash32 valueHash) =>
         new(NodeKind.Leaf, TreeNode.LeafHash(keyHash, valueHash), keyHash, valueHash);
 
+    /// <summary>A leaf whose hash is already known (kept in its node): not hashed again.</summary>
+    internal static TreeSlot FromStored(in Hash32 keyHash, in Hash32 valueHash, in Hash32 leafHash) => new(NodeKind.Leaf, leafHash, keyHash, valueHash);
+
     public static TreeSlot Child(in Hash32 nodeHash) => new(NodeKind.Internal, nodeHash, Hash32.Zero, Hash32.Zero);
 }
