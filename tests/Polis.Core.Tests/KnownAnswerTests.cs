@@ -46,6 +46,12 @@ public class KnownAnswerTests
     public void Sha256_with_a_domain_tag_is_the_hash_of_the_tag_followed_by_the_data()
     {
         Assert.Equal(Sha256.Hash([0x07, .. "abc"u8]), Sha256.Hash(0x07, "abc"u8));
+        // Both ways of hashing a tagged input: copied on the stack (small) and incremental (large).
+        foreach (int size in new[] { 1023, 1024, 5000 })
+        {
+            var data = Enumerable.Range(0, size).Select(i => (byte)i).ToArray();
+            Assert.Equal(Sha256.Hash([0x07, .. data]), Sha256.Hash(0x07, data));
+        }
         var left = Sha256.Hash("l"u8);
         var right = Sha256.Hash("r"u8);
         Assert.Equal(Sha256.Hash([0x01, .. left.ToArray(), .. right.ToArray()]), Sha256.Hash(0x01, left, right));

@@ -12,9 +12,20 @@ public static class Sha256
         return new Hash32(output);
     }
 
+    private const int OneShotBytesMax = 1024;
+
     /// <summary>SHA-256(prefix || data): a one-byte domain tag keeps hashes of different kinds apart.</summary>
     public static Hash32 Hash(byte prefix, ReadOnlySpan<byte> data)
     {
+        // Small inputs (Merkle leaves, headers, transactions) are copied after the tag on the stack
+        // and hashed in one call: creating an incremental hasher per hash cost more than the hash.
+        if (data.Length < OneShotBytesMax)
+        {
+            Span<byte> buffer = stackalloc byte[1 + data.Length];
+            buffer[0] = prefix;
+            data.CopyTo(buffer[1..]);
+            return Hash(buffer);
+        }
         using var hasher = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         Span<byte> tag = [prefix];
         hasher.AppendData(tag);
