@@ -154,22 +154,24 @@ public static class BenchCommand
         var devices = new Option<int>("--devices") { Description = "registered devices publishing them", DefaultValueFactory = _ => 1_000 };
         var validators = new Option<int>("--validators") { Description = "validators (node0 also runs the gateway)", DefaultValueFactory = _ => 1 };
         var basePort = new Option<int>("--base-port") { Description = "first port (node i: base+2i P2P, base+2i+1 API; MQTT after the nodes)", DefaultValueFactory = _ => 27950 };
+        var warmup = new Option<int>("--warmup") { Description = $"readings accepted before the timed window, half over each path, so the JIT's first work is not measured (0..{IngestBench.WarmupMax})", DefaultValueFactory = _ => 20_000 };
         var results = new Option<string?>("--results") { Description = "directory for the JSON result file (default: bench/results)" };
         var command = new Command("ingest", "Gateway ingestion: readings/s verified, stored and anchored over MQTT and HTTP, against cores × V.")
         {
-            readings, devices, validators, basePort, results,
+            readings, devices, validators, basePort, warmup, results,
         };
-        command.SetAction((parse, cancel) => RunIngest(parse.GetValue(readings), parse.GetValue(devices), parse.GetValue(validators), parse.GetValue(basePort), parse.GetValue(results), cancel));
+        command.SetAction((parse, cancel) => RunIngest(parse.GetValue(readings), parse.GetValue(devices), parse.GetValue(validators), parse.GetValue(basePort), parse.GetValue(warmup), parse.GetValue(results), cancel));
         return command;
     }
 
-    private static async Task<int> RunIngest(int readings, int devices, int validators, int basePort, string? resultsDir, CancellationToken cancel)
+    private static async Task<int> RunIngest(int readings, int devices, int validators, int basePort, int warmup, string? resultsDir, CancellationToken cancel)
     {
         if (readings is < 2 or > 5_000_000) return CliOutput.Fail("--readings must be 2..5000000", CliOutput.UsageError);
+        if (warmup is < 0 or > IngestBench.WarmupMax) return CliOutput.Fail($"--warmup must be 0..{IngestBench.WarmupMax}", CliOutput.UsageError);
         if (devices is < 1 or > 100_000) return CliOutput.Fail("--devices must be 1..100000", CliOutput.UsageError);
         if (validators is < 1 or > 16) return CliOutput.Fail("--validators must be 1..16", CliOutput.UsageError);
         var machine = MachineInfo.Read();
-        var bench = new IngestBench(readings, devices, validators, basePort, message => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}[/]"));
+        var bench = new IngestBench(readings, devices, validators, basePort, message => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}[/]"), warmup);
         var r = await bench.RunAsync(cancel);
         var table = new Table().AddColumn("measure");
         foreach (var p in r.Paths) table.AddColumn(new TableColumn(p.Path).RightAligned());
@@ -180,7 +182,7 @@ public static class BenchCommand
         Row("gateway node CPU seconds per 1,000 readings", p => $"{p.GatewayCpuSecondsPer1000:F3}");
         Row("share of cores × V (accepted per second)", p => $"{p.AcceptedPerSecond / r.Ceiling:P0}");
         Row("one verification / gateway CPU per reading", p => $"{1000.0 / r.VerifyPerSecond / p.GatewayCpuSecondsPer1000:P0}");
-        AnsiConsole.MarkupLine($"[bold]polis bench ingest[/]: {r.Readings:N0} readings from {r.Devices:N0} devices, {r.Validators} validator(s), on {Markup.Escape(machine.Cpu)}, {machine.Cores} cores");
+        AnsiConsole.MarkupLine($"[bold]polis bench ingest[/]: {r.Readings:N0} readings from {r.Devices:N0} devices{(r.Warmup > 0 ? $" after a warm-up of {r.Warmup:N0}" : "")}, {r.Validators} validator(s), on {Markup.Escape(machine.Cpu)}, {machine.Cores} cores");
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"V = {r.VerifyPerSecond:F0} Ed25519 verifications/s on one core; ceiling cores × V = {r.Ceiling:F0} readings/s (the gateway checks one signature per reading)");
         AnsiConsole.MarkupLine("the load generator runs on the same cores: the last row is the gateway's own cost per reading against the signature check it cannot avoid");
