@@ -163,4 +163,24 @@ public sealed class StateTreeTests
             Assert.True(tree.Prove([1], 2).Verify(root, [1], null));
         }
     }
+
+    [Fact]
+    public void A_store_of_another_format_is_refused_at_open_with_what_to_do()
+    {
+        using var dir = new TempDirectory();
+        using (var storage = new RocksDbStateStorage(dir.Path))
+        {
+            new StateTree(storage).Begin(null).Commit();
+        }
+        using (var reopened = new RocksDbStateStorage(dir.Path)) Assert.Equal(0UL, reopened.LatestVersion);
+
+        // A store written before the format record existed (format 1: binary nodes).
+        using (var db = RocksDbSharp.RocksDb.Open(new RocksDbSharp.DbOptions(), dir.Path)) db.Remove("mformat"u8.ToArray());
+        var error = Assert.Throws<InvalidDataException>(() => new RocksDbStateStorage(dir.Path));
+        Assert.Contains("format 1", error.Message);
+        Assert.Contains("sync from its peers", error.Message);
+        // Refused without taking the database's lock for good: it can be opened again.
+        using (var db = RocksDbSharp.RocksDb.Open(new RocksDbSharp.DbOptions(), dir.Path)) db.Put("mformat"u8.ToArray(), new[] { RocksDbStateStorage.Format });
+        using (var fixedUp = new RocksDbStateStorage(dir.Path)) Assert.Equal(0UL, fixedUp.LatestVersion);
+    }
 }

@@ -20,6 +20,13 @@ public sealed class RocksDbStateStorage : IStateStorage
     private const byte ValuePrefix = (byte)'v';
     private const byte RootPrefix = (byte)'r';
     private static readonly byte[] LatestKey = "mlatest"u8.ToArray();
+    private static readonly byte[] FormatKey = "mformat"u8.ToArray();
+    /// <summary>
+    /// The layout of stored nodes. 1: binary nodes (before 2026-11-30, no format record); 2: nodes
+    /// of sixteen slots. A store of another format is refused at open rather than failing on its
+    /// first node read.
+    /// </summary>
+    public const byte Format = 2;
 
     private readonly RocksDb _db;
     private readonly WriteOptions _syncWrites = new WriteOptions().SetSync(true);
@@ -60,6 +67,14 @@ public sealed class RocksDbStateStorage : IStateStorage
         var latest = _db.Get(LatestKey);
         if (latest is not null)
         {
+            var format = _db.Get(FormatKey);
+            int found = format is null ? 1 : format.Length == 1 ? format[0] : -1;
+            if (found != Format)
+            {
+                _db.Dispose();
+                throw new InvalidDataException($"the state store at {path} is in format {(found < 0 ? "unknown" : found)} and this Polis reads format {Format} " +
+                    "(state tree nodes of sixteen slots since 2026-11-30): move the data directory aside and let the node sync from its peers");
+            }
             Invariant.Check(latest.Length == 8, "corrupt latest-version record");
             _latest = BinaryPrimitives.ReadUInt64BigEndian(latest);
         }
@@ -148,6 +163,7 @@ public sealed class RocksDbStateStorage : IStateStorage
         var latest = new byte[8];
         BinaryPrimitives.WriteUInt64BigEndian(latest, version);
         writes.Add((LatestKey, latest));
+        if (version == 0) writes.Add((FormatKey, [Format]));
         writes.AddRange(_staged);
         // In key order: the memtable's skip list then finds each insert's place next to the last one
         // instead of searching from the top (node keys are hashes, so arrival order is random). A
