@@ -46,11 +46,13 @@ public class KnownAnswerTests
     public void Sha256_with_a_domain_tag_is_the_hash_of_the_tag_followed_by_the_data()
     {
         Assert.Equal(Sha256.Hash([0x07, .. "abc"u8]), Sha256.Hash(0x07, "abc"u8));
-        // Both ways of hashing a tagged input: copied on the stack (small) and incremental (large).
-        foreach (int size in new[] { 1023, 1024, 5000 })
+        // Every route through the helpers (libsodium up to two blocks, OpenSSL above; tagged inputs
+        // on the stack or appended) against .NET's one-shot SHA-256, at each boundary.
+        foreach (int size in new[] { 0, 1, 55, 56, 63, 64, 118, 119, 120, 200, 1022, 1023, 1024, 5000 })
         {
-            var data = Enumerable.Range(0, size).Select(i => (byte)i).ToArray();
-            Assert.Equal(Sha256.Hash([0x07, .. data]), Sha256.Hash(0x07, data));
+            var data = Enumerable.Range(0, size).Select(i => (byte)(i * 7 + 3)).ToArray();
+            Assert.Equal(new Hash32(System.Security.Cryptography.SHA256.HashData(data)), Sha256.Hash(data));
+            Assert.Equal(new Hash32(System.Security.Cryptography.SHA256.HashData([0x07, .. data])), Sha256.Hash(0x07, data));
         }
         var left = Sha256.Hash("l"u8);
         var right = Sha256.Hash("r"u8);

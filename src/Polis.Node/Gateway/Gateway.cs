@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Polis.City.Telemetry;
 using Polis.Client.Api;
 using Polis.Core.Crypto;
+using Polis.Core.Merkle;
 using Polis.Client.Config;
 using Polis.Node.Config;
 using Prometheus;
@@ -94,7 +95,7 @@ public sealed class Gateway : IAsyncDisposable
         foreach (var (order, bytes) in store.Readings(store.SealedOrder, store.NextOrder))
         {
             Polis.Core.Invariant.Check(order == expected++, "gateway store: accepted readings have no gaps");
-            leaves.Add(LeafHasher.Hash(bytes));
+            leaves.Add(MerkleTree.LeafHash(bytes));
             times.Add(Reading.Decode(bytes).TimeMs);
         }
         Polis.Core.Invariant.Check(expected == store.NextOrder, "gateway store: every accepted reading is stored");

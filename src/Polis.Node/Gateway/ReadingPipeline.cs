@@ -1,6 +1,7 @@
 using Polis.City.Telemetry;
 using Polis.Core.Crypto;
 using Polis.Core.Ledger;
+using Polis.Core.Merkle;
 
 namespace Polis.Node.Gateway;
 
@@ -50,7 +51,7 @@ public sealed class ReadingPipeline
             {
                 var outcomes = new ReadingOutcome[1];
                 var group = new CommitGroup(1, outcomes);
-                group.Add(reading, LeafHasher.Hash(reading.Encoded), 0);
+                group.Add(reading, MerkleTree.LeafHash(reading.Encoded), 0);
                 await _committer.CommitAsync(group);
                 outcome = outcomes[0];
             }
@@ -105,7 +106,7 @@ public sealed class ReadingPipeline
         {
             var r = readings[i];
             if (r is null || !Check(r, keys[i], out outcomes[i])) return;
-            leaves[i] = LeafHasher.Hash(r.Encoded);
+            leaves[i] = MerkleTree.LeafHash(r.Encoded);
             good[i] = true;
         }
         if (n >= ParallelVerifyMin) Parallel.For(0, n, One);
