@@ -18,7 +18,7 @@ public static class BenchCommand
         var basePort = new Option<int>("--base-port") { Description = "first port (node i: base+2i P2P, base+2i+1 API)", DefaultValueFactory = _ => 27900 };
         var scaling = new Option<bool>("--scaling") { Description = "run for 4, 7 and 10 validators and print the scaling table" };
         var rate = new Option<int>("--rate") { Description = "offered load in transfers per second, open loop (0: as fast as the nodes admit them)", DefaultValueFactory = _ => 0 };
-        var warmup = new Option<int>("--warmup") { Description = $"transfers committed before the timed window, from accounts of their own, so the JIT's first-minute work is not measured (0..{TransfersBench.WarmupMax})", DefaultValueFactory = _ => 20_000 };
+        var warmup = new Option<int>("--warmup") { Description = $"transfers committed before the timed window, from accounts of their own, so the JIT's first-minutes work is not measured (0..{TransfersBench.WarmupMax})", DefaultValueFactory = _ => TransfersBench.WarmupDefault };
         var results = new Option<string?>("--results") { Description = "directory for the JSON result file (default: bench/results of the repository, or of the current directory)" };
         var transfers = new Command("transfers", "Committed TPS, latency, CPU and memory per validator, V and the efficiency ratio; checks exactly-once and agreement.")
         {
