@@ -114,7 +114,7 @@ public static class BenchCommand
         var blocks = new Option<int>("--blocks") { Description = "blocks in the chain the fresh node catches up on", DefaultValueFactory = _ => 10_000 };
         var blockTxs = new Option<int>("--block-txs") { Description = "transfers in every block", DefaultValueFactory = _ => 100 };
         var accounts = new Option<int>("--accounts") { Description = "sending accounts", DefaultValueFactory = _ => 300 };
-        var liveTxs = new Option<int>("--live-txs") { Description = "transfers of the live baseline run (4 validators)", DefaultValueFactory = _ => 20_000 };
+        var liveTxs = new Option<int>("--live-txs") { Description = "transfers of the live baseline run (4 validators; as bench transfers by default)", DefaultValueFactory = _ => 60_000 };
         var basePort = new Option<int>("--base-port") { Description = "first port (node i: base+2i P2P, base+2i+1 API)", DefaultValueFactory = _ => 28000 };
         var results = new Option<string?>("--results") { Description = "directory for the JSON result file (default: bench/results)" };
         var command = new Command("sync", "A fresh node catching up on a long chain of full blocks: blocks and transfers per second, as a multiple of the live commit rate measured in the same run.")
