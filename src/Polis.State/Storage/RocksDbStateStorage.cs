@@ -11,7 +11,7 @@ namespace Polis.State.Storage;
 /// The state in an embedded RocksDB. Key layout (one keyspace, one-byte table prefixes):
 /// <c>n|nodeHash</c> → node (content-addressed, so versions share unchanged subtrees);
 /// <c>v|keyHash|~version</c> → 0 (deleted) or 1 + value, so a seek finds the latest write at or
-/// before any version in one step; <c>r|version</c> → root; <c>m|latest</c> → latest version.
+/// before any version in one step; <c>r|version</c> → root; <c>m|latest</c> → latest version; <c>m|format</c> → the node layout (<see cref="Format"/>).
 /// Each version is one synced WriteBatch: a crash leaves the previous version or the new one.
 /// </summary>
 public sealed class RocksDbStateStorage : IStateStorage
