@@ -37,6 +37,9 @@ public sealed class BenchCommandTests
             Assert.Contains("agrees with the validators on the last block and its state root", System.Text.RegularExpressions.Regex.Replace(output, @"\s+", " "));
             var file = Assert.Single(Directory.GetFiles(results, "sync-*.json"));
             Assert.Contains("\"Agrees\": true", File.ReadAllText(file));
+            // The catching-up node's own counter: every transfer's signature was checked there, not taken on trust.
+            using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(file));
+            Assert.True(json.RootElement.GetProperty("result").GetProperty("SignatureChecksPerTx").GetDouble() >= 1.0, File.ReadAllText(file));
         }
         finally
         {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Polis.Cli.Devnet;
+using Polis.Client.Api;
 using Polis.Client.Config;
 using Polis.Core.Crypto;
 using Polis.Core.Ledger;
@@ -35,7 +36,7 @@ public sealed class SyncBench(int blocks, int blockTxs, int accounts, int liveTx
         int Blocks, int BlockTxs, long Transactions, double GenerateSeconds, double CatchUpSeconds,
         double SyncBlocksPerSecond, double SyncTxsPerSecond, double SyncCpuSeconds, double SyncPeakMemoryMiB,
         double LiveTps, double LiveBlocksPerSecond, double LiveMeanBlockTxs, double TpsMultiple, double BlocksMultiple,
-        double VerifyPerSecond, bool Agrees, string Problems);
+        double VerifyPerSecond, double SignatureChecksPerTx, bool Agrees, string Problems);
 
     public async Task<Result> RunAsync(CancellationToken cancel)
     {
@@ -80,6 +81,9 @@ public sealed class SyncBench(int blocks, int blockTxs, int accounts, int liveTx
             double catchUp = clock.Elapsed.TotalSeconds;
             double cpu = ProcessStats.CpuSeconds(syncing.Id);
             double peak = ProcessStats.PeakMemoryMiB(syncing.Id);
+            // libsodium checks by the observer (transactions, commits, votes): about one per transfer
+            // plus a commit's signatures per block, if every signature is checked once.
+            double checks = MetricsText.Sum(await http.GetStringAsync($"{observer.Api}/metrics", cancel), "polis_signature_checks_total");
 
             // Agreement: the observer's last synced block is the validators' block, with the same state root.
             var problems = new List<string>();
@@ -95,7 +99,7 @@ public sealed class SyncBench(int blocks, int blockTxs, int accounts, int liveTx
             double syncTps = transactions / catchUp;
             return new Result(blocks, blockTxs, transactions, generateSeconds, catchUp, blocks / catchUp, syncTps, cpu, peak,
                 live.OverallTps, live.BlocksPerSecond, live.MeanBlockTxs, syncTps / live.OverallTps, blocks / catchUp / live.BlocksPerSecond,
-                live.VerifyPerSecond, ids.Count == 1, string.Join("; ", problems));
+                live.VerifyPerSecond, checks / transactions, ids.Count == 1, string.Join("; ", problems));
         }
         finally
         {

@@ -136,6 +136,7 @@ public static class BenchCommand
             table.AddRow("blocks per second", $"{r.SyncBlocksPerSecond:F1}", $"{r.LiveBlocksPerSecond:F2}", $"{r.BlocksMultiple:F1}×");
             table.AddRow("transfers per block", $"{r.BlockTxs:N0}", $"{r.LiveMeanBlockTxs:N0}", "");
             table.AddRow("chain", $"{r.Blocks:N0} blocks, {r.Transactions:N0} transfers in {r.CatchUpSeconds:F1} s", "", "");
+            table.AddRow("catching-up node: signature checks per transfer", $"{r.SignatureChecksPerTx:F2}", "", "");
             table.AddRow("catching-up node: CPU seconds, peak memory", $"{r.SyncCpuSeconds:F1} s, {r.SyncPeakMemoryMiB:F0} MiB", "", "");
             AnsiConsole.MarkupLine($"[bold]polis bench sync[/] on {Markup.Escape(machine.Cpu)}, {machine.Cores} cores: a fresh observer catches up from 4 validators that keep committing");
             AnsiConsole.Write(table);
@@ -154,7 +155,7 @@ public static class BenchCommand
         var devices = new Option<int>("--devices") { Description = "registered devices publishing them", DefaultValueFactory = _ => 1_000 };
         var validators = new Option<int>("--validators") { Description = "validators (node0 also runs the gateway)", DefaultValueFactory = _ => 1 };
         var basePort = new Option<int>("--base-port") { Description = "first port (node i: base+2i P2P, base+2i+1 API; MQTT after the nodes)", DefaultValueFactory = _ => 27950 };
-        var warmup = new Option<int>("--warmup") { Description = $"readings accepted before the timed window, half over each path, so the JIT's first work is not measured (0..{IngestBench.WarmupMax})", DefaultValueFactory = _ => 20_000 };
+        var warmup = new Option<int>("--warmup") { Description = $"readings accepted before the timed window, half over each path, so the JIT's first work is not measured (0..{IngestBench.WarmupMax})", DefaultValueFactory = _ => IngestBench.WarmupDefault };
         var results = new Option<string?>("--results") { Description = "directory for the JSON result file (default: bench/results)" };
         var command = new Command("ingest", "Gateway ingestion: readings/s verified, stored and anchored over MQTT and HTTP, against cores × V.")
         {
@@ -181,10 +182,11 @@ public static class BenchCommand
         Row("anchored per second (until the last batch committed)", p => double.IsNaN(p.AnchoredPerSecond) ? "[red]not all anchored[/]" : $"{p.AnchoredPerSecond:F0}");
         Row("gateway node CPU seconds per 1,000 readings", p => $"{p.GatewayCpuSecondsPer1000:F3}");
         Row("share of cores × V (accepted per second)", p => $"{p.AcceptedPerSecond / r.Ceiling:P0}");
+        Row("share of all cores verifying at once", p => $"{p.AcceptedPerSecond / r.VerifyAllCoresPerSecond:P0}");
         Row("one verification / gateway CPU per reading", p => $"{1000.0 / r.VerifyPerSecond / p.GatewayCpuSecondsPer1000:P0}");
         AnsiConsole.MarkupLine($"[bold]polis bench ingest[/]: {r.Readings:N0} readings from {r.Devices:N0} devices{(r.Warmup > 0 ? $" after a warm-up of {r.Warmup:N0}" : "")}, {r.Validators} validator(s), on {Markup.Escape(machine.Cpu)}, {machine.Cores} cores");
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine($"V = {r.VerifyPerSecond:F0} Ed25519 verifications/s on one core; ceiling cores × V = {r.Ceiling:F0} readings/s (the gateway checks one signature per reading)");
+        AnsiConsole.MarkupLine($"V = {r.VerifyPerSecond:F0} Ed25519 verifications/s on one core; ceiling cores × V = {r.Ceiling:F0} readings/s (the gateway checks one signature per reading); all cores verifying at once: {r.VerifyAllCoresPerSecond:F0}/s = {r.VerifyAllCoresPerSecond / r.VerifyPerSecond:F2} V");
         AnsiConsole.MarkupLine("the load generator runs on the same cores: the last row is the gateway's own cost per reading against the signature check it cannot avoid");
         string file = WriteJson("ingest", new { benchmark = "ingest", utc = DateTime.UtcNow, machine, result = r }, resultsDir);
         AnsiConsole.MarkupLine($"results: {Markup.Escape(file)}");

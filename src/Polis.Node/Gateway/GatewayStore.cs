@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using Polis.Core;
 using Polis.Core.Crypto;
+using Polis.State.Storage;
 using RocksDbSharp;
 
 namespace Polis.Node.Gateway;
@@ -73,9 +74,9 @@ public sealed class GatewayStore : IDisposable
     public AcceptedWrite BeginAccepted() => new(this);
 
     /// <summary>A group commit: many readings in one synced write.</summary>
-    public sealed class AcceptedWrite(GatewayStore store) : IDisposable
+    public sealed class AcceptedWrite(GatewayStore store)
     {
-        private readonly WriteBatch _batch = new();
+        private readonly KeyOrderedBatch _batch = new(64);
         private ulong _next = store.NextOrder;
 
         public ulong NextOrder => _next;
@@ -95,11 +96,9 @@ public sealed class GatewayStore : IDisposable
         public void Commit()
         {
             _batch.Put(NextOrderKey, BigEndian(_next));
-            store._db.Write(_batch, store._sync);
+            _batch.WriteTo(store._db, store._sync);
             store.NextOrder = _next;
         }
-
-        public void Dispose() => _batch.Dispose();
     }
 
     /// <summary>The accept order of a device's reading, or null when none with that sequence was accepted.</summary>

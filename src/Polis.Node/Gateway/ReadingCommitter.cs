@@ -103,7 +103,7 @@ internal sealed class ReadingCommitter : IAsyncDisposable
         _groupAccepted = null;
         _leaves.Clear();
         _times.Clear();
-        using var write = _store.BeginAccepted();
+        var write = _store.BeginAccepted();
         ulong firstOrder = write.NextOrder;
         foreach (var g in _groups)
         {
