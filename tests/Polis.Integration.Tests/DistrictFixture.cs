@@ -75,6 +75,17 @@ public sealed class DistrictFixture(string chainId, NodeClient node, KeyPair ope
         return result.IsSuccess ? null : $"{result.ReasonCode}: {result.ReasonString}";
     }
 
+    /// <summary>A device's backlog in one message (content type application/x-polis-readings); the verdict as <see cref="PublishAsync"/>'s.</summary>
+    public async Task<string?> PublishBacklogAsync(IReadOnlyList<Reading> readings)
+    {
+        var message = new MqttApplicationMessageBuilder().WithTopic($"polis/readings/{readings[0].DeviceId}")
+            .WithPayload(Polis.Node.Gateway.ReadingsRequest.EncodeBatch(readings.Select(r => r.Encoded).ToArray()))
+            .WithContentType(Polis.Node.Gateway.ReadingsRequest.BatchContentType)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build();
+        var result = await _mqtt.PublishAsync(message);
+        return result.IsSuccess ? null : $"{result.ReasonCode}: {result.ReasonString}";
+    }
+
     public async ValueTask DisposeAsync()
     {
         try { if (_mqtt.IsConnected) await _mqtt.DisconnectAsync(); }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text;
 using MQTTnet;
 using MQTTnet.Protocol;
+using Polis.City.Telemetry;
 using Polis.Cli.Demo;
 using Polis.Client.Api;
 using Polis.Client.Config;
@@ -65,17 +66,33 @@ public sealed class ExternalBrokerTests(ITestOutputHelper output)
             await district.PublishAsync(district.Make(3, 2, 1, signer: stranger));
 
             var light = new LightClient(genesis);
-            foreach (var reading in good)
+            async Task Proven(IEnumerable<Reading> readings)
             {
-                byte[]? proof = null;
-                await devnet.WaitUntil(async () => (proof = await TryProof(node, reading.DeviceId, reading.Sequence)) is not null, TimeSpan.FromSeconds(60),
-                    $"{reading.DeviceId}#1 is anchored through the external broker");
-                var verdict = light.VerifyReading(proof!);
-                Assert.True(verdict.IsValid, verdict.Reason);
+                foreach (var reading in readings)
+                {
+                    byte[]? proof = null;
+                    await devnet.WaitUntil(async () => (proof = await TryProof(node, reading.DeviceId, reading.Sequence)) is not null, TimeSpan.FromSeconds(60),
+                        $"{reading.DeviceId}#{reading.Sequence} is anchored through the external broker");
+                    var verdict = light.VerifyReading(proof!);
+                    Assert.True(verdict.IsValid, verdict.Reason);
+                }
             }
+            await Proven(good);
+
+            // Backlogs in one message each, passed on by Mosquitto with their content type: one whole,
+            // one with a forged reading in the middle (the others of it are still stored). Sent once
+            // the devices' first readings are anchored: the gateway takes a device's readings in order.
+            var backlog = Enumerable.Range(2, 3).Select(s => district.Make(5, (ulong)s, s)).ToList();
+            Assert.Null(await district.PublishBacklogAsync(backlog));
+            var mixed = new[] { district.Make(6, 2, 1), district.Make(6, 3, 1, signer: stranger), district.Make(6, 4, 1) };
+            Assert.Null(await district.PublishBacklogAsync(mixed));
+            await Proven([.. backlog, mixed[0], mixed[2]]);
             await devnet.WaitUntil(() => Task.FromResult(rejections.Any(r => r.StartsWith("polis/rejections/dev-0003", StringComparison.Ordinal) && r.Contains("bad-signature"))),
                 TimeSpan.FromSeconds(30), "the forged reading's rejection is published on polis/rejections/dev-0003");
-            output.WriteLine($"20 readings anchored and proven through Mosquitto; rejection: {rejections.First()}");
+            await devnet.WaitUntil(() => Task.FromResult(rejections.Any(r => r.StartsWith("polis/rejections/dev-0006", StringComparison.Ordinal)
+                    && r.Contains("\"accepted\":2", StringComparison.Ordinal) && r.Contains("bad-signature", StringComparison.Ordinal))),
+                TimeSpan.FromSeconds(30), "the mixed backlog's results (2 stored, 1 bad signature) are published on polis/rejections/dev-0006");
+            output.WriteLine($"{good.Count + 5} readings anchored and proven through Mosquitto; rejection: {rejections.First()}");
         }
         finally
         {

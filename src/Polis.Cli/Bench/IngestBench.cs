@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using MQTTnet;
@@ -10,13 +9,15 @@ using Polis.Client.Api;
 using Polis.Core.Crypto;
 using Polis.Client.Config;
 using Polis.Node.Config;
+using Polis.Node.Gateway;
 
 namespace Polis.Cli.Bench;
 
 /// <summary>
 /// `polis bench ingest`: a devnet whose node0 runs the gateway; readings signed before the timed
-/// window by registered devices go in over MQTT 5 (QoS 1, a window of unacknowledged publishes per
-/// client) and then over the HTTP batch endpoint. Measured: readings per second acknowledged
+/// window by registered devices go in, a third each, over MQTT 5 one reading per message (QoS 1, a
+/// window of unacknowledged publishes per client), over MQTT 5 as device backlogs (a device's
+/// readings many to a message), and over the HTTP batch endpoint. Measured: readings per second acknowledged
 /// (verified and durably stored) and anchored (in a committed batch), the gateway node's CPU per
 /// reading, and V in the same run: the gateway's ceiling is cores × V.
 /// </summary>
@@ -27,6 +28,8 @@ public sealed class IngestBench(int readings, int devices, int validators, int b
     // throughput comes from many connections with a few publishes in flight each.
     private const int MqttClients = 200;
     private const int MqttInFlightPerClient = 4;
+    /// <summary>Readings per backlog message: a meter reading every 15 minutes that was offline for half a day.</summary>
+    public const int BacklogReadings = 50;
     private const int HttpStreams = 4;
     private const int HttpBatch = 500;
     private const string GatewayId = "bench-gw";
@@ -94,21 +97,25 @@ public sealed class IngestBench(int readings, int devices, int validators, int b
             {
                 // The gateway's first readings are spent largely in the JIT (a perf profile of a
                 // run without this had the tiering thread at 14 % of the gateway's CPU).
-                progress($"warming up: {warmup} readings, half over each path, not measured");
-                var (_, mqttRefused, mqttFirst) = await PublishMqtt(mqttPort, Next(warmup / 2), cancel);
-                var warmHttp = Next(warmup - warmup / 2);
+                progress($"warming up: {warmup} readings, a third over each path, not measured");
+                var (_, mqttRefused, mqttFirst) = await PublishMqtt(mqttPort, Next(warmup / 3), cancel);
+                var (_, backlogRefused, backlogFirst) = await PublishBacklogs(mqttPort, Next(warmup / 3), cancel);
+                var warmHttp = Next(warmup - 2 * (warmup / 3));
                 var (_, httpRefused, httpFirst) = await PostHttp(manifest.Nodes[0].Api, warmHttp, cancel);
-                if (mqttRefused + httpRefused > 0) throw new InvalidOperationException($"warm-up readings refused: {mqttFirst} {httpFirst}");
+                if (mqttRefused + backlogRefused + httpRefused > 0) throw new InvalidOperationException($"warm-up readings refused: {mqttFirst} {backlogFirst} {httpFirst}");
                 // Its anchoring must not overlap the timed window.
                 if (!await WaitAnchored(client, warmHttp[^1], Stopwatch.StartNew(), cancel))
                     throw new TimeoutException("the warm-up readings were not anchored");
             }
-            int half = readings / 2;
+            int third = readings / 3;
             progress($"signing {readings} readings");
-            var overMqtt = Next(half);
-            var overHttp = Next(readings - half);
-            progress($"publishing {overMqtt.Count} readings over MQTT ({MqttClients} clients, {MqttInFlightPerClient} in flight each)");
+            var overMqtt = Next(third);
+            var asBacklogs = Next(third);
+            var overHttp = Next(readings - 2 * third);
+            progress($"publishing {overMqtt.Count} readings over MQTT, one per message ({MqttClients} clients, {MqttInFlightPerClient} in flight each)");
             paths.Add(await Measure("MQTT 5, QoS 1", overMqtt, processes[0].Id, client, () => PublishMqtt(mqttPort, overMqtt, cancel), cancel));
+            progress($"publishing {asBacklogs.Count} readings over MQTT as device backlogs of {BacklogReadings} per message");
+            paths.Add(await Measure($"MQTT 5, backlogs of {BacklogReadings}", asBacklogs, processes[0].Id, client, () => PublishBacklogs(mqttPort, asBacklogs, cancel), cancel));
             progress($"posting {overHttp.Count} readings to POST /v1/readings ({HttpStreams} streams, {HttpBatch} per request)");
             paths.Add(await Measure("HTTP batches", overHttp, processes[0].Id, client, () => PostHttp(manifest.Nodes[0].Api, overHttp, cancel), cancel));
             foreach (var k in keys) k.Dispose();
@@ -198,7 +205,7 @@ public sealed class IngestBench(int readings, int devices, int validators, int b
             {
                 await window.WaitAsync(cancel);
                 var reading = stream[i];
-                var message = new MqttApplicationMessageBuilder().WithTopic($"polis/readings/{reading.DeviceId}").WithPayload(reading.Encoded)
+                var message = new MqttApplicationMessageBuilder().WithTopic(MqttTopicOf(reading)).WithPayload(reading.Encoded)
                     .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build();
                 inFlight.Add(mqtt.PublishAsync(message, cancel).ContinueWith(t =>
                 {
@@ -218,6 +225,65 @@ public sealed class IngestBench(int readings, int devices, int validators, int b
         await Task.WhenAll(clients);
         return (accepted, refused, first);
     }
+
+    /// <summary>
+    /// Each device's readings (in sequence order) in messages of <see cref="BacklogReadings"/>, content
+    /// type application/x-polis-readings on the device's topic. A client owns every device whose index
+    /// is its own modulo the client count and sends one message per device per round, so its window
+    /// of unacknowledged messages never holds two of one device.
+    /// </summary>
+    private static async Task<(int, int, string)> PublishBacklogs(int port, List<Reading> stream, CancellationToken cancel)
+    {
+        var byDevice = new Dictionary<string, List<Reading>>(StringComparer.Ordinal);
+        foreach (var r in stream)
+        {
+            if (!byDevice.TryGetValue(r.DeviceId, out var list)) byDevice[r.DeviceId] = list = new List<Reading>();
+            list.Add(r);
+        }
+        var devices = byDevice.Values.ToArray();
+        int accepted = 0, refused = 0;
+        string first = "";
+        var clients = Enumerable.Range(0, Math.Min(MqttClients, devices.Length)).Select(c => Task.Run(async () =>
+        {
+            var mine = devices.Where((_, d) => d % MqttClients == c).ToArray();
+            var messages = new List<(byte[] Payload, string Topic, int Count)>();
+            for (int round = 0; mine.Any(list => list.Count > round * BacklogReadings); round++)
+                foreach (var list in mine)
+                {
+                    if (list.Count <= round * BacklogReadings) continue;
+                    var part = list.GetRange(round * BacklogReadings, Math.Min(BacklogReadings, list.Count - round * BacklogReadings));
+                    messages.Add((Encode(part), MqttTopicOf(part[0]), part.Count));
+                }
+            using var mqtt = new MqttClientFactory().CreateMqttClient();
+            await mqtt.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
+                .WithClientId($"bench-backlog-{c}-{Environment.ProcessId}").WithTimeout(TimeSpan.FromSeconds(30)).Build(), cancel);
+            using var window = new SemaphoreSlim(MqttInFlightPerClient);
+            var inFlight = new List<Task>();
+            foreach (var (payload, topic, count) in messages)
+            {
+                await window.WaitAsync(cancel);
+                var message = new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithContentType(ReadingsRequest.BatchContentType)
+                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build();
+                inFlight.Add(mqtt.PublishAsync(message, cancel).ContinueWith(t =>
+                {
+                    window.Release();
+                    // A backlog's PUBACK succeeds only when every reading in it was stored.
+                    if (t.IsCompletedSuccessfully && t.Result.IsSuccess) Interlocked.Add(ref accepted, count);
+                    else
+                    {
+                        Interlocked.Add(ref refused, count);
+                        Interlocked.CompareExchange(ref first, t.IsCompletedSuccessfully ? $"{t.Result.ReasonCode} {t.Result.ReasonString}" : t.Exception?.GetBaseException().Message ?? "cancelled", "");
+                    }
+                }, TaskScheduler.Default));
+            }
+            await Task.WhenAll(inFlight);
+            await mqtt.DisconnectAsync(cancellationToken: cancel);
+        }, cancel)).ToArray();
+        await Task.WhenAll(clients);
+        return (accepted, refused, first);
+    }
+
+    private static string MqttTopicOf(Reading r) => $"polis/readings/{r.DeviceId}";
 
     /// <summary>Streams own disjoint devices, and each posts its batches one after another, so a device's readings arrive in order.</summary>
     private static async Task<(int, int, string)> PostHttp(string api, List<Reading> stream, CancellationToken cancel)
@@ -245,18 +311,5 @@ public sealed class IngestBench(int readings, int devices, int validators, int b
         return (accepted, refused, first);
     }
 
-    private static byte[] Encode(List<Reading> batch)
-    {
-        int size = 4 + batch.Sum(r => 4 + r.Encoded.Length);
-        var bytes = new byte[size];
-        BinaryPrimitives.WriteUInt32BigEndian(bytes, (uint)batch.Count);
-        int at = 4;
-        foreach (var r in batch)
-        {
-            BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(at), (uint)r.Encoded.Length);
-            r.Encoded.CopyTo(bytes, at + 4);
-            at += 4 + r.Encoded.Length;
-        }
-        return bytes;
-    }
+    private static byte[] Encode(List<Reading> batch) => ReadingsRequest.EncodeBatch(batch.ConvertAll(r => r.Encoded));
 }

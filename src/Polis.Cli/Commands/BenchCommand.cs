@@ -151,11 +151,11 @@ public static class BenchCommand
 
     private static Command Ingest()
     {
-        var readings = new Option<int>("--readings") { Description = "readings, signed before the timed window; half over MQTT, half over HTTP", DefaultValueFactory = _ => 200_000 };
+        var readings = new Option<int>("--readings") { Description = "readings, signed before the timed window; a third over MQTT one per message, a third over MQTT as device backlogs, a third over HTTP", DefaultValueFactory = _ => 300_000 };
         var devices = new Option<int>("--devices") { Description = "registered devices publishing them", DefaultValueFactory = _ => 1_000 };
         var validators = new Option<int>("--validators") { Description = "validators (node0 also runs the gateway)", DefaultValueFactory = _ => 1 };
         var basePort = new Option<int>("--base-port") { Description = "first port (node i: base+2i P2P, base+2i+1 API; MQTT after the nodes)", DefaultValueFactory = _ => 27950 };
-        var warmup = new Option<int>("--warmup") { Description = $"readings accepted before the timed window, half over each path, so the JIT's first work is not measured (0..{IngestBench.WarmupMax})", DefaultValueFactory = _ => IngestBench.WarmupDefault };
+        var warmup = new Option<int>("--warmup") { Description = $"readings accepted before the timed window, a third over each path, so the JIT's first work is not measured (0..{IngestBench.WarmupMax})", DefaultValueFactory = _ => IngestBench.WarmupDefault };
         var results = new Option<string?>("--results") { Description = "directory for the JSON result file (default: bench/results)" };
         var command = new Command("ingest", "Gateway ingestion: readings/s verified, stored and anchored over MQTT and HTTP, against cores × V.")
         {
@@ -167,7 +167,7 @@ public static class BenchCommand
 
     private static async Task<int> RunIngest(int readings, int devices, int validators, int basePort, int warmup, string? resultsDir, CancellationToken cancel)
     {
-        if (readings is < 2 or > 5_000_000) return CliOutput.Fail("--readings must be 2..5000000", CliOutput.UsageError);
+        if (readings is < 3 or > 5_000_000) return CliOutput.Fail("--readings must be 3..5000000", CliOutput.UsageError);
         if (warmup is < 0 or > IngestBench.WarmupMax) return CliOutput.Fail($"--warmup must be 0..{IngestBench.WarmupMax}", CliOutput.UsageError);
         if (devices is < 1 or > 100_000) return CliOutput.Fail("--devices must be 1..100000", CliOutput.UsageError);
         if (validators is < 1 or > 16) return CliOutput.Fail("--validators must be 1..16", CliOutput.UsageError);

@@ -2,7 +2,6 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using MQTTnet.Packets;
 using MQTTnet.Server;
-using Polis.City.Telemetry;
 
 namespace Polis.Node.Gateway;
 
@@ -11,7 +10,8 @@ namespace Polis.Node.Gateway;
 /// <c>polis/readings/{deviceId}</c> goes through the reading pipeline before the broker answers:
 /// an MQTT 5 device gets the verdict in its PUBACK (reason code, reason string, user property
 /// <c>polis-reason</c>) and stays connected; a message with a response topic also gets a JSON reply
-/// there. Accepted readings are delivered on to subscribers of the topic; rejected ones are not.
+/// there. A message may also carry a device's backlog (see <see cref="MqttSubmission"/>). A message
+/// whose readings were all accepted is delivered on to subscribers of the topic; others are not.
 /// Other topics are an ordinary broker's business. One connection's publishes are handled in turn
 /// (MQTTnet reads a connection sequentially), so throughput grows with the number of devices.
 /// </summary>
@@ -39,12 +39,10 @@ public sealed class EmbeddedMqttBroker(IPEndPoint listen, ReadingPipeline pipeli
     {
         var message = e.ApplicationMessage;
         if (!MqttReadings.IsReadingsTopic(message.Topic, out string? deviceId)) return;
-        ReadingOutcome outcome;
-        if (deviceId is null) outcome = pipeline.Reject(new ReadingOutcome(ReadingReason.TopicMismatch, null, 0, $"topic '{Truncate(message.Topic)}' does not name a valid device id"));
-        else if (MqttReadings.Payload(message, Reading.EncodedBytesMax) is not { } payload) outcome = pipeline.Reject(ReadingOutcome.Malformed($"a reading is at most {Reading.EncodedBytesMax} bytes"));
-        else outcome = await pipeline.SubmitAsync(payload, deviceId, e.CancellationToken);
-
-        e.ProcessPublish = outcome.Reason == ReadingReason.Accepted;
+        // The broker keeps the message until this handler returns: no copy of the payload is needed.
+        var verdict = await MqttSubmission.SubmitAsync(pipeline, message, deviceId, copy: false, e.CancellationToken);
+        var outcome = verdict.Outcome;
+        e.ProcessPublish = verdict.AllAccepted;
         e.Response.ReasonCode = outcome.Reason.PubAckCode();
         e.Response.ReasonString = MqttReadings.ReasonString(outcome);
         e.Response.UserProperties = [new MqttUserProperty(MqttReadings.ReasonProperty, outcome.Reason.Utf8Name())];
@@ -53,7 +51,7 @@ public sealed class EmbeddedMqttBroker(IPEndPoint listen, ReadingPipeline pipeli
         {
             try
             {
-                var reply = MqttReadings.Reply(replyTo, outcome, message.CorrelationData);
+                var reply = verdict.Reply(replyTo, message.CorrelationData);
                 await _server.InjectApplicationMessage(new InjectedMqttApplicationMessage(reply) { SenderClientId = "polis-gateway" }, e.CancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -62,8 +60,6 @@ public sealed class EmbeddedMqttBroker(IPEndPoint listen, ReadingPipeline pipeli
             }
         }
     }
-
-    private static string Truncate(string s) => s.Length <= 80 ? s : s[..80] + "…";
 
     public async ValueTask DisposeAsync()
     {

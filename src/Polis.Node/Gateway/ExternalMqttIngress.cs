@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
-using Polis.City.Telemetry;
 
 namespace Polis.Node.Gateway;
 
@@ -13,7 +12,8 @@ namespace Polis.Node.Gateway;
 /// it; a crash before that redelivers it, and the duplicate is recognized). Acknowledgements go out
 /// in arrival order, as MQTT requires, while readings are verified concurrently. The broker has
 /// already acknowledged the device, so a verdict travels as a message: to the message's response
-/// topic, or for rejections to <c>polis/rejections/{deviceId}</c>.
+/// topic, or for rejections to <c>polis/rejections/{deviceId}</c> (for a batch, when any of its
+/// readings was not stored: the reply lists each reading's result).
 /// </summary>
 public sealed class ExternalMqttIngress(string host, int port, string gatewayId, ReadingPipeline pipeline, ILogger log) : IAsyncDisposable
 {
@@ -96,16 +96,13 @@ public sealed class ExternalMqttIngress(string host, int port, string gatewayId,
     private async Task HandleAsync(MqttApplicationMessage message)
     {
         MqttReadings.IsReadingsTopic(message.Topic, out string? deviceId);
-        ReadingOutcome outcome;
-        if (deviceId is null) outcome = pipeline.Reject(new ReadingOutcome(ReadingReason.TopicMismatch, null, 0, "the topic does not name a valid device id"));
-        else if (MqttReadings.Payload(message, Reading.EncodedBytesMax) is not { } payload) outcome = pipeline.Reject(ReadingOutcome.Malformed($"a reading is at most {Reading.EncodedBytesMax} bytes"));
-        else outcome = await pipeline.SubmitAsync(payload.ToArray(), deviceId, _stop.Token); // the client reuses its buffers: copy
+        var verdict = await MqttSubmission.SubmitAsync(pipeline, message, deviceId, copy: true, _stop.Token); // the client reuses its buffers
         string? replyTo = !string.IsNullOrEmpty(message.ResponseTopic) ? message.ResponseTopic
-            : outcome.IsStored || deviceId is null ? null : MqttReadings.RejectionsPrefix + deviceId;
+            : verdict.AllStored || deviceId is null ? null : MqttReadings.RejectionsPrefix + deviceId;
         if (replyTo is null || replyTo.StartsWith(MqttReadings.TopicPrefix, StringComparison.Ordinal) || _client is not { IsConnected: true } client) return;
         try
         {
-            await client.PublishAsync(MqttReadings.Reply(replyTo, outcome, message.CorrelationData), _stop.Token);
+            await client.PublishAsync(verdict.Reply(replyTo, message.CorrelationData), _stop.Token);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

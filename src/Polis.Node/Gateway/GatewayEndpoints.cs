@@ -49,21 +49,18 @@ public static class GatewayEndpoints
             int status = outcome.IsStored ? StatusCodes.Status200OK
                 : outcome.Reason.IsTransient() ? StatusCodes.Status503ServiceUnavailable
                 : StatusCodes.Status422UnprocessableEntity;
-            return Results.Json(new ReadingsSubmitResponse(outcome.IsStored ? 1 : 0, outcome.IsStored ? 0 : 1, [ToResponse(0, outcome)]), statusCode: status);
+            return Results.Json(new ReadingsSubmitResponse(outcome.IsStored ? 1 : 0, outcome.IsStored ? 0 : 1, [outcome.ToResponse(0)]), statusCode: status);
         }
         var outcomes = await gateway.Pipeline.SubmitManyAsync(parsed.Readings, context.RequestAborted);
         var results = new ReadingResultResponse[outcomes.Length];
         int accepted = 0;
         for (int i = 0; i < outcomes.Length; i++)
         {
-            results[i] = ToResponse(i, outcomes[i]);
+            results[i] = outcomes[i].ToResponse(i);
             if (outcomes[i].IsStored) accepted++;
         }
         return Results.Ok(new ReadingsSubmitResponse(accepted, outcomes.Length - accepted, results));
     }
-
-    private static ReadingResultResponse ToResponse(int index, ReadingOutcome o) =>
-        new(index, o.Reason.Name(), o.DeviceId, o.DeviceId is null ? null : o.Sequence, o.Message);
 
     private static IResult Recent(Gateway gateway, string id, string? limitText)
     {

@@ -41,16 +41,30 @@ public static class MqttReadings
         outcome.Message.Length == 0 ? outcome.Reason.Name() : $"{outcome.Reason.Name()}: {outcome.Message}";
 
     /// <summary>The reply published to a response topic (or the rejections topic): JSON with the outcome.</summary>
-    public static MqttApplicationMessage Reply(string topic, ReadingOutcome outcome, byte[]? correlation)
+    public static MqttApplicationMessage Reply(string topic, ReadingOutcome outcome, byte[]? correlation) =>
+        Reply(topic, outcome, JsonSerializer.SerializeToUtf8Bytes(outcome.ToResponse(0), Json), correlation);
+
+    /// <summary>The reply to a batch message: JSON with every reading's result, as <c>POST /v1/readings</c> answers a batch.</summary>
+    public static MqttApplicationMessage BatchReply(string topic, ReadingOutcome summary, ReadingOutcome[] outcomes, byte[]? correlation)
     {
-        var body = JsonSerializer.SerializeToUtf8Bytes(new ReadingResultResponse(0, outcome.Reason.Name(), outcome.DeviceId,
-            outcome.DeviceId is null ? null : outcome.Sequence, outcome.Message), Json);
+        var results = new ReadingResultResponse[outcomes.Length];
+        int stored = 0;
+        for (int i = 0; i < outcomes.Length; i++)
+        {
+            results[i] = outcomes[i].ToResponse(i);
+            if (outcomes[i].IsStored) stored++;
+        }
+        return Reply(topic, summary, JsonSerializer.SerializeToUtf8Bytes(new ReadingsSubmitResponse(stored, outcomes.Length - stored, results), Json), correlation);
+    }
+
+    private static MqttApplicationMessage Reply(string topic, ReadingOutcome summary, byte[] body, byte[]? correlation)
+    {
         var builder = new MqttApplicationMessageBuilder()
             .WithTopic(topic)
             .WithPayload(body)
             .WithContentType("application/json")
             .WithQualityOfServiceLevel(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce)
-            .WithUserProperty(ReasonProperty, outcome.Reason.Utf8Name());
+            .WithUserProperty(ReasonProperty, summary.Reason.Utf8Name());
         if (correlation is not null) builder.WithCorrelationData(correlation);
         return builder.Build();
     }

@@ -6,4 +6,7 @@ public readonly record struct ReadingOutcome(ReadingReason Reason, string? Devic
     public bool IsStored => Reason.IsStored();
 
     public static ReadingOutcome Malformed(string message) => new(ReadingReason.Malformed, null, 0, message);
+
+    /// <summary>The reading's result as the API reports it (HTTP responses, MQTT replies).</summary>
+    public ReadingResultResponse ToResponse(int index) => new(index, Reason.Name(), DeviceId, DeviceId is null ? null : Sequence, Message);
 }

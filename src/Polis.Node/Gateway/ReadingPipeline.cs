@@ -60,8 +60,11 @@ public sealed class ReadingPipeline
         return outcome;
     }
 
-    /// <summary>Many readings at once (an HTTP batch): outcomes in the order of <paramref name="items"/>.</summary>
-    public async Task<ReadingOutcome[]> SubmitManyAsync(IReadOnlyList<ReadOnlyMemory<byte>> items, CancellationToken cancel)
+    /// <summary>
+    /// Many readings at once (an HTTP batch, or a device's backlog in one MQTT message, whose topic
+    /// names the device every reading must be of): outcomes in the order of <paramref name="items"/>.
+    /// </summary>
+    public async Task<ReadingOutcome[]> SubmitManyAsync(IReadOnlyList<ReadOnlyMemory<byte>> items, CancellationToken cancel, string? topicDeviceId = null)
     {
         int n = items.Count;
         if (n > SubmissionReadingsMax) throw new ArgumentException($"at most {SubmissionReadingsMax} readings per submission", nameof(items));
@@ -71,7 +74,7 @@ public sealed class ReadingPipeline
         HashSet<string>? misses = null;
         for (int i = 0; i < n; i++)
         {
-            readings[i] = Decode(items[i].Span, null, out outcomes[i]);
+            readings[i] = Decode(items[i].Span, topicDeviceId, out outcomes[i]);
             if (readings[i] is { } r && !_keys.TryGetCached(r.DeviceId, out keys[i])) (misses ??= new HashSet<string>(StringComparer.Ordinal)).Add(r.DeviceId);
         }
         Dictionary<string, (DeviceKeyInfo? Info, bool Found)>? fetched = null;

@@ -44,25 +44,26 @@ public static class ReadingsRequest
         };
     }
 
-    /// <summary>u32 count, then count × (u32 length, bytes); nothing may follow.</summary>
-    public static Parsed ParseBinary(byte[] body)
+    /// <summary>u32 count, then count × (u32 length, bytes); nothing may follow. The readings are slices of <paramref name="body"/>.</summary>
+    public static Parsed ParseBinary(ReadOnlyMemory<byte> body)
     {
-        if (body.Length < 4) return Error(StatusCodes.Status400BadRequest, "batch body too short for its count");
-        uint count = BinaryPrimitives.ReadUInt32BigEndian(body);
+        var span = body.Span;
+        if (span.Length < 4) return Error(StatusCodes.Status400BadRequest, "batch body too short for its count");
+        uint count = BinaryPrimitives.ReadUInt32BigEndian(span);
         if (count == 0 || count > ReadingPipeline.SubmissionReadingsMax) return Error(StatusCodes.Status400BadRequest, $"a batch holds 1 to {ReadingPipeline.SubmissionReadingsMax} readings, not {count}");
-        if (count > (uint)(body.Length - 4) / 4) return Error(StatusCodes.Status400BadRequest, $"batch of {count} readings is longer than the body");
+        if (count > (uint)(span.Length - 4) / 4) return Error(StatusCodes.Status400BadRequest, $"batch of {count} readings is longer than the body");
         var readings = new List<ReadOnlyMemory<byte>>((int)count);
         int at = 4;
         for (int i = 0; i < count; i++)
         {
-            if (body.Length - at < 4) return Error(StatusCodes.Status400BadRequest, $"batch ends before reading {i}");
-            uint length = BinaryPrimitives.ReadUInt32BigEndian(body.AsSpan(at));
+            if (span.Length - at < 4) return Error(StatusCodes.Status400BadRequest, $"batch ends before reading {i}");
+            uint length = BinaryPrimitives.ReadUInt32BigEndian(span[at..]);
             at += 4;
-            if (length > (uint)(body.Length - at)) return Error(StatusCodes.Status400BadRequest, $"reading {i} is longer than the rest of the body");
-            readings.Add(body.AsMemory(at, (int)length));
+            if (length > (uint)(span.Length - at)) return Error(StatusCodes.Status400BadRequest, $"reading {i} is longer than the rest of the body");
+            readings.Add(body.Slice(at, (int)length));
             at += (int)length;
         }
-        if (at != body.Length) return Error(StatusCodes.Status400BadRequest, $"{body.Length - at} bytes follow the last reading");
+        if (at != span.Length) return Error(StatusCodes.Status400BadRequest, $"{span.Length - at} bytes follow the last reading");
         return new Parsed(readings, false, 0, "");
     }
 

@@ -59,4 +59,73 @@ public sealed class MqttIngressTests
         lock (replies) Assert.Equal(6, replies.Count);
         await client.DisconnectAsync();
     }
+
+    [Fact]
+    public async Task A_devices_backlog_in_one_message_is_judged_reading_by_reading_and_summed_up_in_the_puback()
+    {
+        using var dir = new TempDirectory();
+        int port = Port();
+        var config = TestConfig("gateway-data");
+        config.MqttListen = $"127.0.0.1:{port}";
+        await using var gateway = Open(dir.Path, Directory(), new FakeChain(), config);
+        await gateway.StartAsync();
+
+        var factory = new MqttClientFactory();
+        using var device = factory.CreateMqttClient();
+        using var watcher = factory.CreateMqttClient();
+        var options = factory.CreateClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithProtocolVersion(MqttProtocolVersion.V500);
+        await device.ConnectAsync(options.WithClientId("meter-1").Build());
+        await watcher.ConnectAsync(options.WithClientId("watcher").Build());
+        var replies = new List<MqttApplicationMessage>();
+        device.ApplicationMessageReceivedAsync += e => { lock (replies) replies.Add(e.ApplicationMessage); return Task.CompletedTask; };
+        await device.SubscribeAsync(factory.CreateSubscribeOptionsBuilder().WithTopicFilter("replies/meter-1", MqttQualityOfServiceLevel.AtLeastOnce).Build());
+        int passedOn = 0;
+        watcher.ApplicationMessageReceivedAsync += _ => { Interlocked.Increment(ref passedOn); return Task.CompletedTask; };
+        await watcher.SubscribeAsync(factory.CreateSubscribeOptionsBuilder().WithTopicFilter(MqttReadings.TopicPrefix + "meter-1", MqttQualityOfServiceLevel.AtLeastOnce).Build());
+
+        MqttApplicationMessage Batch(byte[] payload) => new MqttApplicationMessageBuilder()
+            .WithTopic(MqttReadings.TopicPrefix + "meter-1").WithPayload(payload).WithContentType(ReadingsRequest.BatchContentType)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithResponseTopic("replies/meter-1").Build();
+        byte[] Of(params Polis.City.Telemetry.Reading[] readings) => ReadingsRequest.EncodeBatch(readings.Select(r => r.Encoded).ToArray());
+
+        var whole = await device.PublishAsync(Batch(Of(ReadingOf("meter-1", 1, Meter), ReadingOf("meter-1", 2, Meter), ReadingOf("meter-1", 3, Meter))));
+        Assert.True(whole.IsSuccess, $"{whole.ReasonCode} {whole.ReasonString}");
+        Assert.Equal("accepted: all 3 readings stored", whole.ReasonString);
+        Assert.Equal(3UL, gateway.Store.NextOrder);
+
+        // A forged reading and one of another device in the middle: the rest is stored, the PUBACK names the first failure.
+        var mixed = await device.PublishAsync(Batch(Of(ReadingOf("meter-1", 4, Meter), ReadingOf("meter-1", 5, Other), ReadingOf("meter-2", 1, Other), ReadingOf("meter-1", 6, Meter))));
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, mixed.ReasonCode);
+        Assert.StartsWith("bad-signature: 2 of 4 readings stored; reading 1:", mixed.ReasonString);
+        Assert.Equal(5UL, gateway.Store.NextOrder);
+        Assert.NotNull(gateway.Store.OrderOf("meter-1", 6));
+        Assert.Null(gateway.Store.OrderOf("meter-1", 5));
+        Assert.Null(gateway.Store.OrderOf("meter-2", 1));
+
+        var cut = Of(ReadingOf("meter-1", 7, Meter))[..^10];
+        var malformed = await device.PublishAsync(Batch(cut));
+        Assert.Equal(MqttClientPublishReasonCode.PayloadFormatInvalid, malformed.ReasonCode);
+        Assert.StartsWith("malformed: reading 0 is longer than the rest of the body", malformed.ReasonString);
+        var empty = await device.PublishAsync(Batch([0, 0, 0, 0]));
+        Assert.Equal(MqttClientPublishReasonCode.PayloadFormatInvalid, empty.ReasonCode);
+        Assert.Equal(5UL, gateway.Store.NextOrder);
+
+        // The reply of the mixed batch lists every reading's result, as POST /v1/readings does.
+        for (int i = 0; i < 100 && replies.Count < 4; i++) await Task.Delay(20);
+        string mixedReply;
+        lock (replies)
+        {
+            Assert.Equal(4, replies.Count);
+            mixedReply = replies[1].ConvertPayloadToString();
+        }
+        var results = System.Text.Json.JsonDocument.Parse(mixedReply).RootElement;
+        Assert.Equal(2, results.GetProperty("accepted").GetInt32());
+        Assert.Equal(["accepted", "bad-signature", "topic-mismatch", "accepted"],
+            results.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("reason").GetString()!).ToArray());
+        // Only the wholly accepted batch was passed on to the topic's subscribers.
+        for (int i = 0; i < 25 && Volatile.Read(ref passedOn) < 1; i++) await Task.Delay(20);
+        await Task.Delay(100);
+        Assert.Equal(1, Volatile.Read(ref passedOn));
+        Assert.True(device.IsConnected);
+    }
 }
