@@ -1,6 +1,6 @@
 namespace Polis.Cli.Tests;
 
-/// <summary>A small run of the network benchmark, so the command cannot silently break (figures are not asserted).</summary>
+/// <summary>Small runs of the benchmarks, so the commands cannot silently break (figures are not asserted).</summary>
 public sealed class BenchCommandTests
 {
     [Fact]
@@ -40,6 +40,28 @@ public sealed class BenchCommandTests
             // The catching-up node's own counter: every transfer's signature was checked there, not taken on trust.
             using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(file));
             Assert.True(json.RootElement.GetProperty("result").GetProperty("SignatureChecksPerTx").GetDouble() >= 1.0, File.ReadAllText(file));
+        }
+        finally
+        {
+            try { Directory.Delete(results, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    [Fact]
+    public void A_small_ingest_benchmark_anchors_every_reading_over_all_three_paths()
+    {
+        string results = Path.Combine(Path.GetTempPath(), $"polis-bench-results-{Guid.NewGuid():N}");
+        try
+        {
+            var (code, output, error) = PolisProcess.Run(TimeSpan.FromMinutes(3), "bench", "ingest", "--readings", "1200", "--devices", "20", "--warmup", "0",
+                "--base-port", "22600", "--results", results);
+            Assert.True(code == 0, output + error);
+            Assert.Contains("every reading accepted and anchored", output);
+            var file = Assert.Single(Directory.GetFiles(results, "ingest-*.json"));
+            using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(file));
+            var paths = json.RootElement.GetProperty("result").GetProperty("Paths").EnumerateArray().ToList();
+            Assert.Equal(3, paths.Count);
+            Assert.All(paths, p => Assert.Equal(400, p.GetProperty("Accepted").GetInt32()));
         }
         finally
         {

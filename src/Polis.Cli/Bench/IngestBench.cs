@@ -138,11 +138,7 @@ public sealed class IngestBench(int readings, int devices, int validators, int b
         }
     }
 
-    /// <summary>
-    /// Readings in rounds (one per device per round, sequence = round): a device's next reading is a
-    /// whole round later in the stream, so the windows of unacknowledged publishes never hold two
-    /// readings of one device.
-    /// </summary>
+    /// <summary>Readings in rounds: one per device per round, its sequence the round's.</summary>
     private static List<Reading> Sign(string chainId, DistrictFile district, KeyPair[] keys, int count, ulong firstSequence)
     {
         var list = new List<Reading>(count);
@@ -190,97 +186,96 @@ public sealed class IngestBench(int readings, int devices, int validators, int b
             accepted / anchoredSeconds, cpu * 1000 / Math.Max(1, accepted), firstRefusal);
     }
 
+    /// <summary>
+    /// The stream split among the MQTT clients: each device belongs to one client (in turn, by first
+    /// appearance), as a real device keeps one connection, and a client's readings keep the stream's
+    /// order, so a device's readings arrive in sequence (the broker handles a connection's publishes
+    /// one after another).
+    /// </summary>
+    private static IEnumerable<(List<Reading> Readings, int Client)> ByClient(List<Reading> stream)
+    {
+        var owner = new Dictionary<string, int>(StringComparer.Ordinal);
+        var clients = Enumerable.Range(0, MqttClients).Select(_ => new List<Reading>()).ToArray();
+        foreach (var r in stream)
+        {
+            if (!owner.TryGetValue(r.DeviceId, out int c)) owner[r.DeviceId] = c = owner.Count % MqttClients;
+            clients[c].Add(r);
+        }
+        return clients.Select((readings, c) => (readings, c)).Where(x => x.readings.Count > 0);
+    }
+
+    /// <summary>One reading per message.</summary>
     private static async Task<(int, int, string)> PublishMqtt(int port, List<Reading> stream, CancellationToken cancel)
     {
-        int accepted = 0, refused = 0;
-        string first = "";
-        var clients = Enumerable.Range(0, MqttClients).Select(c => Task.Run(async () =>
-        {
-            using var mqtt = new MqttClientFactory().CreateMqttClient();
-            await mqtt.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
-                .WithClientId($"bench-{c}-{Environment.ProcessId}").WithTimeout(TimeSpan.FromSeconds(30)).Build(), cancel);
-            using var window = new SemaphoreSlim(MqttInFlightPerClient);
-            var inFlight = new List<Task>();
-            for (int i = c; i < stream.Count; i += MqttClients)
-            {
-                await window.WaitAsync(cancel);
-                var reading = stream[i];
-                var message = new MqttApplicationMessageBuilder().WithTopic(MqttTopicOf(reading)).WithPayload(reading.Encoded)
-                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build();
-                inFlight.Add(mqtt.PublishAsync(message, cancel).ContinueWith(t =>
-                {
-                    window.Release();
-                    if (t.IsCompletedSuccessfully && t.Result.IsSuccess) Interlocked.Increment(ref accepted);
-                    else
-                    {
-                        Interlocked.Increment(ref refused);
-                        Interlocked.CompareExchange(ref first, t.IsCompletedSuccessfully ? $"{t.Result.ReasonCode} {t.Result.ReasonString}" : t.Exception?.GetBaseException().Message ?? "cancelled", "");
-                    }
-                }, TaskScheduler.Default));
-                if (inFlight.Count > 4096) inFlight.RemoveAll(t => t.IsCompleted);
-            }
-            await Task.WhenAll(inFlight);
-            await mqtt.DisconnectAsync(cancellationToken: cancel);
-        }, cancel)).ToArray();
-        await Task.WhenAll(clients);
-        return (accepted, refused, first);
+        var tally = new MqttTally();
+        await Task.WhenAll(ByClient(stream).Select(x => Task.Run(() => PublishOnConnection(port, $"bench-{x.Client}-{Environment.ProcessId}",
+            x.Readings.Select(r => (new MqttApplicationMessageBuilder().WithTopic(MqttTopicOf(r)).WithPayload(r.Encoded)
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), 1)), tally, cancel), cancel)));
+        return tally.Result;
     }
 
     /// <summary>
     /// Each device's readings (in sequence order) in messages of <see cref="BacklogReadings"/>, content
-    /// type application/x-polis-readings on the device's topic. A client owns every device whose index
-    /// is its own modulo the client count and sends one message per device per round, so its window
-    /// of unacknowledged messages never holds two of one device.
+    /// type application/x-polis-readings on the device's topic; a client sends one message per device
+    /// of its own per round.
     /// </summary>
     private static async Task<(int, int, string)> PublishBacklogs(int port, List<Reading> stream, CancellationToken cancel)
     {
-        var byDevice = new Dictionary<string, List<Reading>>(StringComparer.Ordinal);
-        foreach (var r in stream)
+        var tally = new MqttTally();
+        await Task.WhenAll(ByClient(stream).Select(x => Task.Run(() =>
         {
-            if (!byDevice.TryGetValue(r.DeviceId, out var list)) byDevice[r.DeviceId] = list = new List<Reading>();
-            list.Add(r);
-        }
-        var devices = byDevice.Values.ToArray();
-        int accepted = 0, refused = 0;
-        string first = "";
-        var clients = Enumerable.Range(0, Math.Min(MqttClients, devices.Length)).Select(c => Task.Run(async () =>
-        {
-            var mine = devices.Where((_, d) => d % MqttClients == c).ToArray();
-            var messages = new List<(byte[] Payload, string Topic, int Count)>();
-            for (int round = 0; mine.Any(list => list.Count > round * BacklogReadings); round++)
-                foreach (var list in mine)
+            var devices = x.Readings.GroupBy(r => r.DeviceId, StringComparer.Ordinal).Select(g => g.ToList()).ToArray();
+            var messages = new List<(MqttApplicationMessage, int)>();
+            for (int round = 0; devices.Any(list => list.Count > round * BacklogReadings); round++)
+                foreach (var list in devices)
                 {
                     if (list.Count <= round * BacklogReadings) continue;
                     var part = list.GetRange(round * BacklogReadings, Math.Min(BacklogReadings, list.Count - round * BacklogReadings));
-                    messages.Add((Encode(part), MqttTopicOf(part[0]), part.Count));
+                    messages.Add((new MqttApplicationMessageBuilder().WithTopic(MqttTopicOf(part[0])).WithPayload(Encode(part))
+                        .WithContentType(ReadingsRequest.BatchContentType).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), part.Count));
                 }
-            using var mqtt = new MqttClientFactory().CreateMqttClient();
-            await mqtt.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
-                .WithClientId($"bench-backlog-{c}-{Environment.ProcessId}").WithTimeout(TimeSpan.FromSeconds(30)).Build(), cancel);
-            using var window = new SemaphoreSlim(MqttInFlightPerClient);
-            var inFlight = new List<Task>();
-            foreach (var (payload, topic, count) in messages)
+            return PublishOnConnection(port, $"bench-backlog-{x.Client}-{Environment.ProcessId}", messages, tally, cancel);
+        }, cancel)));
+        return tally.Result;
+    }
+
+    /// <summary>Readings accepted and refused over MQTT, and the first refusal's reason.</summary>
+    private sealed class MqttTally
+    {
+        public int Accepted, Refused;
+        public string First = "";
+        public (int, int, string) Result => (Accepted, Refused, First);
+    }
+
+    /// <summary>
+    /// One device connection publishing the messages in turn, at most <see cref="MqttInFlightPerClient"/>
+    /// unacknowledged. A message's readings count as accepted only when its PUBACK is a success (for a
+    /// backlog: every reading in it was stored).
+    /// </summary>
+    private static async Task PublishOnConnection(int port, string clientId, IEnumerable<(MqttApplicationMessage Message, int Readings)> messages, MqttTally tally, CancellationToken cancel)
+    {
+        using var mqtt = new MqttClientFactory().CreateMqttClient();
+        await mqtt.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
+            .WithClientId(clientId).WithTimeout(TimeSpan.FromSeconds(30)).Build(), cancel);
+        using var window = new SemaphoreSlim(MqttInFlightPerClient);
+        var inFlight = new List<Task>();
+        foreach (var (message, readings) in messages)
+        {
+            await window.WaitAsync(cancel);
+            inFlight.Add(mqtt.PublishAsync(message, cancel).ContinueWith(t =>
             {
-                await window.WaitAsync(cancel);
-                var message = new MqttApplicationMessageBuilder().WithTopic(topic).WithPayload(payload).WithContentType(ReadingsRequest.BatchContentType)
-                    .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build();
-                inFlight.Add(mqtt.PublishAsync(message, cancel).ContinueWith(t =>
+                window.Release();
+                if (t.IsCompletedSuccessfully && t.Result.IsSuccess) Interlocked.Add(ref tally.Accepted, readings);
+                else
                 {
-                    window.Release();
-                    // A backlog's PUBACK succeeds only when every reading in it was stored.
-                    if (t.IsCompletedSuccessfully && t.Result.IsSuccess) Interlocked.Add(ref accepted, count);
-                    else
-                    {
-                        Interlocked.Add(ref refused, count);
-                        Interlocked.CompareExchange(ref first, t.IsCompletedSuccessfully ? $"{t.Result.ReasonCode} {t.Result.ReasonString}" : t.Exception?.GetBaseException().Message ?? "cancelled", "");
-                    }
-                }, TaskScheduler.Default));
-            }
-            await Task.WhenAll(inFlight);
-            await mqtt.DisconnectAsync(cancellationToken: cancel);
-        }, cancel)).ToArray();
-        await Task.WhenAll(clients);
-        return (accepted, refused, first);
+                    Interlocked.Add(ref tally.Refused, readings);
+                    Interlocked.CompareExchange(ref tally.First, t.IsCompletedSuccessfully ? $"{t.Result.ReasonCode} {t.Result.ReasonString}" : t.Exception?.GetBaseException().Message ?? "cancelled", "");
+                }
+            }, TaskScheduler.Default));
+            if (inFlight.Count > 4096) inFlight.RemoveAll(t => t.IsCompleted);
+        }
+        await Task.WhenAll(inFlight);
+        await mqtt.DisconnectAsync(cancellationToken: cancel);
     }
 
     private static string MqttTopicOf(Reading r) => $"polis/readings/{r.DeviceId}";
