@@ -24,12 +24,9 @@ public sealed class EmbeddedMqttBroker(IPEndPoint listen, ReadingPipeline pipeli
     public async Task StartAsync()
     {
         var factory = new MqttServerFactory();
-        var options = factory.CreateServerOptionsBuilder()
-            .WithDefaultEndpoint()
-            .WithDefaultEndpointBoundIPAddress(listen.Address)
-            .WithDefaultEndpointPort(listen.Port)
-            .Build();
-        _server = factory.CreateMqttServer(options);
+        // Devices connect through our listener, which bounds a packet's size before it is buffered.
+        var options = factory.CreateServerOptionsBuilder().Build();
+        _server = factory.CreateMqttServer(options, [new BoundedMqttListener(listen, MqttSubmission.PacketBytesMax, log)]);
         _server.InterceptingPublishAsync += OnPublishAsync;
         await _server.StartAsync();
         log.LogInformation("gateway: MQTT broker on {Endpoint}; devices publish to {Topic}{{deviceId}}", listen, MqttReadings.TopicPrefix);

@@ -16,6 +16,9 @@ public static class MqttSubmission
     /// <summary>The largest batch message: a full submission of the largest readings, with their lengths and the count.</summary>
     public const int BatchBytesMax = 4 + ReadingPipeline.SubmissionReadingsMax * (4 + Reading.EncodedBytesMax);
 
+    /// <summary>The largest MQTT packet a device may send the embedded broker: a full batch plus room for the topic and properties.</summary>
+    public const int PacketBytesMax = BatchBytesMax + 128 * 1024;
+
     public static bool IsBatch(MqttApplicationMessage message) =>
         string.Equals(message.ContentType, ReadingsRequest.BatchContentType, StringComparison.OrdinalIgnoreCase);
 

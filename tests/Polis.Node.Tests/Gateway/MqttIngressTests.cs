@@ -128,4 +128,38 @@ public sealed class MqttIngressTests
         Assert.Equal(1, Volatile.Read(ref passedOn));
         Assert.True(device.IsConnected);
     }
+
+    [Fact]
+    public async Task The_embedded_broker_drops_a_connection_that_announces_an_oversized_packet_and_serves_the_others()
+    {
+        using var dir = new TempDirectory();
+        int port = Port();
+        var config = TestConfig("gateway-data");
+        config.MqttListen = $"127.0.0.1:{port}";
+        await using var gateway = Open(dir.Path, Directory(), new FakeChain(), config);
+        await gateway.StartAsync();
+
+        using var raw = new System.Net.Sockets.TcpClient();
+        await raw.ConnectAsync("127.0.0.1", port);
+        var stream = raw.GetStream();
+        byte[] connect = [0x10, 0x10, 0x00, 0x04, (byte)'M', (byte)'Q', (byte)'T', (byte)'T', 0x05, 0x02, 0x00, 0x3C, 0x00, 0x00, 0x03, (byte)'b', (byte)'i', (byte)'g'];
+        await stream.WriteAsync(connect);
+        var connack = new byte[16];
+        Assert.True(await stream.ReadAsync(connack) >= 4);
+        Assert.Equal(0x20, connack[0]);
+        // A PUBLISH announcing 200 MB: the broker must hang up instead of waiting to buffer it.
+        await stream.WriteAsync(new byte[] { 0x30, 0x80, 0x84, 0xAF, 0x5F, 0x00, 0x03, (byte)'a', (byte)'/', (byte)'b' });
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        int read;
+        try { read = await stream.ReadAsync(new byte[64], timeout.Token); }
+        catch (IOException) { read = 0; }
+        Assert.Equal(0, read);
+
+        var factory = new MqttClientFactory();
+        using var device = factory.CreateMqttClient();
+        await device.ConnectAsync(factory.CreateClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithProtocolVersion(MqttProtocolVersion.V500).WithClientId("meter-1").Build());
+        var ok = await device.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(MqttReadings.TopicPrefix + "meter-1")
+            .WithPayload(ReadingOf("meter-1", 1, Meter).Encoded).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+        Assert.True(ok.IsSuccess, $"{ok.ReasonCode} {ok.ReasonString}");
+    }
 }
