@@ -53,11 +53,12 @@ public sealed class BoundedMqttListener(IPEndPoint listen, int packetBytesMax, I
 
     private async Task ServeAsync(Socket client, MqttServerOptions options, IMqttNetLogger logger)
     {
-        client.NoDelay = true;
-        var remote = client.RemoteEndPoint;
-        await using var stream = new MqttPacketSizeGuard(new NetworkStream(client, ownsSocket: true), packetBytesMax);
+        EndPoint? remote = null;
         try
         {
+            client.NoDelay = true;
+            remote = client.RemoteEndPoint;
+            await using var stream = new MqttPacketSizeGuard(new NetworkStream(client, ownsSocket: true), packetBytesMax);
             if (ClientHandler is not { } handler) return;
             var channel = new MqttTcpChannel(stream, listen, remote, null);
             var formatter = new MqttPacketFormatterAdapter(new MqttBufferWriter(options.WriterBufferSize, options.WriterBufferSizeMax));
@@ -66,7 +67,12 @@ public sealed class BoundedMqttListener(IPEndPoint listen, int packetBytesMax, I
         }
         catch (Exception e)
         {
+            // A client that vanished or broke the framing: its connection is closed, the broker goes on.
             log.LogDebug("gateway: MQTT connection from {Remote} ended: {Message}", remote, e.Message);
+        }
+        finally
+        {
+            client.Dispose();
         }
     }
 
