@@ -3,7 +3,7 @@ namespace Polis.Node.Gateway;
 /// <summary>
 /// A device connection's byte stream, read through an MQTT framing check: every packet's fixed
 /// header (a type byte, then its remaining length in one to four base-128 bytes) is read as it
-/// passes, and a packet announcing more than <see cref="PacketBytesMax"/> bytes ends the connection
+/// passes, and a packet announcing more than <c>packetBytesMax</c> bytes ends the connection
 /// before any of its body is read. MQTTnet's broker would otherwise buffer whatever a client
 /// announces (MQTT allows 256 MB a packet) before the gateway's own bounds apply; three connections
 /// each sending 100 MB grew the node by 300 MB. Writes pass through untouched.
@@ -16,8 +16,6 @@ public sealed class MqttPacketSizeGuard(Stream inner, int packetBytesMax) : Stre
     private int _lengthBytes;
     private long _length, _multiplier;
     private long _bodyLeft;
-
-    public int PacketBytesMax => packetBytesMax;
 
     public override int Read(byte[] buffer, int offset, int count) => Check(buffer.AsSpan(offset, inner.Read(buffer, offset, count)));
 

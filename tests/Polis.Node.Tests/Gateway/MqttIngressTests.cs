@@ -11,19 +11,34 @@ public sealed class MqttIngressTests
 {
     private static int Port() => 21_000 + Random.Shared.Next(2_000);
 
+    /// <summary>A gateway (fake directory and chain) whose embedded broker listens on 127.0.0.1:<paramref name="port"/>, started.</summary>
+    private static async Task<Polis.Node.Gateway.Gateway> StartWithBroker(string directory, int port)
+    {
+        var config = TestConfig("gateway-data");
+        config.MqttListen = $"127.0.0.1:{port}";
+        var gateway = Open(directory, Directory(), new FakeChain(), config);
+        await gateway.StartAsync();
+        return gateway;
+    }
+
+    /// <summary>An MQTT 5 client connected to the broker on <paramref name="port"/>.</summary>
+    private static async Task<IMqttClient> ConnectAsync(int port, string clientId)
+    {
+        var factory = new MqttClientFactory();
+        var client = factory.CreateMqttClient();
+        await client.ConnectAsync(factory.CreateClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithProtocolVersion(MqttProtocolVersion.V500).WithClientId(clientId).Build());
+        return client;
+    }
+
     [Fact]
     public async Task The_embedded_broker_answers_each_publish_with_the_readings_verdict_in_the_puback_and_keeps_the_device_connected()
     {
         using var dir = new TempDirectory();
         int port = Port();
-        var config = TestConfig("gateway-data");
-        config.MqttListen = $"127.0.0.1:{port}";
-        await using var gateway = Open(dir.Path, Directory(), new FakeChain(), config);
-        await gateway.StartAsync();
+        await using var gateway = await StartWithBroker(dir.Path, port);
 
         var factory = new MqttClientFactory();
-        using var client = factory.CreateMqttClient();
-        await client.ConnectAsync(factory.CreateClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithProtocolVersion(MqttProtocolVersion.V500).WithClientId("meter-1").Build());
+        using var client = await ConnectAsync(port, "meter-1");
         var replies = new List<MqttApplicationMessage>();
         client.ApplicationMessageReceivedAsync += e => { lock (replies) replies.Add(e.ApplicationMessage); return Task.CompletedTask; };
         await client.SubscribeAsync(factory.CreateSubscribeOptionsBuilder().WithTopicFilter("replies/meter-1", MqttQualityOfServiceLevel.AtLeastOnce).Build());
@@ -65,17 +80,11 @@ public sealed class MqttIngressTests
     {
         using var dir = new TempDirectory();
         int port = Port();
-        var config = TestConfig("gateway-data");
-        config.MqttListen = $"127.0.0.1:{port}";
-        await using var gateway = Open(dir.Path, Directory(), new FakeChain(), config);
-        await gateway.StartAsync();
+        await using var gateway = await StartWithBroker(dir.Path, port);
 
         var factory = new MqttClientFactory();
-        using var device = factory.CreateMqttClient();
-        using var watcher = factory.CreateMqttClient();
-        var options = factory.CreateClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithProtocolVersion(MqttProtocolVersion.V500);
-        await device.ConnectAsync(options.WithClientId("meter-1").Build());
-        await watcher.ConnectAsync(options.WithClientId("watcher").Build());
+        using var device = await ConnectAsync(port, "meter-1");
+        using var watcher = await ConnectAsync(port, "watcher");
         var replies = new List<MqttApplicationMessage>();
         device.ApplicationMessageReceivedAsync += e => { lock (replies) replies.Add(e.ApplicationMessage); return Task.CompletedTask; };
         await device.SubscribeAsync(factory.CreateSubscribeOptionsBuilder().WithTopicFilter("replies/meter-1", MqttQualityOfServiceLevel.AtLeastOnce).Build());
@@ -134,10 +143,7 @@ public sealed class MqttIngressTests
     {
         using var dir = new TempDirectory();
         int port = Port();
-        var config = TestConfig("gateway-data");
-        config.MqttListen = $"127.0.0.1:{port}";
-        await using var gateway = Open(dir.Path, Directory(), new FakeChain(), config);
-        await gateway.StartAsync();
+        await using var gateway = await StartWithBroker(dir.Path, port);
 
         using var raw = new System.Net.Sockets.TcpClient();
         await raw.ConnectAsync("127.0.0.1", port);
@@ -155,9 +161,7 @@ public sealed class MqttIngressTests
         catch (IOException) { read = 0; }
         Assert.Equal(0, read);
 
-        var factory = new MqttClientFactory();
-        using var device = factory.CreateMqttClient();
-        await device.ConnectAsync(factory.CreateClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithProtocolVersion(MqttProtocolVersion.V500).WithClientId("meter-1").Build());
+        using var device = await ConnectAsync(port, "meter-1");
         var ok = await device.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(MqttReadings.TopicPrefix + "meter-1")
             .WithPayload(ReadingOf("meter-1", 1, Meter).Encoded).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
         Assert.True(ok.IsSuccess, $"{ok.ReasonCode} {ok.ReasonString}");
