@@ -24,4 +24,8 @@ public class CryptoBenchmarks
 
     [Benchmark(Description = "SHA-256 of 64 bytes")]
     public Hash32 Sha256Small() => Sha256.Hash(_small);
+
+    /// <summary>The route without libcrypto 3, for comparison in the same run.</summary>
+    [Benchmark(Description = "SHA-256 of 64 bytes, libsodium")]
+    public byte[] Sha256SmallSodium() => NSec.Cryptography.HashAlgorithm.Sha256.Hash(_small);
 }

@@ -60,6 +60,41 @@ public class KnownAnswerTests
     }
 
     [Fact]
+    public void Sha256_comes_from_OpenSSL_on_Linux_and_every_route_agrees_with_dotnet()
+    {
+        // The fast route must not fall back silently where libcrypto 3 is (every Linux .NET runs on).
+        if (OperatingSystem.IsLinux()) Assert.Equal("OpenSSL EVP", Sha256.Implementation);
+        Span<byte> output = stackalloc byte[Hash32.Size];
+        foreach (int size in new[] { 0, 1, 64, 65, 119, 120, 1024, 5000 })
+        {
+            var data = Enumerable.Range(0, size).Select(i => (byte)(i * 5 + 1)).ToArray();
+            var expected = new Hash32(System.Security.Cryptography.SHA256.HashData(data));
+            Sha256.HashWithoutOpenSsl(data, [], output);
+            Assert.Equal(expected, new Hash32(output));
+            Sha256.HashWithoutOpenSsl(data.AsSpan(0, size / 2), data.AsSpan(size / 2), output);
+            Assert.Equal(expected, new Hash32(output));
+        }
+    }
+
+    [Fact]
+    public void Sha256_from_many_threads_at_once_matches_dotnet()
+    {
+        // One digest context per thread: concurrent hashing must not mix inputs.
+        var failures = 0;
+        Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, worker =>
+        {
+            var random = new Random(worker);
+            for (int i = 0; i < 5_000; i++)
+            {
+                var data = new byte[random.Next(0, 300)];
+                random.NextBytes(data);
+                if (Sha256.Hash(data) != new Hash32(System.Security.Cryptography.SHA256.HashData(data))) Interlocked.Increment(ref failures);
+            }
+        });
+        Assert.Equal(0, failures);
+    }
+
+    [Fact]
     public void Empty_merkle_root_is_the_sha256_of_the_empty_string()
     {
         Assert.Equal("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", MerkleTree.EmptyRoot.ToString());
