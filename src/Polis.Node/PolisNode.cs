@@ -108,8 +108,8 @@ public sealed partial class PolisNode : IAsyncDisposable
             Log = message => _log!.LogInformation("p2p: {Message}", message),
         }, new PeerHandler(this));
         _snapshot = MakeSnapshot();
-        _log.LogInformation("node {Moniker} opened at height {Height} (chain {Chain}, {Role})", config.Moniker, _chain.Height, genesis.Id,
-            validatorKey is null ? "observer" : $"validator {validatorKey.Address}");
+        _log.LogInformation("node {Moniker} opened at height {Height} (chain {Chain}, {Role}; SHA-256 from {Sha256})", config.Moniker, _chain.Height, genesis.Id,
+            validatorKey is null ? "observer" : $"validator {validatorKey.Address}", Sha256.Implementation);
     }
 
     /// <summary>Opens a node from its home directory (config, genesis, keys, data, WAL).</summary>
