@@ -78,18 +78,27 @@ public class KnownAnswerTests
     }
 
     [Fact]
-    public void Sha256_from_many_threads_at_once_matches_dotnet()
+    public void Sha256_from_many_threads_at_once_matches_dotnet_and_never_leaves_OpenSSL()
     {
-        // One digest context per thread: concurrent hashing must not mix inputs.
+        // One digest context per thread: concurrent hashing must not mix inputs. Where OpenSSL is
+        // used, every call must succeed there (Sha256 would fall back silently otherwise), whole or
+        // in two parts, empty parts included.
+        bool openSsl = OpenSslSha256.Available;
         var failures = 0;
         Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, worker =>
         {
             var random = new Random(worker);
+            Span<byte> output = stackalloc byte[Hash32.Size];
             for (int i = 0; i < 5_000; i++)
             {
-                var data = new byte[random.Next(0, 300)];
+                var data = new byte[random.Next(0, 2_000)];
                 random.NextBytes(data);
-                if (Sha256.Hash(data) != new Hash32(System.Security.Cryptography.SHA256.HashData(data))) Interlocked.Increment(ref failures);
+                var expected = new Hash32(System.Security.Cryptography.SHA256.HashData(data));
+                if (Sha256.Hash(data) != expected) Interlocked.Increment(ref failures);
+                if (!openSsl) continue;
+                int split = random.Next(0, data.Length + 1);
+                if (!OpenSslSha256.TryHash(data.AsSpan(0, split), data.AsSpan(split), output) || new Hash32(output) != expected)
+                    Interlocked.Increment(ref failures);
             }
         });
         Assert.Equal(0, failures);

@@ -128,8 +128,17 @@ public sealed class SyncBench(int blocks, int blockTxs, int accounts, int liveTx
         progress($"warming up the validators' block serving: an unmeasured observer fetches {warmupBlocks} blocks");
         var warming = NodeProcess.Start(warmer.Home, detach: false);
         processes.Add((warming, warmer.Home));
-        await NodeHeights.WaitFor(http, [warmer.Api], (ulong)warmupBlocks, CatchUpDeadline, cancel);
+        var clock = Stopwatch.StartNew();
+        while ((await NodeHeights.Of(http, warmer.Api, cancel) ?? 0) < (ulong)warmupBlocks)
+        {
+            if (warming.HasExited) throw new InvalidOperationException($"the warm-up observer exited with code {warming.ExitCode}");
+            if (clock.Elapsed > CatchUpDeadline) throw new TimeoutException($"the warm-up observer did not reach height {warmupBlocks} in {CatchUpDeadline.TotalMinutes:F0} min");
+            await Task.Delay(100, cancel);
+        }
+        // It must be gone before the measured observer joins: a running one would be a second peer and load.
         NodeProcess.Stop(warming.Id, warmer.Home, TimeSpan.FromSeconds(10));
+        if (!warming.WaitForExit(TimeSpan.FromSeconds(5))) warming.Kill(entireProcessTree: true);
+        warming.WaitForExit();
     }
 
     /// <summary>Writes the chain into node0's store: transfers signed in parallel, each height executed and committed by all validators.</summary>

@@ -19,19 +19,28 @@ internal static unsafe class OpenSslSha256
     private static readonly delegate* unmanaged<nint, byte*, nuint, int> s_update;
     private static readonly delegate* unmanaged<nint, byte*, uint*, int> s_final;
     private static readonly nint s_sha256;
+    // OpenSSL's crypto.h: load the system configuration, as .NET does, and register no exit handler.
+    private const ulong InitLoadConfig = 0x40;
+    private const ulong InitNoAtExit = 0x80000;
 
     [ThreadStatic] private static DigestContext? t_context;
 
     static OpenSslSha256()
     {
         if (!OperatingSystem.IsLinux() || !NativeLibrary.TryLoad("libcrypto.so.3", out var library)) return;
-        if (!NativeLibrary.TryGetExport(library, "EVP_MD_fetch", out var fetch)
+        if (!NativeLibrary.TryGetExport(library, "OPENSSL_init_crypto", out var initCrypto)
+            || !NativeLibrary.TryGetExport(library, "EVP_MD_fetch", out var fetch)
             || !NativeLibrary.TryGetExport(library, "EVP_MD_CTX_new", out var newContext)
             || !NativeLibrary.TryGetExport(library, "EVP_MD_CTX_free", out var freeContext)
             || !NativeLibrary.TryGetExport(library, "EVP_DigestInit_ex2", out var init)
             || !NativeLibrary.TryGetExport(library, "EVP_DigestUpdate", out var update)
             || !NativeLibrary.TryGetExport(library, "EVP_DigestFinal_ex", out var final))
             return;
+        // Whichever call initialises OpenSSL first decides, for the whole process, whether its
+        // cleanup runs at exit. .NET initialises it without (its threads still run when the process
+        // exits, and a cleanup under them crashed), but a node hashes before it first uses .NET's
+        // cryptography, so this must initialise OpenSSL the same way before anything else.
+        if (((delegate* unmanaged<ulong, nint, int>)initCrypto)(InitLoadConfig | InitNoAtExit, 0) != 1) return;
         s_newContext = (delegate* unmanaged<nint>)newContext;
         s_freeContext = (delegate* unmanaged<nint, void>)freeContext;
         s_init = (delegate* unmanaged<nint, nint, nint, int>)init;
