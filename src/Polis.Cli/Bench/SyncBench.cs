@@ -74,19 +74,7 @@ public sealed class SyncBench(int blocks, int blockTxs, int accounts, int liveTx
             clock.Restart();
             var syncing = NodeProcess.Start(observer.Home, detach: false);
             processes.Add((syncing, observer.Home));
-            ulong height = 0, reported = 0;
-            while (height < (ulong)blocks)
-            {
-                if (clock.Elapsed > CatchUpDeadline) throw new TimeoutException($"the observer reached only height {height} of {blocks} in {CatchUpDeadline.TotalMinutes:F0} min");
-                if (syncing.HasExited) throw new InvalidOperationException($"the observer exited with code {syncing.ExitCode}");
-                await Task.Delay(100, cancel);
-                height = await NodeHeights.Of(http, observer.Api, cancel) ?? 0;
-                if (height >= reported + 1000)
-                {
-                    reported = height;
-                    progress($"observer at height {height}/{blocks} after {clock.Elapsed.TotalSeconds:F1} s");
-                }
-            }
+            await CatchUp("observer", syncing, observer.Api, (ulong)blocks, http, report: true, cancel);
             double catchUp = clock.Elapsed.TotalSeconds;
             double cpu = ProcessStats.CpuSeconds(syncing.Id);
             double peak = ProcessStats.PeakMemoryMiB(syncing.Id);
@@ -128,17 +116,30 @@ public sealed class SyncBench(int blocks, int blockTxs, int accounts, int liveTx
         progress($"warming up the validators' block serving: an unmeasured observer fetches {warmupBlocks} blocks");
         var warming = NodeProcess.Start(warmer.Home, detach: false);
         processes.Add((warming, warmer.Home));
-        var clock = Stopwatch.StartNew();
-        while ((await NodeHeights.Of(http, warmer.Api, cancel) ?? 0) < (ulong)warmupBlocks)
-        {
-            if (warming.HasExited) throw new InvalidOperationException($"the warm-up observer exited with code {warming.ExitCode}");
-            if (clock.Elapsed > CatchUpDeadline) throw new TimeoutException($"the warm-up observer did not reach height {warmupBlocks} in {CatchUpDeadline.TotalMinutes:F0} min");
-            await Task.Delay(100, cancel);
-        }
+        await CatchUp("warm-up observer", warming, warmer.Api, (ulong)warmupBlocks, http, report: false, cancel);
         // It must be gone before the measured observer joins: a running one would be a second peer and load.
         NodeProcess.Stop(warming.Id, warmer.Home, TimeSpan.FromSeconds(10));
         if (!warming.WaitForExit(TimeSpan.FromSeconds(5))) warming.Kill(entireProcessTree: true);
         warming.WaitForExit();
+    }
+
+    /// <summary>Waits until a syncing node reaches the height; fails if it exits or misses the deadline.</summary>
+    private async Task CatchUp(string who, Process node, string api, ulong target, HttpClient http, bool report, CancellationToken cancel)
+    {
+        var clock = Stopwatch.StartNew();
+        ulong height = 0, reported = 0;
+        while (height < target)
+        {
+            if (clock.Elapsed > CatchUpDeadline) throw new TimeoutException($"the {who} reached only height {height} of {target} in {CatchUpDeadline.TotalMinutes:F0} min");
+            if (node.HasExited) throw new InvalidOperationException($"the {who} exited with code {node.ExitCode}");
+            await Task.Delay(100, cancel);
+            height = await NodeHeights.Of(http, api, cancel) ?? 0;
+            if (report && height >= reported + 1000)
+            {
+                reported = height;
+                progress($"{who} at height {height}/{target} after {clock.Elapsed.TotalSeconds:F1} s");
+            }
+        }
     }
 
     /// <summary>Writes the chain into node0's store: transfers signed in parallel, each height executed and committed by all validators.</summary>
