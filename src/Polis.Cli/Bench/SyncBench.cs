@@ -23,7 +23,7 @@ namespace Polis.Cli.Bench;
 /// </summary>
 public sealed class SyncBench(int blocks, int blockTxs, int accounts, int liveTxs, int basePort, Action<string> progress)
 {
-    private const int Validators = 4;
+    public const int Validators = 4;
     private static readonly TimeSpan CatchUpDeadline = TimeSpan.FromMinutes(10);
     /// <summary>
     /// Blocks a first, unmeasured observer fetches before the measured one joins. The serving
@@ -43,7 +43,8 @@ public sealed class SyncBench(int blocks, int blockTxs, int accounts, int liveTx
         int Blocks, int BlockTxs, long Transactions, double GenerateSeconds, double CatchUpSeconds,
         double SyncBlocksPerSecond, double SyncTxsPerSecond, double SyncCpuSeconds, double SyncPeakMemoryMiB,
         double LiveTps, double LiveBlocksPerSecond, double LiveMeanBlockTxs, double TpsMultiple, double BlocksMultiple,
-        double VerifyPerSecond, double SignatureChecksPerTx, bool Agrees, string Problems);
+        double VerifyPerSecond, double SignatureChecksPerTx, bool Agrees, string Problems,
+        double VerifyAllCoresPerSecond, double LiveShareOfChecking, double SyncShareOfChecking, double CheckOnlyMultiple);
 
     public async Task<Result> RunAsync(CancellationToken cancel)
     {
@@ -94,9 +95,14 @@ public sealed class SyncBench(int blocks, int blockTxs, int accounts, int liveTx
 
             long transactions = (long)blocks * blockTxs;
             double syncTps = transactions / catchUp;
+            double checksPerTx = checks / transactions;
+            // The machine's checking capacity, all cores at once, as the live run measured it (its
+            // higher reading, as there); measured again now, in case the machine was slower then.
+            double vAll = Math.Max(live.VerifyAllCoresPerSecond, VerifyRate.MeasureAllCores());
             return new Result(blocks, blockTxs, transactions, generateSeconds, catchUp, blocks / catchUp, syncTps, cpu, peak,
                 live.OverallTps, live.BlocksPerSecond, live.MeanBlockTxs, syncTps / live.OverallTps, blocks / catchUp / live.BlocksPerSecond,
-                live.VerifyPerSecond, checks / transactions, ids.Count == 1, string.Join("; ", problems));
+                live.VerifyPerSecond, checksPerTx, ids.Count == 1, string.Join("; ", problems),
+                vAll, live.OverallTps * Validators / vAll, syncTps * checksPerTx / vAll, vAll / checksPerTx / live.OverallTps);
         }
         finally
         {

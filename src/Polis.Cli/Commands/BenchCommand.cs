@@ -138,9 +138,13 @@ public static class BenchCommand
             table.AddRow("chain", $"{r.Blocks:N0} blocks, {r.Transactions:N0} transfers in {r.CatchUpSeconds:F1} s", "", "");
             table.AddRow("catching-up node: signature checks per transfer", $"{r.SignatureChecksPerTx:F2}", "", "");
             table.AddRow("catching-up node: CPU seconds, peak memory", $"{r.SyncCpuSeconds:F1} s, {r.SyncPeakMemoryMiB:F0} MiB", "", "");
+            table.AddRow("signature checks done, as a share of what all cores can check", $"{r.SyncShareOfChecking:P0}", $"{r.LiveShareOfChecking:P0}", "");
+            table.AddRow("if the checks were all the work (ceiling)", "", "", $"{r.CheckOnlyMultiple:F1}×");
             AnsiConsole.MarkupLine($"[bold]polis bench sync[/] on {Markup.Escape(machine.Cpu)}, {machine.Cores} cores: a fresh observer catches up from 4 validators that keep committing");
             AnsiConsole.Write(table);
             AnsiConsole.MarkupLine($"V = {r.VerifyPerSecond:F0} Ed25519 verifications/s on one core; the catching-up node checks every commit and every transfer's signature once");
+            AnsiConsole.MarkupLine($"all cores at once: {r.VerifyAllCoresPerSecond:F0}/s. multiple = {SyncBench.Validators} validators × catch-up share / (live share × checks per transfer), " +
+                $"so 5× needs a catch-up share of {5 * r.LiveShareOfChecking * r.SignatureChecksPerTx / SyncBench.Validators:P0}");
             AnsiConsole.MarkupLine($"results: {Markup.Escape(WriteJson("sync", new { benchmark = "sync", utc = DateTime.UtcNow, machine, result = r }, parse.GetValue(results)))}");
             if (r.Problems.Length > 0) return CliOutput.Fail(r.Problems);
             AnsiConsole.MarkupLine("[green]the caught-up node agrees with the validators on the last block and its state root[/]");
