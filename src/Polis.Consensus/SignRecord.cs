@@ -25,6 +25,9 @@ public sealed record SignRecord(
     public bool IsBefore(ulong height, int round, Step step) =>
         Height < height || (Height == height && (Round < round || (Round == round && Step < step)));
 
+    /// <summary>The valid-block field's marker for "the locked block again" (0: none, 1: a block follows).</summary>
+    private const byte SameAsLocked = 2;
+
     public byte[] ToBytes()
     {
         var w = new CanonicalWriter(256);
@@ -36,7 +39,10 @@ public sealed record SignRecord(
         w.WriteI32(LockedRound);
         WriteOptionalBlock(w, LockedBlock);
         w.WriteI32(ValidRound);
-        WriteOptionalBlock(w, ValidBlock);
+        // From a polka on, the valid block is the locked one: a precommit's record would otherwise
+        // carry the same block (up to megabytes, hashed, written and fsynced) twice.
+        if (ValidBlock is not null && LockedBlock is not null && ValidBlock.Id == LockedBlock.Id) w.WriteU8(SameAsLocked);
+        else WriteOptionalBlock(w, ValidBlock);
         return w.ToArray();
     }
 
@@ -58,7 +64,13 @@ public sealed record SignRecord(
         int lockedRound = r.ReadI32("locked round");
         var locked = r.ReadBool("has locked block") ? Block.Decode(r.ReadBytesSpan(Limits.BlockBytesMax, "locked block")) : null;
         int validRound = r.ReadI32("valid round");
-        var valid = r.ReadBool("has valid block") ? Block.Decode(r.ReadBytesSpan(Limits.BlockBytesMax, "valid block")) : null;
+        var valid = r.ReadU8("valid block marker") switch
+        {
+            0 => null,
+            1 => Block.Decode(r.ReadBytesSpan(Limits.BlockBytesMax, "valid block")),
+            SameAsLocked => locked ?? throw new CodecException("valid block marked as the locked block, but there is no locked block"),
+            var other => throw new CodecException($"valid block marker {other} (0, 1 or {SameAsLocked})"),
+        };
         r.End("sign record");
         return new SignRecord(height, round, (Step)step, blockId, proposalValidRound, lockedRound, locked, validRound, valid);
     }
