@@ -2,6 +2,7 @@ using Polis.Core;
 using Polis.Core.Crypto;
 using Polis.State.Storage;
 using Polis.State.Tree;
+using Polis.Core.Proofs;
 
 namespace Polis.State;
 

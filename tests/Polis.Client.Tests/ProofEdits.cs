@@ -2,6 +2,7 @@ using Polis.Client.Proofs;
 using Polis.Core.Ledger;
 using Polis.Core.Merkle;
 using Polis.State;
+using Polis.Core.Proofs;
 
 namespace Polis.Client.Tests;
 

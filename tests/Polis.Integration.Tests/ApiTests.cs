@@ -4,6 +4,7 @@ using Polis.Core.Crypto;
 using Polis.Execution.Accounts;
 using Polis.State;
 using Xunit.Abstractions;
+using Polis.Core.Proofs;
 
 namespace Polis.Integration.Tests;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Polis.Cli.Client;
+using Polis.Client.Api;
 using Polis.Cli.Devnet;
 using Polis.Core.Crypto;
 using Polis.Core.Ledger;
@@ -20,7 +20,7 @@ internal sealed class TestDevnet : IAsyncDisposable
 {
     private readonly ITestOutputHelper _output;
     private readonly Process?[] _processes;
-    private readonly NodeApi[] _apis;
+    private readonly NodeClient[] _apis;
     private readonly KeyPair[] _accounts;
     private readonly Dictionary<int, ulong> _nonces = new();
 
@@ -30,7 +30,7 @@ internal sealed class TestDevnet : IAsyncDisposable
         Dir = dir;
         Manifest = manifest;
         _processes = new Process?[manifest.Nodes.Count];
-        _apis = manifest.Nodes.Select(n => new NodeApi(n.Api, TimeSpan.FromSeconds(5))).ToArray();
+        _apis = manifest.Nodes.Select(n => new NodeClient(n.Api, TimeSpan.FromSeconds(5))).ToArray();
         _accounts = manifest.Accounts.Select(KeyFile.Load).ToArray();
     }
 
@@ -91,12 +91,12 @@ internal sealed class TestDevnet : IAsyncDisposable
         catch (InvalidOperationException) { return false; }
     }
 
-    public NodeApi Api(int i) => _apis[i];
+    public NodeClient Api(int i) => _apis[i];
 
     public async Task<JsonElement?> TryStatus(int i)
     {
-        try { return await _apis[i].GetAsync("v1/status"); }
-        catch (ApiException) { return null; }
+        try { return await _apis[i].GetJsonAsync("v1/status"); }
+        catch (NodeApiException) { return null; }
     }
 
     public async Task<ulong> Height(int i) => (await TryStatus(i))?.GetProperty("height").GetUInt64() ?? 0;
@@ -141,10 +141,10 @@ internal sealed class TestDevnet : IAsyncDisposable
     {
         try
         {
-            var (status, _) = await _apis[node].PostTxAsync(tx.Encoded);
+            var (status, _) = await _apis[node].SubmitTxAsync(tx.Encoded);
             return status == 202;
         }
-        catch (ApiException)
+        catch (NodeApiException)
         {
             return false;
         }
@@ -160,8 +160,8 @@ internal sealed class TestDevnet : IAsyncDisposable
 
     public async Task<JsonElement?> TryGet(int node, string path)
     {
-        try { return await _apis[node].GetAsync(path); }
-        catch (ApiException) { return null; }
+        try { return await _apis[node].GetJsonAsync(path); }
+        catch (NodeApiException) { return null; }
     }
 
     public void DumpLogs()

@@ -4,6 +4,7 @@ using Polis.Core.Encoding;
 using Polis.State;
 using Polis.State.Storage;
 using Polis.State.Tree;
+using Polis.Core.Proofs;
 
 namespace Polis.State.Tests;
 

@@ -1,6 +1,7 @@
 using Polis.Core.Crypto;
 using Polis.State;
 using Polis.State.Storage;
+using Polis.Core.Proofs;
 
 namespace Polis.State.Tests;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using Polis.Cli.Client;
+using Polis.Client.Api;
 using Polis.Core.Crypto;
 using Polis.Core.Ledger;
 using Polis.Execution.Accounts;
@@ -31,7 +31,7 @@ public static class ClientCommands
         var command = new Command("status", "Show a node's status.") { node };
         command.SetAction((parse, cancel) => Call(parse.GetValue(node)!, async api =>
         {
-            var s = await api.GetAsync("v1/status", cancel);
+            var s = await api.GetJsonAsync("v1/status", cancel);
             var table = new Table().AddColumns("field", "value").HideHeaders();
             foreach (var name in new[] { "chainId", "moniker", "nodeId", "validatorAddress", "height", "latestBlockId", "stateRoot", "round", "syncing", "mempoolSize" })
                 table.AddRow(name, Markup.Escape(s.GetProperty(name).ToString()));
@@ -59,13 +59,13 @@ public static class ClientCommands
             catch (Exception e) when (e is FormatException or IOException) { return CliOutput.Fail(e.Message); }
             using (key)
             {
-                var status = await api.GetAsync("v1/status", cancel);
+                var status = await api.GetJsonAsync("v1/status", cancel);
                 string chainId = status.GetProperty("chainId").GetString()!;
-                var account = await api.GetAsync($"v1/accounts/{key.Address}", cancel);
+                var account = await api.GetJsonAsync($"v1/accounts/{key.Address}", cancel);
                 ulong nonce = account.GetProperty("nonce").GetUInt64();
                 var tx = Transaction.Create(chainId, key, nonce, ModuleId.Accounts, new TransferBody(recipient, parse.GetValue(amount)).ToBytes());
-                var (code, body) = await api.PostTxAsync(tx.Encoded, cancel);
-                if (code != 202) return CliOutput.Fail(body.TryGetProperty("error", out var e) ? e.GetString()! : $"HTTP {code}");
+                var (code, message) = await api.SubmitTxAsync(tx.Encoded, cancel);
+                if (code != 202) return CliOutput.Fail(message.Length > 0 ? message : $"HTTP {code}");
                 Console.WriteLine($"submitted {tx.Hash} (nonce {nonce})");
                 if (!parse.GetValue(wait)) return 0;
                 var deadline = DateTime.UtcNow.AddSeconds(30);
@@ -73,7 +73,7 @@ public static class ClientCommands
                 {
                     try
                     {
-                        var found = await api.GetAsync($"v1/txs/{tx.Hash}", cancel);
+                        var found = await api.GetJsonAsync($"v1/txs/{tx.Hash}", cancel);
                         if (found.GetProperty("status").GetString() == "committed")
                         {
                             string result = found.GetProperty("result").GetString()!;
@@ -81,7 +81,7 @@ public static class ClientCommands
                             return result == "Ok" ? 0 : 1;
                         }
                     }
-                    catch (ApiException)
+                    catch (NodeApiException)
                     {
                     }
                     await Task.Delay(200, cancel);
@@ -100,7 +100,7 @@ public static class ClientCommands
         show.SetAction((parse, cancel) => Call(parse.GetValue(node)!, async api =>
         {
             if (!Address.TryParse(parse.GetValue(address), out var parsed, out string error)) return CliOutput.Fail(error, CliOutput.UsageError);
-            var a = await api.GetAsync($"v1/accounts/{parsed}", cancel);
+            var a = await api.GetJsonAsync($"v1/accounts/{parsed}", cancel);
             Console.WriteLine($"address {a.GetProperty("address").GetString()}");
             Console.WriteLine($"balance {a.GetProperty("balance")} CITY");
             Console.WriteLine($"nonce   {a.GetProperty("nonce")}");
@@ -118,22 +118,22 @@ public static class ClientCommands
         show.SetAction((parse, cancel) => Call(parse.GetValue(node)!, async api =>
         {
             ulong? h = parse.GetValue(height);
-            var block = await api.GetAsync(h is null ? "v1/blocks/latest" : $"v1/blocks/{h}", cancel);
+            var block = await api.GetJsonAsync(h is null ? "v1/blocks/latest" : $"v1/blocks/{h}", cancel);
             Console.WriteLine(JsonSerializer.Serialize(block, Pretty));
             return 0;
         }));
         return new Command("block", "Query blocks.") { show };
     }
 
-    private static async Task<int> Call(string url, Func<NodeApi, Task<int>> action)
+    private static async Task<int> Call(string url, Func<NodeClient, Task<int>> action)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out _)) return CliOutput.Fail($"--node '{url}' is not a URL", CliOutput.UsageError);
-        using var api = new NodeApi(url);
+        using var api = new NodeClient(url);
         try
         {
             return await action(api);
         }
-        catch (ApiException e)
+        catch (NodeApiException e)
         {
             return CliOutput.Fail(e.Message);
         }

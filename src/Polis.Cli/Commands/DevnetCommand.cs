@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using Polis.Cli.Client;
+using Polis.Client.Api;
 using Polis.Cli.Devnet;
 using Spectre.Console;
 
@@ -88,7 +88,7 @@ public static class DevnetCommand
     private static async Task Watch(DevnetManifest manifest, CancellationToken cancel)
     {
         var nodes = manifest.Nodes.Where(n => !n.IsDistrict).ToList();
-        var apis = nodes.Select(n => new NodeApi(n.Api, TimeSpan.FromSeconds(1))).ToList();
+        var apis = nodes.Select(n => new NodeClient(n.Api, TimeSpan.FromSeconds(1))).ToList();
         try
         {
             var table = new Table().AddColumns("node", "height", "block", "round", "peers", "mempool", "state");
@@ -101,12 +101,12 @@ public static class DevnetCommand
                     {
                         try
                         {
-                            var s = await apis[i].GetAsync("v1/status", cancel);
+                            var s = await apis[i].GetJsonAsync("v1/status", cancel);
                             table.AddRow(nodes[i].Name, s.GetProperty("height").ToString(), s.GetProperty("latestBlockId").GetString()![..12],
                                 s.GetProperty("round").ToString(), s.GetProperty("peers").GetArrayLength().ToString(), s.GetProperty("mempoolSize").ToString(),
                                 s.GetProperty("syncing").GetBoolean() ? "[yellow]syncing[/]" : "[green]up[/]");
                         }
-                        catch (Exception e) when (e is ApiException or OperationCanceledException)
+                        catch (Exception e) when (e is NodeApiException or OperationCanceledException)
                         {
                             table.AddRow(nodes[i].Name, "-", "-", "-", "-", "-", "[red]down[/]");
                         }

@@ -24,6 +24,24 @@ public sealed class NodeClient : IDisposable
 
     public string BaseUrl { get; }
 
+    /// <summary>
+    /// GETs any path of the API as JSON (for callers that show it as it comes, like the CLI); a
+    /// refusal, 404 included, is a <see cref="NodeApiException"/> with the node's message.
+    /// </summary>
+    public async Task<JsonElement> GetJsonAsync(string path, CancellationToken cancel = default)
+    {
+        using var response = await Send(() => _http.GetAsync(path.TrimStart('/'), cancel));
+        if (!response.IsSuccessStatusCode) throw await Failure(response, cancel);
+        try
+        {
+            return await response.Content.ReadFromJsonAsync<JsonElement>(Json, cancel);
+        }
+        catch (JsonException)
+        {
+            throw new NodeApiException((int)response.StatusCode, $"the node at {BaseUrl} answered {(int)response.StatusCode} without JSON");
+        }
+    }
+
     public Task<StatusResponse> StatusAsync(CancellationToken cancel = default) => GetRequired<StatusResponse>("v1/status", cancel);
 
     public Task<DeviceResponse?> DeviceAsync(string id, CancellationToken cancel = default) => GetOrNull<DeviceResponse>($"v1/devices/{Uri.EscapeDataString(id)}", cancel);

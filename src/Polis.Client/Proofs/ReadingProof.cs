@@ -3,7 +3,7 @@ using Polis.Core;
 using Polis.Core.Encoding;
 using Polis.Core.Ledger;
 using Polis.Core.Merkle;
-using Polis.State;
+using Polis.Core.Proofs;
 
 namespace Polis.Client.Proofs;
 

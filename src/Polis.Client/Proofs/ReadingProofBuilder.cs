@@ -1,7 +1,7 @@
 using Polis.Core.Crypto;
 using Polis.Core.Ledger;
 using Polis.Core.Merkle;
-using Polis.State;
+using Polis.Core.Proofs;
 
 namespace Polis.Client.Proofs;
 

@@ -5,6 +5,7 @@ using Polis.City.Devices;
 using Polis.Client.Api;
 using Polis.Core.Crypto;
 using Polis.Execution;
+using Polis.Core.Proofs;
 
 namespace Polis.Node.Api;
 

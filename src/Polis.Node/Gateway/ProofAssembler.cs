@@ -6,6 +6,7 @@ using Polis.Core.Crypto;
 using Polis.Core.Ledger;
 using Polis.Core.Merkle;
 using Polis.State;
+using Polis.Core.Proofs;
 
 namespace Polis.Node.Gateway;
 

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Numerics;
 using Polis.Core.Crypto;
 using Polis.Core.Encoding;
+using Polis.Core.Proofs;
 
 namespace Polis.State.Tree;
 
@@ -19,8 +20,8 @@ namespace Polis.State.Tree;
 public sealed class TreeNode
 {
     public const int SlotCount = 16;
-    public const byte LeafPrefix = 0x00;
-    public const byte InternalPrefix = 0x01;
+    public const byte LeafPrefix = StateHashes.LeafPrefix;
+    public const byte InternalPrefix = StateHashes.InternalPrefix;
     private const int HeaderSize = 4;
     /// <summary>Sixteen leaves: the largest encoding a node can have.</summary>
     public const int EncodedSizeMax = HeaderSize + SlotCount * 2 * Hash32.Size;
@@ -75,8 +76,8 @@ public sealed class TreeNode
         }
     }
 
-    public static Hash32 LeafHash(in Hash32 keyHash, in Hash32 valueHash) => Sha256.Hash(LeafPrefix, keyHash, valueHash);
-    public static Hash32 InternalHash(in Hash32 left, in Hash32 right) => Sha256.Hash(InternalPrefix, left, right);
+    public static Hash32 LeafHash(in Hash32 keyHash, in Hash32 valueHash) => StateHashes.Leaf(keyHash, valueHash);
+    public static Hash32 InternalHash(in Hash32 left, in Hash32 right) => StateHashes.Internal(left, right);
 
     /// <summary>
     /// The binary subtree over the aligned slot range [first, first + count), count a power of two:

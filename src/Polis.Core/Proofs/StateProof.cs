@@ -1,8 +1,7 @@
 using Polis.Core.Crypto;
 using Polis.Core.Encoding;
-using Polis.State.Tree;
 
-namespace Polis.State;
+namespace Polis.Core.Proofs;
 
 /// <summary>
 /// Proof that a key has a given value, or no value, under a state root. It holds the siblings from
@@ -31,13 +30,13 @@ public sealed class StateProof(Hash32[] siblings, bool hasLeaf, Hash32 leafKeyHa
         if (expectedValue is not null)
         {
             if (!HasLeaf || LeafKeyHash != keyHash || LeafValueHash != Sha256.Hash(expectedValue)) return false;
-            node = TreeNode.LeafHash(LeafKeyHash, LeafValueHash);
+            node = StateHashes.Leaf(LeafKeyHash, LeafValueHash);
         }
         else if (HasLeaf)
         {
             // Another key's leaf where ours would be: it must share the path, or it proves nothing about ours.
             if (LeafKeyHash == keyHash || LeafKeyHash.CommonPrefixLength(keyHash) < siblings.Length) return false;
-            node = TreeNode.LeafHash(LeafKeyHash, LeafValueHash);
+            node = StateHashes.Leaf(LeafKeyHash, LeafValueHash);
         }
         else
         {
@@ -45,7 +44,7 @@ public sealed class StateProof(Hash32[] siblings, bool hasLeaf, Hash32 leafKeyHa
         }
         for (int depth = siblings.Length - 1; depth >= 0; depth--)
         {
-            node = keyHash.Bit(depth) ? TreeNode.InternalHash(siblings[depth], node) : TreeNode.InternalHash(node, siblings[depth]);
+            node = keyHash.Bit(depth) ? StateHashes.Internal(siblings[depth], node) : StateHashes.Internal(node, siblings[depth]);
         }
         return node == root;
     }
