@@ -2,6 +2,8 @@ using BenchmarkDotNet.Attributes;
 using Polis.Core.Crypto;
 using Polis.Core.Ledger;
 using Polis.Execution;
+using Polis.City;
+using Polis.Modules.Accounts;
 
 namespace Polis.Benchmarks;
 
@@ -13,6 +15,7 @@ public class ExecutionBenchmarks
     private Transaction[] _txs = null!;
     private TreeState _state = null!;
     private Genesis _genesis = null!;
+    private readonly ModuleSet _modules = CityModules.Set();
     private CachingSignatureVerifier _warm = null!;
 
     [GlobalSetup]
@@ -20,20 +23,21 @@ public class ExecutionBenchmarks
     {
         _txs = Fixtures.Transfers();
         var validators = new ValidatorSet([new Validator(Fixtures.Senders[0].PublicKey, 1)]);
-        _genesis = new Genesis(Fixtures.ChainId, 0, validators, Fixtures.Senders.Select(s => (s.Address, 1_000_000UL)).ToArray());
+        _genesis = new Genesis(Fixtures.ChainId, 0, validators, [],
+            [new GenesisSection(AccountsKeys.Module, AccountsGenesis.Encode(Fixtures.Senders.Select(s => (s.Address, 1_000_000UL)).ToArray()))]);
         _state = TreeState.InMemory();
         var w = _state.Begin(null);
-        _genesis.ApplyTo(w);
+        _genesis.ApplyTo(w, _modules);
         w.Commit();
         _warm = new CachingSignatureVerifier();
-        new BlockExecutor(Fixtures.ChainId, _warm).VerifySignatures(_txs);
+        new BlockExecutor(Fixtures.ChainId, _warm, _modules).VerifySignatures(_txs);
     }
 
     private Hash32 Execute(ISignatureVerifier verifier)
     {
         var working = _state.Begin(0);
-        var (results, reason) = new BlockExecutor(Fixtures.ChainId, verifier).Execute(_txs, working, new BlockContext(1, 1));
-        if (results is null) throw new InvalidOperationException(reason);
+        var (outcome, reason) = new BlockExecutor(Fixtures.ChainId, verifier, _modules).Execute(_txs, working, new BlockContext(1, 1));
+        if (outcome is null) throw new InvalidOperationException(reason);
         return working.ComputeRoot();
     }
 

@@ -1,6 +1,6 @@
 using Polis.Core.Crypto;
 using Polis.Core.Ledger;
-using Polis.Execution.Accounts;
+using Polis.Modules.Accounts;
 
 namespace Polis.Benchmarks;
 
@@ -12,7 +12,7 @@ internal static class Fixtures
 
     /// <summary>1,000 transfers from 1,000 distinct senders (nonce 0 each), as a full block would carry.</summary>
     public static Transaction[] Transfers(int count = 1000) => Enumerable.Range(0, count)
-        .Select(i => Transaction.Create(ChainId, Senders[i % Senders.Length], (ulong)(i / Senders.Length), ModuleId.Accounts,
+        .Select(i => Transaction.Create(ChainId, Senders[i % Senders.Length], (ulong)(i / Senders.Length), AccountsKeys.Module,
             new TransferBody(Senders[(i + 1) % Senders.Length].Address, 1).ToBytes()))
         .ToArray();
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Polis.City;
 using Polis.Cli.Commands;
 
 var root = new RootCommand("polis: a city run on a Byzantine-fault-tolerant ledger");
@@ -10,8 +11,10 @@ root.Subcommands.Add(InitCommand.Create());
 root.Subcommands.Add(GenesisCommand.Create());
 root.Subcommands.Add(KeysCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
-root.Subcommands.Add(DeviceCommands.Create());
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(VerifyCommand.Create());
 foreach (var command in ClientCommands.Create()) root.Subcommands.Add(command);
+// Each module brings its own commands (`polis device …`, `polis tx transfer`, `polis gateway register`).
+foreach (var module in CityModules.Create())
+    foreach (var command in module.Commands()) CommandMerge.Add(root, command);
 return await root.Parse(args).InvokeAsync();

@@ -1,14 +1,16 @@
+using Polis.Core;
 using Polis.Core.Crypto;
 using Polis.Core.Ledger;
-using Polis.Execution.Accounts;
+using Polis.Execution.Auth;
 
 namespace Polis.Execution;
 
 /// <summary>
-/// Applies a block's transactions in order through the modules. Authentication (signature, chain,
-/// nonce) is a validity condition of the block: a block carrying a forged or replayed transaction is
-/// invalid. Module failures are not: they are recorded, change nothing, and still consume the nonce
-/// so the transaction can never be replayed.
+/// Runs a block through the modules: every module's begin-block hook, the transactions in order,
+/// every module's end-block hook. Authentication (signature, chain, nonce) is a validity condition
+/// of the block: a block carrying a forged or replayed transaction is invalid. Module failures are
+/// not: they are recorded, change nothing, emit nothing, and still consume the nonce so the
+/// transaction can never be replayed. Not thread-safe: one executor per chain.
 /// </summary>
 public sealed class BlockExecutor
 {
@@ -17,14 +19,16 @@ public sealed class BlockExecutor
 
     private readonly string _chainId;
     private readonly ISignatureVerifier _verifier;
-    private readonly Dictionary<ModuleId, IModule> _modules = new();
+    private readonly EventLog _events = new();
 
-    public BlockExecutor(string chainId, ISignatureVerifier verifier, IEnumerable<IModule>? modules = null)
+    public BlockExecutor(string chainId, ISignatureVerifier verifier, ModuleSet modules)
     {
         _chainId = chainId;
         _verifier = verifier;
-        foreach (var m in modules ?? [new AccountsModule()]) _modules.Add(m.Id, m);
+        Modules = modules;
     }
+
+    public ModuleSet Modules { get; }
 
     /// <summary>Checks every signature, in parallel for large blocks; each is checked once (the verifier may cache).</summary>
     public bool[] VerifySignatures(IReadOnlyList<Transaction> txs)
@@ -43,10 +47,11 @@ public sealed class BlockExecutor
 
     private bool Verify(Transaction tx) => tx.ChainId == _chainId && _verifier.VerifyTransaction(tx);
 
-    /// <summary>Executes a proposed block's transactions. Returns null results and a reason when the block is invalid.</summary>
-    public (IReadOnlyList<TxResult>? Results, string Reason) Execute(IReadOnlyList<Transaction> txs, IStateView state, in BlockContext block)
+    /// <summary>Executes a proposed block. Returns a null outcome and a reason when the block is invalid.</summary>
+    public (BlockOutcome? Outcome, string Reason) Execute(IReadOnlyList<Transaction> txs, IStateView state, in BlockContext block)
     {
         var signatureOk = VerifySignatures(txs);
+        var begin = BeginBlock(state, block);
         var results = new List<TxResult>(txs.Count);
         for (int i = 0; i < txs.Count; i++)
         {
@@ -55,17 +60,19 @@ public sealed class BlockExecutor
             if (result is null) return (null, $"transaction {i} ({txs[i].Hash.Short}): {reason}");
             results.Add(result);
         }
-        return (results, "");
+        var (end, updates) = EndBlock(state, block);
+        return (new BlockOutcome(results, begin, end, updates), "");
     }
 
     /// <summary>
     /// Picks, in order, the candidates that may go in a block (authentic, next nonce) and executes
     /// them; the others are skipped and reported, so a proposer never builds an invalid block.
     /// </summary>
-    public (List<Transaction> Included, List<TxResult> Results, List<(Transaction Tx, string Reason)> Skipped) SelectAndExecute(
+    public (List<Transaction> Included, BlockOutcome Outcome, List<(Transaction Tx, string Reason)> Skipped) SelectAndExecute(
         IReadOnlyList<Transaction> candidates, IStateView state, in BlockContext block, int txsMax, int bytesMax)
     {
         var signatureOk = VerifySignatures(candidates);
+        var begin = BeginBlock(state, block);
         var included = new List<Transaction>();
         var results = new List<TxResult>();
         var skipped = new List<(Transaction, string)>();
@@ -81,26 +88,80 @@ public sealed class BlockExecutor
             results.Add(result);
             bytes += tx.Encoded.Length + 4;
         }
-        return (included, results, skipped);
+        var (end, updates) = EndBlock(state, block);
+        return (included, new BlockOutcome(results, begin, end, updates), skipped);
+    }
+
+    private IReadOnlyList<ModuleEvent> BeginBlock(IStateView state, in BlockContext block)
+    {
+        foreach (var module in Modules.Modules)
+        {
+            var scratch = new OverlayView(state);
+            int before = _events.Count;
+            module.BeginBlock(block, scratch, _events);
+            CheckEvents(module, before);
+            Flush(scratch, module);
+        }
+        return _events.Take();
+    }
+
+    private (IReadOnlyList<ModuleEvent> Events, IReadOnlyList<ValidatorUpdate> Updates) EndBlock(IStateView state, in BlockContext block)
+    {
+        List<ValidatorUpdate>? updates = null;
+        foreach (var module in Modules.Modules)
+        {
+            var scratch = new OverlayView(state);
+            int before = _events.Count;
+            var asked = module.EndBlock(block, scratch, _events);
+            CheckEvents(module, before);
+            Flush(scratch, module);
+            if (asked.Count > 0) (updates ??= []).AddRange(asked);
+        }
+        return (_events.Take(), updates ?? (IReadOnlyList<ValidatorUpdate>)[]);
     }
 
     /// <summary>Consumes the nonce, then applies the module in an overlay kept only on success. Null when the nonce is wrong.</summary>
     private TxResult? ApplyOne(Transaction tx, IStateView state, in BlockContext block, out string reason)
     {
         var sender = tx.SenderAddress;
-        var account = AccountRecord.Load(state, sender);
-        if (tx.Nonce != account.Nonce)
+        ulong next = NonceRecord.Load(state, sender);
+        if (tx.Nonce != next)
         {
-            reason = tx.Nonce < account.Nonce ? $"nonce {tx.Nonce} already used (next is {account.Nonce})" : $"nonce {tx.Nonce} is ahead of the next nonce {account.Nonce}";
+            reason = tx.Nonce < next ? $"nonce {tx.Nonce} already used (next is {next})" : $"nonce {tx.Nonce} is ahead of the next nonce {next}";
             return null;
         }
         reason = "";
-        (account with { Nonce = account.Nonce + 1 }).Store(state, sender);
-        if (!_modules.TryGetValue(tx.Module, out var module))
-            return new TxResult(tx.Hash, TxResultCode.UnknownOperation, $"module {tx.Module} is not enabled");
+        NonceRecord.Store(state, sender, next + 1);
+        var module = Modules.Find(tx.Module);
+        if (module is null) return new TxResult(tx.Hash, ExecutionResults.UnknownModule, $"module {tx.Module} does not run on this chain");
         var scratch = new OverlayView(state);
-        var result = module.Apply(tx, scratch, block);
-        if (result.IsOk) scratch.Flush();
-        return result;
+        var result = module.Apply(tx, scratch, block, _events);
+        Invariant.Check(result.TxHash == tx.Hash, $"module {module.Name} answered for another transaction");
+        Invariant.Check(result.Code.Space == module.Id || result.Code.Space == ModuleId.None,
+            $"module {module.Name} returned result {result.Code.Name} of another module's namespace");
+        if (!result.IsOk)
+        {
+            _events.Discard();
+            return result.Events.Count == 0 ? result : result with { Events = [] };
+        }
+        CheckEvents(module, 0);
+        Flush(scratch, module);
+        var events = _events.Take();
+        return events.Count == 0 ? result : result with { Events = events };
+    }
+
+    private void Flush(OverlayView scratch, IModule module)
+    {
+        foreach (var key in scratch.WrittenKeys)
+            Invariant.Check(Modules.IsRegisteredKey(key), $"module {module.Name} wrote state key {Convert.ToHexStringLower(key)} under no registered prefix");
+        scratch.Flush();
+    }
+
+    /// <summary>Modules emit through the shared log; each must name itself, so an event is always traced to its module.</summary>
+    private void CheckEvents(IModule module, int from)
+    {
+        var pending = _events.Pending;
+        for (int i = from; i < pending.Count; i++)
+            Invariant.Check(pending[i].Module == module.Id, $"module {module.Name} emitted an event as module {pending[i].Module}");
     }
 }

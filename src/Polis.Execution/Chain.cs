@@ -21,16 +21,16 @@ public sealed class Chain
     private readonly ISignatureVerifier _verifier;
     private readonly Dictionary<Hash32, ExecutedBlock> _pending = new();
 
-    public Chain(Genesis genesis, IVersionedState state, ISignatureVerifier verifier, BlockExecutor? executor = null)
+    public Chain(Genesis genesis, IVersionedState state, ISignatureVerifier verifier, ModuleSet modules)
     {
         _genesis = genesis;
         _state = state;
         _verifier = verifier;
-        _executor = executor ?? new BlockExecutor(genesis.Id, verifier);
+        _executor = new BlockExecutor(genesis.Id, verifier, modules);
         if (state.LatestVersion is null)
         {
             var genesisState = state.Begin(null);
-            genesis.ApplyTo(genesisState);
+            genesis.ApplyTo(genesisState, modules);
             genesisState.Commit();
         }
         Validators = genesis.Validators;
@@ -48,6 +48,7 @@ public sealed class Chain
     public ValidatorSet Validators { get; private set; }
     public Hash32 StateRoot => _state.RootAt(Height);
     public IVersionedState State => _state;
+    public ModuleSet Modules => _executor.Modules;
 
     /// <summary>
     /// Re-attaches to a state that already holds committed heights (after a restart), from the last
@@ -69,12 +70,13 @@ public sealed class Chain
         ulong height = Height + 1;
         long time = Math.Max(timeMs, LastBlockTimeMs + 1);
         var working = _state.Begin(Height);
-        var (included, results, _) = _executor.SelectAndExecute(candidates, working, new BlockContext(height, time), txsMax, bytesMax);
+        var (included, outcome, _) = _executor.SelectAndExecute(candidates, working, new BlockContext(height, time), txsMax, bytesMax);
+        RefuseValidatorUpdates(outcome);
         var header = new BlockHeader(ChainId, height, time, LastBlockId,
             Block.TransactionsRoot(included), working.ComputeRoot(), Validators.Hash, proposer,
             LastCommit?.Hash() ?? Hash32.Zero, Block.EvidenceRootOf(evidence));
         var block = new Block(header, included, LastCommit, evidence);
-        Remember(new ExecutedBlock(block, results, working));
+        Remember(new ExecutedBlock(block, outcome, working));
         return block;
     }
 
@@ -102,13 +104,22 @@ public sealed class Chain
             if (key is null || e.Height > h.Height || !e.Verify(ChainId, key)) return BlockValidation.Invalid("evidence does not verify");
         }
         var working = _state.Begin(Height);
-        var (results, reason) = _executor.Execute(block.Transactions, working, new BlockContext(h.Height, h.TimeMs));
-        if (results is null) return BlockValidation.Invalid(reason);
+        var (outcome, reason) = _executor.Execute(block.Transactions, working, new BlockContext(h.Height, h.TimeMs));
+        if (outcome is null) return BlockValidation.Invalid(reason);
+        RefuseValidatorUpdates(outcome);
         var root = working.ComputeRoot();
         if (root != h.StateRoot) return BlockValidation.Invalid($"state root {h.StateRoot.Short} differs from the executed {root.Short}");
-        Remember(new ExecutedBlock(block, results, working));
+        Remember(new ExecutedBlock(block, outcome, working));
         return BlockValidation.Ok;
     }
+
+    /// <summary>
+    /// Validator-set changes need the header to name the next set and light clients to follow it
+    /// (the governance issue builds both); until then a module that asks for one is a bug of ours,
+    /// caught here on every node alike rather than applied by some.
+    /// </summary>
+    private static void RefuseValidatorUpdates(BlockOutcome outcome) =>
+        Invariant.Check(outcome.ValidatorUpdates.Count == 0, "a module asked for a validator-set change, which this chain cannot apply yet");
 
     private void Remember(ExecutedBlock executed)
     {
@@ -118,10 +129,10 @@ public sealed class Chain
 
     /// <summary>
     /// Commits a decided block: its already executed writes become the next state version.
-    /// <paramref name="beforeStateCommit"/> sees the results just before the state is written, so a
+    /// <paramref name="beforeStateCommit"/> sees the outcome just before the state is written, so a
     /// store can put the block and its indexes in the same atomic batch.
     /// </summary>
-    public IReadOnlyList<TxResult> Commit(Block block, Commit commit, Action<IReadOnlyList<TxResult>>? beforeStateCommit = null)
+    public BlockOutcome Commit(Block block, Commit commit, Action<BlockOutcome>? beforeStateCommit = null)
     {
         Invariant.Check(block.Height == Height + 1, $"commit of height {block.Height} at height {Height}");
         if (!_pending.TryGetValue(block.Id, out var executed))
@@ -130,7 +141,7 @@ public sealed class Chain
             Invariant.Check(verdict.Valid, $"a decided block is invalid here ({verdict.Reason}): this node's execution diverged");
             executed = _pending[block.Id];
         }
-        beforeStateCommit?.Invoke(executed.Results);
+        beforeStateCommit?.Invoke(executed.Outcome);
         executed.State.Commit();
         _pending.Clear();
         Height = block.Height;
@@ -138,6 +149,6 @@ public sealed class Chain
         LastBlockTimeMs = block.Header.TimeMs;
         LastCommit = commit;
         Invariant.Check(_state.RootAt(Height) == block.Header.StateRoot, "committed state root differs from the header");
-        return executed.Results;
+        return executed.Outcome;
     }
 }

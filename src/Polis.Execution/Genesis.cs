@@ -2,74 +2,113 @@ using Polis.Core;
 using Polis.Core.Crypto;
 using Polis.Core.Encoding;
 using Polis.Core.Ledger;
-using Polis.Execution.Accounts;
 using Polis.Execution.Roles;
 
 namespace Polis.Execution;
 
 /// <summary>
-/// The chain's starting point: its id, start time, first validators, initial CITY allocations and
-/// the roles granted to accounts (who may register devices, who may register gateways).
-/// Its hash stands in for the previous block id of block 1, so block 1 commits to the genesis.
+/// The chain's starting point: its id, start time, first validators, the roles granted to accounts,
+/// and one section per module (its canonical bytes, which only the module reads: the Accounts
+/// module's initial balances, say). Its hash stands in for the previous block id of block 1, so
+/// block 1 commits to all of it.
 /// </summary>
 public sealed class Genesis
 {
-    public const int AllocationsMax = 100_000;
+    public const int RoleGrantsMax = 100_000;
+    public const int RolesPerGrantMax = 32;
+    public const int SectionBytesMax = 16 * 1024 * 1024;
 
-    public Genesis(string chainId, long timeMs, ValidatorSet validators, IReadOnlyList<(Address Address, ulong Amount)> allocations,
-        IReadOnlyList<(Address Address, AccountRoles Roles)>? roles = null)
+    public Genesis(string chainId, long timeMs, ValidatorSet validators, IReadOnlyList<RoleGrant>? roles = null, IReadOnlyList<GenesisSection>? sections = null)
     {
         roles ??= [];
+        sections ??= [];
         ChainId.Check(chainId);
-        if (allocations.Count > AllocationsMax) throw new ArgumentException($"more than {AllocationsMax} allocations", nameof(allocations));
-        var seen = new HashSet<Address>();
-        foreach (var (address, _) in allocations)
-            if (!seen.Add(address)) throw new ArgumentException($"address {address} allocated twice", nameof(allocations));
-        if (roles.Count > AllocationsMax) throw new ArgumentException($"more than {AllocationsMax} role grants", nameof(roles));
+        if (roles.Count > RoleGrantsMax) throw new ArgumentException($"more than {RoleGrantsMax} role grants", nameof(roles));
         var granted = new HashSet<Address>();
-        foreach (var (address, r) in roles)
+        foreach (var grant in roles)
         {
-            if (!granted.Add(address)) throw new ArgumentException($"address {address} granted roles twice", nameof(roles));
-            if (r == AccountRoles.None || (r & ~AccountRoles.All) != 0) throw new ArgumentException($"address {address}: unknown or empty roles {(uint)r}", nameof(roles));
+            if (!granted.Add(grant.Address)) throw new ArgumentException($"address {grant.Address} is granted roles twice", nameof(roles));
+            if (grant.Roles.Count == 0 || grant.Roles.Count > RolesPerGrantMax) throw new ArgumentException($"address {grant.Address}: 1..{RolesPerGrantMax} roles per grant", nameof(roles));
+            if (grant.Roles.Distinct(StringComparer.Ordinal).Count() != grant.Roles.Count) throw new ArgumentException($"address {grant.Address}: a role is granted twice", nameof(roles));
+            foreach (var role in grant.Roles)
+                if (role.Length == 0 || role.Length > ModuleSet.RoleNameLengthMax) throw new ArgumentException($"address {grant.Address}: role name '{role}' is not 1..{ModuleSet.RoleNameLengthMax} characters", nameof(roles));
+        }
+        for (int i = 0; i < sections.Count; i++)
+        {
+            if (sections[i].Module == ModuleId.None) throw new ArgumentException("a genesis section for module 0", nameof(sections));
+            if (i > 0 && sections[i].Module.Value <= sections[i - 1].Module.Value) throw new ArgumentException("genesis sections must be in ascending module order, each once", nameof(sections));
+            if (sections[i].Data.Length > SectionBytesMax) throw new ArgumentException($"genesis section of module {sections[i].Module} exceeds {SectionBytesMax} bytes", nameof(sections));
         }
         Id = chainId;
         TimeMs = timeMs;
         Validators = validators;
-        Allocations = allocations;
         Roles = roles;
+        Sections = sections;
         Hash = Sha256.Hash(ToBytes());
     }
 
     public string Id { get; }
     public long TimeMs { get; }
     public ValidatorSet Validators { get; }
-    public IReadOnlyList<(Address Address, ulong Amount)> Allocations { get; }
-    public IReadOnlyList<(Address Address, AccountRoles Roles)> Roles { get; }
+    public IReadOnlyList<RoleGrant> Roles { get; }
+    public IReadOnlyList<GenesisSection> Sections { get; }
     public Hash32 Hash { get; }
 
-    public void ApplyTo(IStateView state)
+    /// <summary>The section of <paramref name="module"/>, empty when the genesis has none.</summary>
+    public ReadOnlySpan<byte> SectionOf(ModuleId module)
     {
-        foreach (var (address, amount) in Allocations) new AccountRecord(0, amount).Store(state, address);
-        foreach (var (address, roles) in Roles) RoleRecord.Store(state, address, roles);
+        foreach (var s in Sections) if (s.Module == module) return s.Data;
+        return [];
+    }
+
+    /// <summary>
+    /// Writes the genesis state: the role grants, then each module's section in the module set's
+    /// order. Throws <see cref="ArgumentException"/> when the genesis names a module or a role that
+    /// <paramref name="modules"/> does not have: a node must not start a chain it cannot run.
+    /// </summary>
+    public void ApplyTo(IStateView state, ModuleSet modules)
+    {
+        foreach (var section in Sections)
+            if (modules.Find(section.Module) is null) throw new ArgumentException($"the genesis has a section for module {section.Module}, which this node does not run");
+        foreach (var grant in Roles)
+            foreach (var role in grant.Roles)
+                if (!modules.Roles.Contains(role)) throw new ArgumentException($"the genesis grants role '{role}', which no module declares ({string.Join(", ", modules.Roles.Order(StringComparer.Ordinal))})");
+        foreach (var grant in Roles)
+            foreach (var role in grant.Roles)
+                RoleRecord.Grant(state, role, grant.Address);
+        foreach (var module in modules.Modules)
+        {
+            try
+            {
+                module.InitGenesis(SectionOf(module.Id), state);
+            }
+            catch (CodecException e)
+            {
+                throw new ArgumentException($"genesis section of module {module.Name}: {e.Message}", e);
+            }
+        }
     }
 
     public byte[] ToBytes()
     {
-        var w = new CanonicalWriter(256 + Allocations.Count * 28);
+        long sectionBytes = 0;
+        foreach (var s in Sections) sectionBytes += s.Data.Length + 5;
+        var w = new CanonicalWriter((int)Math.Min(int.MaxValue, 256 + Roles.Count * 64 + sectionBytes));
         w.WriteString(Id);
         w.WriteI64(TimeMs);
         Validators.Encode(w);
-        w.WriteCount(Allocations.Count);
-        foreach (var (address, amount) in Allocations)
-        {
-            w.WriteAddress(address);
-            w.WriteU64(amount);
-        }
         w.WriteCount(Roles.Count);
-        foreach (var (address, roles) in Roles)
+        foreach (var grant in Roles)
         {
-            w.WriteAddress(address);
-            w.WriteU32((uint)roles);
+            w.WriteAddress(grant.Address);
+            w.WriteCount(grant.Roles.Count);
+            foreach (var role in grant.Roles) w.WriteString(role);
+        }
+        w.WriteCount(Sections.Count);
+        foreach (var section in Sections)
+        {
+            w.WriteU8(section.Module.Value);
+            w.WriteBytes(section.Data);
         }
         return w.ToArray();
     }
@@ -80,16 +119,23 @@ public sealed class Genesis
         string chainId = r.ReadString(Limits.ChainIdBytesMax, "chain id");
         long time = r.ReadI64("genesis time");
         var validators = ValidatorSet.Decode(ref r);
-        int n = r.ReadCount(AllocationsMax, Address.Size + 8, "allocations");
-        var allocations = new (Address, ulong)[n];
-        for (int i = 0; i < n; i++) allocations[i] = (r.ReadAddress(), r.ReadU64("amount"));
-        int m = r.ReadCount(AllocationsMax, Address.Size + 4, "role grants");
-        var roles = new (Address, AccountRoles)[m];
-        for (int i = 0; i < m; i++) roles[i] = (r.ReadAddress(), (AccountRoles)r.ReadU32("roles"));
+        int m = r.ReadCount(RoleGrantsMax, Address.Size + 4, "role grants");
+        var roles = new RoleGrant[m];
+        for (int i = 0; i < m; i++)
+        {
+            var address = r.ReadAddress();
+            int n = r.ReadCount(RolesPerGrantMax, 2, "roles");
+            var names = new string[n];
+            for (int j = 0; j < n; j++) names[j] = r.ReadString(ModuleSet.RoleNameLengthMax, "role");
+            roles[i] = new RoleGrant(address, names);
+        }
+        int k = r.ReadCount(255, 5, "genesis sections");
+        var sections = new GenesisSection[k];
+        for (int i = 0; i < k; i++) sections[i] = new GenesisSection(new ModuleId(r.ReadU8("section module")), r.ReadBytes(SectionBytesMax, "genesis section"));
         r.End("genesis");
         try
         {
-            return new Genesis(chainId, time, validators, allocations, roles);
+            return new Genesis(chainId, time, validators, roles, sections);
         }
         catch (ArgumentException e)
         {

@@ -17,6 +17,9 @@ public sealed class OverlayView(IStateView inner) : IStateView
     public void Put(byte[] key, byte[] value) => _writes[key] = value;
     public void Delete(byte[] key) => _writes[key] = null;
 
+    /// <summary>The keys written or deleted so far.</summary>
+    public Dictionary<byte[], byte[]?>.KeyCollection WrittenKeys => _writes.Keys;
+
     public void Flush()
     {
         // Sorted so the inner view sees the same write order on every validator.

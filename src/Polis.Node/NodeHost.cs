@@ -14,10 +14,10 @@ namespace Polis.Node;
 /// </summary>
 public static class NodeHost
 {
-    public static async Task<int> RunAsync(NodeHome home, ILoggerFactory logs, CancellationToken cancel)
+    public static async Task<int> RunAsync(NodeHome home, IReadOnlyList<Polis.Modules.CityModule> modules, ILoggerFactory logs, CancellationToken cancel)
     {
         var log = logs.CreateLogger("polis");
-        await using var node = PolisNode.Open(home, logs);
+        await using var node = PolisNode.Open(home, modules, logs);
         await node.StartAsync();
         // Opened before the API is built (its endpoints are mapped there), started once the API is up: it anchors through it.
         await using var gateway = GatewayHost.OpenInNode(node, home.Directory, logs);

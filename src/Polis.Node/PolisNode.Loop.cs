@@ -163,7 +163,7 @@ public sealed partial class PolisNode
     {
         // Blocks fetched while catching up were decided long ago: their writes need not each wait for the disk.
         _ledger.Storage.SyncWrites = !IsSyncing;
-        var results = _ledger.Commit(block, commit);
+        _ledger.Commit(block, commit);
         Volatile.Write(ref _committedHeight, _chain.Height);
         _pool.Update(block.Transactions);
         if (block.Evidence.Count > 0) _evidence.RemoveAll(e => block.Evidence.Any(x => x.Hash() == e.Hash()));
@@ -182,7 +182,7 @@ public sealed partial class PolisNode
         Metrics.Commits.Inc();
         Metrics.TxsCommitted.Inc(block.Transactions.Count);
         Metrics.MempoolSize.Set(_pool.Count);
-        Feed.Publish(new CommittedBlock(block, results));
+        Commits.Signal(block.Height);
         if (block.Height % 100 == 0 || block.Transactions.Count > 0 && block.Height % 10 == 0)
             _log.LogInformation("committed height {Height} {Id} ({Txs} txs, round {Round})", block.Height, block.Id.Short, block.Transactions.Count, commit.Round);
         BroadcastStatus();

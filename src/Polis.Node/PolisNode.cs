@@ -1,13 +1,12 @@
 using System.Net;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using Polis.City.Devices;
 using Polis.Consensus;
 using Polis.Consensus.Events;
 using Polis.Core.Crypto;
 using Polis.Core.Ledger;
 using Polis.Execution;
-using Polis.Execution.Accounts;
+using Polis.Modules;
 using Polis.Network;
 using Polis.Client.Config;
 using Polis.Node.Config;
@@ -41,7 +40,6 @@ public sealed partial class PolisNode : IAsyncDisposable
     private readonly NodeLedger _ledger;
     private readonly Chain _chain;
     private readonly BlockStore _blocks;
-    private readonly DeviceIndex _devices;
     private readonly ConsensusWal? _wal;
     private readonly ConsensusEngine _engine;
     private readonly TimeoutTimer _timeouts;
@@ -59,19 +57,19 @@ public sealed partial class PolisNode : IAsyncDisposable
     private volatile NodeSnapshot _snapshot;
     private ulong _committedHeight; // read by API threads: Volatile
 
-    private PolisNode(NodeConfig config, Genesis genesis, KeyPair nodeKey, KeyPair? validatorKey, string dataDirectory, string walPath, ILoggerFactory logs)
+    private PolisNode(NodeConfig config, Genesis genesis, IReadOnlyList<CityModule> modules, KeyPair nodeKey, KeyPair? validatorKey, string dataDirectory, string walPath, ILoggerFactory logs)
     {
         _config = config;
         _genesis = genesis;
         _nodeKey = nodeKey;
         _validatorKey = validatorKey;
         _log = logs.CreateLogger("polis.node");
-        _ledger = new NodeLedger(genesis, dataDirectory, _verifier);
+        _ledger = new NodeLedger(genesis, dataDirectory, _verifier, modules);
         _chain = _ledger.Chain;
         _blocks = _ledger.Blocks;
-        _devices = _ledger.Devices;
+        if (_chain.Modules.NativeAsset is null) throw new InvalidOperationException("no module holds the native asset: the mempool could not check what senders can pay");
         _committedHeight = _chain.Height;
-        _pool = new TxPool(genesis.Id, _verifier, config.MempoolTxsMax, LoadAccount);
+        _pool = new TxPool(genesis.Id, _verifier, config.MempoolTxsMax, new CommittedLedger(this));
         _admission = new AdmissionWorkers(Environment.ProcessorCount, AdmissionPendingTxsMax, e => _log!.LogError(e, "mempool admission failed"));
         var options = new ConsensusOptions
         {
@@ -96,7 +94,7 @@ public sealed partial class PolisNode : IAsyncDisposable
             Metrics.SignatureChecks.IncTo(_verifier.Misses);
             Metrics.SignatureCacheHits.IncTo(_verifier.Hits);
         });
-        Feed = new BlockFeed();
+        Commits = new CommitSignal(_chain.Height);
         _p2p = new P2PHost(new P2POptions
         {
             ChainId = genesis.Id,
@@ -112,14 +110,14 @@ public sealed partial class PolisNode : IAsyncDisposable
             validatorKey is null ? "observer" : $"validator {validatorKey.Address}", Sha256.Implementation);
     }
 
-    /// <summary>Opens a node from its home directory (config, genesis, keys, data, WAL).</summary>
-    public static PolisNode Open(NodeHome home, ILoggerFactory logs)
+    /// <summary>Opens a node from its home directory (config, genesis, keys, data, WAL) running <paramref name="modules"/> (the composition root's).</summary>
+    public static PolisNode Open(NodeHome home, IReadOnlyList<CityModule> modules, ILoggerFactory logs)
     {
         var config = NodeConfig.Load(home.ConfigPath);
-        var genesis = GenesisFile.Load(home.Resolve(config.GenesisFile)).ToGenesis();
+        var genesis = GenesisFile.Load(home.Resolve(config.GenesisFile)).ToGenesis(modules);
         var nodeKey = KeyFile.Load(home.Resolve(config.NodeKeyFile));
         KeyPair? validatorKey = string.IsNullOrEmpty(config.ValidatorKeyFile) ? null : KeyFile.Load(home.Resolve(config.ValidatorKeyFile));
-        return new PolisNode(config, genesis, nodeKey, validatorKey, home.DataDirectory, home.WalPath, logs);
+        return new PolisNode(config, genesis, modules, nodeKey, validatorKey, home.DataDirectory, home.WalPath, logs);
     }
 
     public NodeConfig Config => _config;
@@ -128,10 +126,13 @@ public sealed partial class PolisNode : IAsyncDisposable
     public PublicKey NodeId => _nodeKey.PublicKey;
     public Address? ValidatorAddress => _validatorKey?.Address;
     public NodeMetrics Metrics { get; }
-    public BlockFeed Feed { get; }
+    /// <summary>Signals each committed height (the event stream waits on it, then reads the store).</summary>
+    public CommitSignal Commits { get; }
     public NodeSnapshot Snapshot => _snapshot;
     public BlockStore Blocks => _blocks;
-    public DeviceIndex Devices => _devices;
+    public ModuleIndexes Indexes => _ledger.Indexes;
+    public IReadOnlyList<CityModule> Modules => _ledger.Modules;
+    public ModuleSet ModuleSet => _chain.Modules;
     public TxPool Mempool => _pool;
     public P2PHost Network => _p2p;
     public ValidatorSet Validators => _chain.Validators;
@@ -142,7 +143,6 @@ public sealed partial class PolisNode : IAsyncDisposable
     public IStateView StateAt(ulong height) => _chain.State.At(height);
     public StateTree StateTree => ((TreeState)_chain.State).Tree;
 
-    private AccountRecord LoadAccount(Address address) => AccountRecord.Load(_chain.State.At(CommittedHeight), address);
 
     /// <summary>
     /// Admits transactions from a client, in order, on the low-priority admission workers. Once one is

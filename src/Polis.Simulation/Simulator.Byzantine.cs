@@ -1,7 +1,7 @@
 using Polis.Consensus.Actions;
 using Polis.Core.Crypto;
 using Polis.Core.Ledger;
-using Polis.Execution.Accounts;
+using Polis.Modules.Accounts;
 using Polis.Simulation.Messages;
 
 namespace Polis.Simulation;
@@ -67,7 +67,7 @@ public sealed partial class Simulator
     {
         var header = block.Header;
         if (_random.Next(2) == 0) return new Block(header with { StateRoot = RandomHash() }, block.Transactions, block.LastCommit, block.Evidence);
-        var honest = Transaction.Create(ChainIdValue, AccountKeys[0], 0, ModuleId.Accounts, new TransferBody(node.Key.Address, 1).ToBytes());
+        var honest = Transaction.Create(ChainIdValue, AccountKeys[0], 0, AccountsKeys.Module, new TransferBody(node.Key.Address, 1).ToBytes());
         var bytes = honest.Encoded.ToArray();
         bytes[^1] ^= 0x01; // the signature no longer verifies
         var forged = Transaction.Decode(bytes);

@@ -3,7 +3,8 @@ using Polis.Consensus.Actions;
 using Polis.Consensus.Events;
 using Polis.Core;
 using Polis.Core.Ledger;
-using Polis.Execution.Accounts;
+using Polis.Execution.Auth;
+using Polis.Modules.Accounts;
 using Polis.Simulation.Checkers;
 using Polis.Simulation.Messages;
 
@@ -95,7 +96,7 @@ public sealed partial class Simulator
             if (first)
             {
                 _commitRounds.Add(commit.Round);
-                foreach (var r in results) if (r.IsOk) _txsCommitted++;
+                foreach (var r in results.Results) if (r.IsOk) _txsCommitted++;
             }
         }
         PruneMempool(node);
@@ -104,7 +105,7 @@ public sealed partial class Simulator
     private void PruneMempool(SimNode node)
     {
         var view = node.State.At(node.Chain.Height);
-        node.Mempool.RemoveAll(tx => AccountRecord.Load(view, tx.SenderAddress).Nonce > tx.Nonce);
+        node.Mempool.RemoveAll(tx => NonceRecord.Load(view, tx.SenderAddress) > tx.Nonce);
     }
 
     private void Broadcast(SimNode from, SimMessage message)
@@ -199,11 +200,11 @@ public sealed partial class Simulator
         if (reference is null) return;
         var view = reference.State.At(reference.Height);
         int sender = _random.Next(_options.Accounts);
-        ulong nonce = AccountRecord.Load(view, AccountKeys[sender].Address).Nonce;
+        ulong nonce = NonceRecord.Load(view, AccountKeys[sender].Address);
         if (outstanding.TryGetValue(sender, out var last) && last.Nonce >= nonce && _random.NextDouble() > 0.02) return;
         int recipient = (sender + 1 + _random.Next(_options.Accounts - 1)) % _options.Accounts;
         var body = new TransferBody(AccountKeys[recipient].Address, (ulong)_random.Next(1, 5_000)).ToBytes();
-        var tx = Transaction.Create(ChainIdValue, AccountKeys[sender], nonce, ModuleId.Accounts, body);
+        var tx = Transaction.Create(ChainIdValue, AccountKeys[sender], nonce, AccountsKeys.Module, body);
         outstanding[sender] = tx;
         foreach (var node in _nodes)
             if (node.IsUp && !node.Mempool.Exists(t => t.Hash == tx.Hash)) node.Mempool.Add(tx);

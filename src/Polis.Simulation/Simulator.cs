@@ -4,7 +4,9 @@ using Polis.Core;
 using Polis.Core.Crypto;
 using Polis.Core.Ledger;
 using Polis.Execution;
-using Polis.Execution.Accounts;
+using Polis.City;
+using Polis.Execution.Auth;
+using Polis.Modules.Accounts;
 using Polis.Simulation.Checkers;
 
 namespace Polis.Simulation;
@@ -58,7 +60,7 @@ public sealed partial class Simulator
         _validators = new ValidatorSet(validators);
         var allocations = new List<(Address, ulong)>();
         for (int i = 0; i < options.Accounts; i++) allocations.Add((AccountKeys[i].Address, AllocationPerAccount));
-        _genesis = new Genesis(ChainIdValue, GenesisTimeMs, _validators, allocations);
+        _genesis = new Genesis(ChainIdValue, GenesisTimeMs, _validators, [], [new GenesisSection(AccountsKeys.Module, AccountsGenesis.Encode(allocations))]);
     }
 
     private static KeyPair[] MakeKeys(string label, int count)
@@ -101,7 +103,7 @@ public sealed partial class Simulator
         node.Incarnation++;
         node.Mempool.Clear();
         node.CatchUp.Clear();
-        node.Chain = new Chain(_genesis, node.State, _verifier);
+        node.Chain = new Chain(_genesis, node.State, _verifier, CityModules.Set());
         if (node.Blocks.Count > 0) node.Chain.Resume(node.Blocks[^1].Block, node.Blocks[^1].Commit);
         node.Engine = new ConsensusEngine(ChainIdValue, node.Key, _options.Consensus, _verifier);
         if (node.WalLast is not null) node.Engine.Restore(node.WalLast);
@@ -139,7 +141,7 @@ public sealed partial class Simulator
             if (!node.IsHonest || node.Height == 0) continue;
             var view = node.State.At(node.Height);
             ulong total = 0;
-            for (int i = 0; i < _options.Accounts; i++) total += AccountRecord.Load(view, AccountKeys[i].Address).Balance;
+            for (int i = 0; i < _options.Accounts; i++) total += Balances.Get(view, AccountsKeys.NativeAsset, AccountKeys[i].Address);
             if (total != expected)
                 _violations.Add(new Violation("conservation", _queue.Now, $"{node.Name} holds {total} CITY in total at height {node.Height}, genesis had {expected}"));
         }

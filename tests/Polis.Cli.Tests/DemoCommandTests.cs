@@ -50,7 +50,7 @@ public sealed class DemoCommandTests
             Assert.Contains("at height", show);
             var (strangerCode, strangerOutput, _) = PolisProcess.Run(Timeout, "device", "revoke", "--node", node, "--from", Path.Combine(dir, "accounts", "account1.json"), "--id", "meter-0003");
             Assert.Equal(1, strangerCode);
-            Assert.Contains("Unauthorized", strangerOutput);
+            Assert.Contains("devices.unauthorized", strangerOutput);
         }
         finally
         {

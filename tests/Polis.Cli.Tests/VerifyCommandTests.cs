@@ -1,7 +1,7 @@
 using System.Net;
-using Polis.Client.Tests;
 using Polis.Client.Config;
 using Polis.Node.Config;
+using Polis.Testing;
 
 namespace Polis.Cli.Tests;
 

@@ -55,7 +55,7 @@ public class DecoderRejectionTests
     {
         var bytes = Build.Transfer(0).Encoded;
         int moduleOffset = 2 + Build.ChainId.Length + PublicKey.Size + 8;
-        Assert.Equal((byte)ModuleId.Accounts, bytes[moduleOffset]);
+        Assert.Equal(Build.AnyModule.Value, bytes[moduleOffset]);
         bytes[moduleOffset] = 0;
         Assert.Contains("module", Assert.Throws<CodecException>(() => Transaction.Decode(bytes)).Message);
         Assert.False(Transaction.TryDecode(bytes, out var tx, out var error));
@@ -70,7 +70,7 @@ public class DecoderRejectionTests
     [InlineData("pölis")]
     public void Transaction_with_an_invalid_chain_id_cannot_be_created_or_decoded(string chainId)
     {
-        Assert.Throws<ArgumentException>(() => Transaction.Create(chainId, Build.User, 0, ModuleId.Accounts, []));
+        Assert.Throws<ArgumentException>(() => Transaction.Create(chainId, Build.User, 0, Build.AnyModule, []));
         var valid = Build.Transfer(0);
         var w = new CanonicalWriter();
         w.WriteString(chainId);
@@ -81,8 +81,8 @@ public class DecoderRejectionTests
     [Fact]
     public void Transaction_body_over_the_limit_cannot_be_created()
     {
-        Assert.Throws<ArgumentException>(() => Transaction.Create(Build.ChainId, Build.User, 0, ModuleId.Accounts, new byte[Limits.TxBodyBytesMax + 1]));
-        Assert.True(Transaction.Create(Build.ChainId, Build.User, 0, ModuleId.Accounts, new byte[Limits.TxBodyBytesMax]).VerifySignature());
+        Assert.Throws<ArgumentException>(() => Transaction.Create(Build.ChainId, Build.User, 0, Build.AnyModule, new byte[Limits.TxBodyBytesMax + 1]));
+        Assert.True(Transaction.Create(Build.ChainId, Build.User, 0, Build.AnyModule, new byte[Limits.TxBodyBytesMax]).VerifySignature());
     }
 
     [Fact]

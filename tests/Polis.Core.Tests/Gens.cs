@@ -31,7 +31,7 @@ public static class Gens
 
     public static readonly Gen<Transaction> Transaction =
         Gen.Select(ChainId, Key, Gen.ULong, Gen.Byte.Array[0, 300])
-            .Select((chain, key, nonce, body) => Ledger.Transaction.Create(chain, key, nonce, ModuleId.Accounts, body));
+            .Select((chain, key, nonce, body) => Ledger.Transaction.Create(chain, key, nonce, Build.AnyModule, body));
 
     public static readonly Gen<Vote> Vote =
         Gen.Select(VoteType, Height, Round, Gen.Frequency((1, Gen.Const(Hash32.Zero)), (4, Hash)), Address, Signature)

@@ -1,7 +1,10 @@
+using Polis.City;
 using Polis.Core.Crypto;
 using Polis.Core.Ledger;
 using Polis.Execution;
-using Polis.Execution.Accounts;
+using Polis.Execution.Auth;
+using Polis.Modules.Accounts;
+using Polis.Testing;
 
 namespace Polis.Execution.Tests;
 
@@ -11,39 +14,45 @@ public sealed class BlockExecutorTests
     private static readonly KeyPair Alice = KeyPair.FromLabel("alice");
     private static readonly KeyPair Bob = KeyPair.FromLabel("bob");
     private static readonly BlockContext Block1 = new(1, 1_000);
-    private readonly BlockExecutor _executor = new(ChainId, new CachingSignatureVerifier());
+    private readonly BlockExecutor _executor = new(ChainId, new CachingSignatureVerifier(), CityModules.Set());
 
     private static DictionaryView Funded(ulong alice = 1_000, ulong bob = 0)
     {
         var view = new DictionaryView();
-        new AccountRecord(0, alice).Store(view, Alice.Address);
-        if (bob > 0) new AccountRecord(0, bob).Store(view, Bob.Address);
+        Balances.Set(view, AccountsKeys.NativeAsset, Alice.Address, alice);
+        Balances.Set(view, AccountsKeys.NativeAsset, Bob.Address, bob);
         return view;
     }
 
+    /// <summary>An account's next nonce and CITY balance.</summary>
+    private static (ulong Nonce, ulong Balance) Account(IStateView view, KeyPair key) =>
+        (NonceRecord.Load(view, key.Address), Balances.Get(view, AccountsKeys.NativeAsset, key.Address));
+
     private static Transaction Transfer(KeyPair from, ulong nonce, Address to, ulong amount, string chain = ChainId) =>
-        Transaction.Create(chain, from, nonce, ModuleId.Accounts, new TransferBody(to, amount).ToBytes());
+        Transaction.Create(chain, from, nonce, AccountsKeys.Module, new TransferBody(to, amount).ToBytes());
 
     [Fact]
     public void Transfers_move_exact_amounts_and_advance_nonces()
     {
         var view = Funded();
-        var (results, reason) = _executor.Execute([Transfer(Alice, 0, Bob.Address, 300), Transfer(Alice, 1, Bob.Address, 200)], view, Block1);
+        var (outcome, reason) = _executor.Execute([Transfer(Alice, 0, Bob.Address, 300), Transfer(Alice, 1, Bob.Address, 200)], view, Block1);
         Assert.Equal("", reason);
-        Assert.All(results!, r => Assert.True(r.IsOk));
-        Assert.Equal(new AccountRecord(2, 500), AccountRecord.Load(view, Alice.Address));
-        Assert.Equal(new AccountRecord(0, 500), AccountRecord.Load(view, Bob.Address));
+        Assert.All(outcome!.Results, r => Assert.True(r.IsOk));
+        Assert.Equal((2UL, 500UL), Account(view, Alice));
+        Assert.Equal((0UL, 500UL), Account(view, Bob));
     }
 
     [Fact]
     public void A_failing_transfer_changes_nothing_but_consumes_its_nonce()
     {
         var view = Funded(alice: 100);
-        var (results, _) = _executor.Execute([Transfer(Alice, 0, Bob.Address, 101)], view, Block1);
-        var result = Assert.Single(results!);
-        Assert.Equal(TxResultCode.InsufficientFunds, result.Code);
-        Assert.Equal(new AccountRecord(1, 100), AccountRecord.Load(view, Alice.Address));
-        Assert.Equal(AccountRecord.Empty, AccountRecord.Load(view, Bob.Address));
+        var (outcome, _) = _executor.Execute([Transfer(Alice, 0, Bob.Address, 101)], view, Block1);
+        var result = Assert.Single(outcome!.Results);
+        Assert.Equal(AccountsResults.InsufficientFunds, result.Code);
+        Assert.Equal("accounts.insufficient-funds", result.Code.Name);
+        Assert.Empty(result.Events);
+        Assert.Equal((1UL, 100UL), Account(view, Alice));
+        Assert.Equal((0UL, 0UL), Account(view, Bob));
     }
 
     [Fact]
@@ -51,8 +60,8 @@ public sealed class BlockExecutorTests
     {
         var view = Funded();
         var tx = Transfer(Alice, 0, Bob.Address, 10);
-        var (results, reason) = _executor.Execute([tx, tx], view, Block1);
-        Assert.Null(results);
+        var (outcome, reason) = _executor.Execute([tx, tx], view, Block1);
+        Assert.Null(outcome);
         Assert.Contains("already used", reason);
     }
 
@@ -61,8 +70,8 @@ public sealed class BlockExecutorTests
     {
         var bytes = Transfer(Alice, 0, Bob.Address, 10).Encoded.ToArray();
         bytes[^5] ^= 0x40;
-        Assert.Null(_executor.Execute([Transaction.Decode(bytes)], Funded(), Block1).Results);
-        Assert.Null(_executor.Execute([Transfer(Alice, 0, Bob.Address, 10, chain: "other-chain")], Funded(), Block1).Results);
+        Assert.Null(_executor.Execute([Transaction.Decode(bytes)], Funded(), Block1).Outcome);
+        Assert.Null(_executor.Execute([Transfer(Alice, 0, Bob.Address, 10, chain: "other-chain")], Funded(), Block1).Outcome);
     }
 
     [Fact]
@@ -73,9 +82,9 @@ public sealed class BlockExecutorTests
         var gap = Transfer(Alice, 5, Bob.Address, 10);
         var forgedBytes = Transfer(Bob, 0, Alice.Address, 1).Encoded.ToArray();
         forgedBytes[^1] ^= 1;
-        var (included, results, skipped) = _executor.SelectAndExecute([good, gap, Transaction.Decode(forgedBytes)], view, Block1, 100, 1 << 20);
+        var (included, outcome, skipped) = _executor.SelectAndExecute([good, gap, Transaction.Decode(forgedBytes)], view, Block1, 100, 1 << 20);
         Assert.Equal([good.Hash], included.Select(t => t.Hash));
-        Assert.Single(results);
+        Assert.Single(outcome.Results);
         Assert.Equal(2, skipped.Count);
     }
 
@@ -83,12 +92,12 @@ public sealed class BlockExecutorTests
     public void Malformed_bodies_and_zero_amounts_fail_with_their_reason()
     {
         var view = Funded();
-        var garbage = Transaction.Create(ChainId, Alice, 0, ModuleId.Accounts, [1, 2, 3]);
-        var unknown = Transaction.Create(ChainId, Alice, 1, ModuleId.Accounts, [99]);
+        var garbage = Transaction.Create(ChainId, Alice, 0, AccountsKeys.Module, [1, 2, 3]);
+        var unknown = Transaction.Create(ChainId, Alice, 1, AccountsKeys.Module, [99]);
         var zero = Transfer(Alice, 2, Bob.Address, 0);
-        var (results, _) = _executor.Execute([garbage, unknown, zero], view, Block1);
-        Assert.Equal([TxResultCode.MalformedBody, TxResultCode.UnknownOperation, TxResultCode.ZeroAmount], results!.Select(r => r.Code));
-        Assert.Equal(new AccountRecord(3, 1_000), AccountRecord.Load(view, Alice.Address));
+        var (outcome, _) = _executor.Execute([garbage, unknown, zero], view, Block1);
+        Assert.Equal([ExecutionResults.MalformedBody, ExecutionResults.UnknownOperation, AccountsResults.ZeroAmount], outcome!.Results.Select(r => r.Code));
+        Assert.Equal((3UL, 1_000UL), Account(view, Alice));
     }
 
     [Fact]
@@ -108,9 +117,9 @@ public sealed class BlockExecutorTests
     public void Self_transfers_and_overflow_keep_supply_exact()
     {
         var view = Funded(alice: 1_000, bob: ulong.MaxValue - 5);
-        var (results, _) = _executor.Execute([Transfer(Alice, 0, Alice.Address, 400), Transfer(Alice, 1, Bob.Address, 6)], view, Block1);
-        Assert.Equal([TxResultCode.Ok, TxResultCode.AmountOverflow], results!.Select(r => r.Code));
-        Assert.Equal(1_000UL, AccountRecord.Load(view, Alice.Address).Balance);
-        Assert.Equal(ulong.MaxValue - 5, AccountRecord.Load(view, Bob.Address).Balance);
+        var (outcome, _) = _executor.Execute([Transfer(Alice, 0, Alice.Address, 400), Transfer(Alice, 1, Bob.Address, 6)], view, Block1);
+        Assert.Equal([ExecutionResults.Ok, AccountsResults.AmountOverflow], outcome!.Results.Select(r => r.Code));
+        Assert.Equal(1_000UL, Account(view, Alice).Balance);
+        Assert.Equal(ulong.MaxValue - 5, Account(view, Bob).Balance);
     }
 }

@@ -1,7 +1,10 @@
+using Polis.City;
 using Polis.Core.Crypto;
 using Polis.Core.Ledger;
 using Polis.Execution;
-using Polis.Execution.Accounts;
+using Polis.Execution.Auth;
+using Polis.Modules.Accounts;
+using Polis.Testing;
 using Polis.State;
 using Polis.State.Storage;
 
@@ -14,13 +17,16 @@ public sealed class ChainTests
     private static readonly KeyPair Alice = KeyPair.FromLabel("chain-alice");
     private static readonly KeyPair Bob = KeyPair.FromLabel("chain-bob");
 
-    private static Genesis MakeGenesis() => new(ChainId, 1_000, new ValidatorSet(Validators.Select(v => new Validator(v.PublicKey, 1)).ToArray()),
+    private static Genesis MakeGenesis() => TestGenesis.Create(ChainId, 1_000, new ValidatorSet(Validators.Select(v => new Validator(v.PublicKey, 1)).ToArray()),
         [(Alice.Address, 1_000UL)]);
 
-    private static Chain NewChain(IVersionedState? state = null) => new(MakeGenesis(), state ?? TreeState.InMemory(), new CachingSignatureVerifier());
+    private static Chain NewChain(IVersionedState? state = null) => new(MakeGenesis(), state ?? TreeState.InMemory(), new CachingSignatureVerifier(), CityModules.Set());
+
+    private static (ulong Nonce, ulong Balance) Account(IStateView view, KeyPair key) =>
+        (NonceRecord.Load(view, key.Address), Balances.Get(view, AccountsKeys.NativeAsset, key.Address));
 
     private static Transaction Pay(ulong nonce, ulong amount) =>
-        Transaction.Create(ChainId, Alice, nonce, ModuleId.Accounts, new TransferBody(Bob.Address, amount).ToBytes());
+        Transaction.Create(ChainId, Alice, nonce, AccountsKeys.Module, new TransferBody(Bob.Address, amount).ToBytes());
 
     private static Commit CommitFor(Block block) => new(block.Height, 0, block.Id, Enumerable.Range(0, 3).Select(i =>
         new CommitSignature((ushort)i, Vote.Create(ChainId, Validators[i], VoteType.Precommit, block.Height, 0, block.Id).Signature)).ToArray());
@@ -32,14 +38,14 @@ public sealed class ChainTests
         var other = NewChain();
         var block = proposer.Build(2_000, Validators[0].Address, [Pay(0, 100), Pay(1, 50)], []);
         Assert.Equal(BlockValidation.Ok, other.Validate(block));
-        var results = other.Commit(block, CommitFor(block));
+        var outcome = other.Commit(block, CommitFor(block));
         proposer.Commit(block, CommitFor(block));
-        Assert.All(results, r => Assert.True(r.IsOk));
+        Assert.All(outcome.Results, r => Assert.True(r.IsOk));
         Assert.Equal(proposer.StateRoot, other.StateRoot);
         Assert.Equal(block.Header.StateRoot, other.StateRoot);
         var view = other.State.At(1);
-        Assert.Equal(new AccountRecord(2, 850), AccountRecord.Load(view, Alice.Address));
-        Assert.Equal(new AccountRecord(0, 150), AccountRecord.Load(view, Bob.Address));
+        Assert.Equal((2UL, 850UL), Account(view, Alice));
+        Assert.Equal((0UL, 150UL), Account(view, Bob));
     }
 
     [Fact]
@@ -53,7 +59,7 @@ public sealed class ChainTests
         Assert.False(verdict.Valid);
         Assert.Contains("state root", verdict.Reason);
         Assert.Equal(0UL, other.Height);
-        Assert.Equal(1_000UL, AccountRecord.Load(other.State.At(0), Alice.Address).Balance);
+        Assert.Equal(1_000UL, Account(other.State.At(0), Alice).Balance);
     }
 
     [Fact]

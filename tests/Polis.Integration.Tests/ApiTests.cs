@@ -1,7 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using Polis.Core.Crypto;
-using Polis.Execution.Accounts;
+using Polis.Core.Ledger;
+using Polis.Modules.Accounts;
 using Polis.State;
 using Xunit.Abstractions;
 using Polis.Core.Proofs;
@@ -55,7 +56,35 @@ public sealed class ApiTests(ITestOutputHelper output)
         {
             string? line = await reader.ReadLineAsync(timeout.Token);
             Assert.NotNull(line);
-            if (line.StartsWith("data: ", StringComparison.Ordinal) && line.Contains(tx.Hash.ToString())) seen = line.Contains("\"Ok\"");
+            if (line.StartsWith("data: ", StringComparison.Ordinal) && line.Contains(tx.Hash.ToString())) seen = line.Contains("\"ok\"");
+        }
+
+        // Each height's outcome stays readable: the transfer's result and its typed event, by height.
+        var status = JsonDocument.Parse(await http.GetStringAsync($"/v1/txs/{tx.Hash}")).RootElement;
+        ulong txHeight = status.GetProperty("height").GetUInt64();
+        var events = JsonDocument.Parse(await http.GetStringAsync($"/v1/blocks/{txHeight}/events")).RootElement;
+        var txResult = events.GetProperty("results").EnumerateArray().Single(r => r.GetProperty("hash").GetString() == tx.Hash.ToString());
+        Assert.Equal("ok", txResult.GetProperty("result").GetString());
+        var transfer = txResult.GetProperty("events").EnumerateArray().Single();
+        Assert.Equal(("accounts", "transfer"), (transfer.GetProperty("module").GetString(), transfer.GetProperty("type").GetString()));
+        Assert.Equal(recipient.Address.ToString(), transfer.GetProperty("attributes").GetProperty("to").GetString());
+        Assert.Equal("9", transfer.GetProperty("attributes").GetProperty("amount").GetString());
+
+        // The stream resumes from any committed height, in order and without a gap, by query or by Last-Event-ID.
+        Assert.Equal(Enumerable.Range(1, (int)txHeight).Select(h => (ulong)h), await StreamIds(http, "/v1/events?from=1", null, txHeight));
+        Assert.Equal([txHeight], await StreamIds(http, "/v1/events", (txHeight - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), txHeight));
+        using (var future = await http.GetAsync($"/v1/events?from={txHeight + 1_000_000}"))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, future.StatusCode);
+            Assert.Contains("not committed yet", await future.Content.ReadAsStringAsync());
+        }
+
+        // A transaction for a module this chain does not run is refused at admission, with the reason.
+        var stray = Transaction.Create(devnet.Manifest.ChainId, devnet.Accounts[3], 0, new ModuleId(200), [1]);
+        using (var refused = await http.PostAsync("/v1/txs", new ByteArrayContent(stray.Encoded) { Headers = { ContentType = new("application/octet-stream") } }))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains("unknown module", await refused.Content.ReadAsStringAsync());
         }
 
         // The account proof verifies against the state root of the height it was read at.
@@ -67,9 +96,29 @@ public sealed class ApiTests(ITestOutputHelper output)
         Assert.Equal(root.ToString(), header.GetProperty("stateRoot").GetString());
         var stateProof = StateProof.Decode(Convert.FromHexString(proof.GetProperty("proof").GetString()!));
         var value = Convert.FromHexString(proof.GetProperty("value").GetString()!);
-        Assert.True(stateProof.Verify(root, AccountRecord.Key(recipient.Address), value));
-        Assert.Equal(new AccountRecord(0, 9), AccountRecord.Decode(value));
+        var key = AccountsKeys.Balance(AccountsKeys.NativeAsset, recipient.Address);
+        Assert.True(stateProof.Verify(root, key, value));
+        Assert.Equal(9UL, BalanceRecord.Decode(value));
         value[^1] ^= 1;
-        Assert.False(stateProof.Verify(root, AccountRecord.Key(recipient.Address), value));
+        Assert.False(stateProof.Verify(root, key, value));
+    }
+
+    /// <summary>The ids of the stream's block events, read until one at <paramref name="last"/> arrives.</summary>
+    private static async Task<List<ulong>> StreamIds(HttpClient http, string path, string? lastEventId, ulong last)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (lastEventId is not null) request.Headers.Add("Last-Event-ID", lastEventId);
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        response.EnsureSuccessStatusCode();
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        using var timeout = new CancellationTokenSource(Patience);
+        var ids = new List<ulong>();
+        while (ids.Count == 0 || ids[^1] < last)
+        {
+            string? line = await reader.ReadLineAsync(timeout.Token);
+            Assert.NotNull(line);
+            if (line.StartsWith("id: ", StringComparison.Ordinal)) ids.Add(ulong.Parse(line[4..], System.Globalization.CultureInfo.InvariantCulture));
+        }
+        return ids;
     }
 }

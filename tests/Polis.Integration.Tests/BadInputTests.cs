@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using Polis.Core.Crypto;
 using Polis.Core.Ledger;
-using Polis.Execution.Accounts;
+using Polis.Modules.Accounts;
 using Xunit.Abstractions;
 
 namespace Polis.Integration.Tests;
@@ -46,7 +46,7 @@ public sealed class BadInputTests(ITestOutputHelper output)
             HttpStatusCode.RequestEntityTooLarge, "too large");
         // A well-formed transaction signed for another chain, and one with a forged signature.
         using var key = KeyPair.Generate();
-        var foreign = Transaction.Create("another-chain", key, 0, ModuleId.Accounts, new TransferBody(key.Address, 1).ToBytes());
+        var foreign = Transaction.Create("another-chain", key, 0, AccountsKeys.Module, new TransferBody(key.Address, 1).ToBytes());
         await ExpectError(new StringContent($"{{\"tx\": \"{Convert.ToHexStringLower(foreign.Encoded)}\"}}", Encoding.UTF8, "application/json"), HttpStatusCode.BadRequest, "chain");
         var good = devnet.Transfer(0, key.Address, 5);
         var forged = (byte[])good.Encoded.Clone();

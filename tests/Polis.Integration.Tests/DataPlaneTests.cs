@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
+using Polis.Modules.Devices;
 using Polis.Cli.Demo;
-using Polis.City.Devices;
-using Polis.City.Telemetry;
 using Polis.Client.Api;
 using Polis.Client.Light;
 using Polis.Client.Transactions;
@@ -11,6 +10,9 @@ using Polis.Execution;
 using Polis.Client.Config;
 using Polis.Node.Config;
 using Xunit.Abstractions;
+using Polis.City;
+using Polis.Modules;
+using Polis.Testing;
 
 namespace Polis.Integration.Tests;
 
@@ -40,7 +42,7 @@ public sealed class DataPlaneTests(ITestOutputHelper output)
         devnet.StartAll();
         await devnet.WaitForHeight(1, TimeSpan.FromSeconds(60));
         using var node = new NodeClient(devnet.Manifest.Nodes[0].Api, TimeSpan.FromSeconds(20));
-        var genesis = GenesisFile.Load(devnet.Manifest.Genesis).ToGenesis();
+        var genesis = GenesisFile.Load(devnet.Manifest.Genesis).ToGenesis(CityModules.Create());
         using var gatewayKey = KeyFile.Load(Path.Combine(devnet.Manifest.Nodes[0].Home, "gateway_key.json"));
         await using var district = new DistrictFixture(genesis.Id, node, devnet.Accounts[0]);
         await district.RegisterAsync("gw-0", gatewayKey.Address, devices, Commit);
@@ -62,7 +64,7 @@ public sealed class DataPlaneTests(ITestOutputHelper output)
         Assert.Equal(devices * perDevice, accepted.Count);
 
         // Every accepted reading: a proof from the gateway that verifies offline against the genesis alone.
-        var light = new LightClient(genesis);
+        var light = LightClients.Trusting(genesis);
         byte[]? sample = null;
         await Parallel.ForEachAsync(accepted, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (reading, _) =>
         {
@@ -91,7 +93,7 @@ public sealed class DataPlaneTests(ITestOutputHelper output)
         var ghost = Reading.Create(genesis.Id, "ghost-0001", 1, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), "energy_import", "Wh", [1], null, stranger);
         Assert.Contains("unknown-device", await district.PublishAsync(ghost) ?? "accepted");
         var revoked = await district.SubmitAndWaitAsync(new DevicesBody.RevokeDevice("dev-0002"), Commit);
-        Assert.Equal("Ok", revoked.Result);
+        Assert.Equal(TxStatusResponse.OkResult, revoked.Result);
         // The gateway hears of the revocation from the node's event stream; from then on the device is refused.
         string? verdictAfterRevoke = null;
         for (ulong seq = 100; seq < 200 && verdictAfterRevoke is null; seq++)
@@ -104,11 +106,11 @@ public sealed class DataPlaneTests(ITestOutputHelper output)
         // Only a registered gateway's own account can anchor.
         using var outsiderNode = new NodeClient(devnet.Manifest.Nodes[1].Api);
         var outsider = await TxSubmitter.ForAsync(outsiderNode, devnet.Accounts[1]);
-        var ghostAnchor = await outsider.SubmitAsync(ModuleId.Devices, new DevicesBody.AnchorBatch("gw-ghost", 0, Hash32.Zero, 1, 0, 0).ToBytes());
-        Assert.Equal(nameof(TxResultCode.NotFound), (await outsider.WaitAsync(ghostAnchor, Commit)).Result);
+        var ghostAnchor = await outsider.SubmitAsync(DevicesKeys.Module, new DevicesBody.AnchorBatch("gw-ghost", 0, Hash32.Zero, 1, 0, 0).ToBytes());
+        Assert.Equal(DevicesResults.NotFound.Name, (await outsider.WaitAsync(ghostAnchor, Commit)).Result);
         var gateway = await node.GatewayAsync("gw-0");
-        var foreignAnchor = await outsider.SubmitAsync(ModuleId.Devices, new DevicesBody.AnchorBatch("gw-0", gateway!.NextBatch, Hash32.Zero, 1, 0, 0).ToBytes());
-        Assert.Equal(nameof(TxResultCode.Unauthorized), (await outsider.WaitAsync(foreignAnchor, Commit)).Result);
+        var foreignAnchor = await outsider.SubmitAsync(DevicesKeys.Module, new DevicesBody.AnchorBatch("gw-0", gateway!.NextBatch, Hash32.Zero, 1, 0, 0).ToBytes());
+        Assert.Equal(DevicesResults.Unauthorized.Name, (await outsider.WaitAsync(foreignAnchor, Commit)).Result);
     }
 
     [Fact]
@@ -118,7 +120,7 @@ public sealed class DataPlaneTests(ITestOutputHelper output)
         await using var devnet = CreateDevnet(output, basePort);
         devnet.StartAll();
         await devnet.WaitForHeight(1, TimeSpan.FromSeconds(60));
-        var genesis = GenesisFile.Load(devnet.Manifest.Genesis).ToGenesis();
+        var genesis = GenesisFile.Load(devnet.Manifest.Genesis).ToGenesis(CityModules.Create());
         using var gatewayKey = KeyFile.Load(Path.Combine(devnet.Manifest.Nodes[0].Home, "gateway_key.json"));
         using var node0 = new NodeClient(devnet.Manifest.Nodes[0].Api, TimeSpan.FromSeconds(20));
         using var node1 = new NodeClient(devnet.Manifest.Nodes[1].Api, TimeSpan.FromSeconds(20));
@@ -166,7 +168,7 @@ public sealed class DataPlaneTests(ITestOutputHelper output)
         output.WriteLine($"{acknowledged.Count} of {attempted} readings acknowledged; {beforeKill} before the kill");
 
         // Every acknowledged reading is proven.
-        var light = new LightClient(genesis);
+        var light = LightClients.Trusting(genesis);
         await Parallel.ForEachAsync(acknowledged, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (reading, _) =>
         {
             var verdict = light.VerifyReading(await WaitForProof(node0, reading.DeviceId, reading.Sequence));
@@ -180,7 +182,7 @@ public sealed class DataPlaneTests(ITestOutputHelper output)
         ulong height = (await node1.StatusAsync()).Height;
         for (ulong b = 0; b < gateway!.NextBatch; b++)
         {
-            var record = await node1.StateAsync(StateKeys.Anchor("gw-0", b), height);
+            var record = await node1.StateAsync(DevicesKeys.Anchor("gw-0", b), height);
             Assert.NotNull(record.Value);
             anchoredReadings += AnchorRecord.Decode(Convert.FromHexString(record.Value!)).Count;
         }

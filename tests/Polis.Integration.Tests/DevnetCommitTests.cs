@@ -2,6 +2,7 @@ using Polis.Core.Crypto;
 using Polis.Core.Ledger;
 using Polis.Cli.Devnet;
 using Xunit.Abstractions;
+using Polis.Client.Api;
 
 namespace Polis.Integration.Tests;
 
@@ -42,7 +43,7 @@ public sealed class DevnetCommitTests(ITestOutputHelper output)
         for (int i = 0; i < devnet.Count; i++)
         {
             Assert.Equal(expected, await LedgerChecks.Balance(devnet, i, recipient.Address));
-            foreach (var tx in txs) Assert.Equal("Ok", (await LedgerChecks.Committed(devnet, i, tx.Hash))?.Result);
+            foreach (var tx in txs) Assert.Equal(TxStatusResponse.OkResult, (await LedgerChecks.Committed(devnet, i, tx.Hash))?.Result);
         }
         Assert.Equal(DevnetLayout.AccountBalance - 25, await LedgerChecks.Balance(devnet, 2, devnet.Accounts[0].Address));
         await LedgerChecks.AssertAgreement(devnet, height, 0, 1, 2, 3);

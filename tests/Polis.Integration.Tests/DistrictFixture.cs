@@ -1,7 +1,6 @@
 using MQTTnet;
+using Polis.Modules.Devices;
 using MQTTnet.Protocol;
-using Polis.City.Devices;
-using Polis.City.Telemetry;
 using Polis.Client.Api;
 using Polis.Client.Transactions;
 using Polis.Core.Crypto;
@@ -24,7 +23,7 @@ public sealed class DistrictFixture(string chainId, NodeClient node, KeyPair ope
         var submitter = await TxSubmitter.ForAsync(node, operatorKey);
         var txs = new List<Transaction>
         {
-            await submitter.SubmitAsync(ModuleId.Devices, new DevicesBody.RegisterGateway(gatewayId, gatewayAccount).ToBytes()),
+            await submitter.SubmitAsync(DevicesKeys.Module, new DevicesBody.RegisterGateway(gatewayId, gatewayAccount).ToBytes()),
         };
         for (int i = 0; i < devices; i++)
         {
@@ -32,7 +31,7 @@ public sealed class DistrictFixture(string chainId, NodeClient node, KeyPair ope
             var key = KeyPair.FromLabel($"it-{id}");
             Devices.Add((id, key));
             var body = new DevicesBody.RegisterDevice(id, key.PublicKey, (DeviceKind)(1 + i % 6), "", new GeoPoint(48_200_000 + i, 16_300_000 + i), "");
-            txs.Add(await submitter.SubmitAsync(ModuleId.Devices, body.ToBytes()));
+            txs.Add(await submitter.SubmitAsync(DevicesKeys.Module, body.ToBytes()));
             if (txs.Count >= 500) await Settle(submitter, txs, timeout);
         }
         await Settle(submitter, txs, timeout);
@@ -41,7 +40,7 @@ public sealed class DistrictFixture(string chainId, NodeClient node, KeyPair ope
     public async Task<TxStatusResponse> SubmitAndWaitAsync(DevicesBody body, TimeSpan timeout)
     {
         var submitter = await TxSubmitter.ForAsync(node, operatorKey);
-        var tx = await submitter.SubmitAsync(ModuleId.Devices, body.ToBytes());
+        var tx = await submitter.SubmitAsync(DevicesKeys.Module, body.ToBytes());
         return await submitter.WaitAsync(tx, timeout);
     }
 
@@ -50,7 +49,7 @@ public sealed class DistrictFixture(string chainId, NodeClient node, KeyPair ope
         foreach (var tx in txs)
         {
             var status = await submitter.WaitAsync(tx, timeout);
-            Assert.True(status.Result == "Ok", $"registration {tx.Hash.Short}: {status.Result} {status.Message}");
+            Assert.True(status.Result == TxStatusResponse.OkResult, $"registration {tx.Hash.Short}: {status.Result} {status.Message}");
         }
         txs.Clear();
     }

@@ -1,15 +1,18 @@
 using System.Collections.Concurrent;
+using Polis.Modules.Devices;
 using System.Diagnostics;
 using System.Text;
 using MQTTnet;
 using MQTTnet.Protocol;
-using Polis.City.Telemetry;
 using Polis.Cli.Demo;
 using Polis.Client.Api;
 using Polis.Client.Config;
 using Polis.Client.Light;
 using Polis.Core.Crypto;
 using Xunit.Abstractions;
+using Polis.City;
+using Polis.Modules;
+using Polis.Testing;
 
 namespace Polis.Integration.Tests;
 
@@ -43,7 +46,7 @@ public sealed class ExternalBrokerTests(ITestOutputHelper output)
             devnet.StartAll();
             await devnet.WaitForHeight(1, TimeSpan.FromSeconds(60));
             using var node = new NodeClient(devnet.Manifest.Nodes[0].Api, TimeSpan.FromSeconds(20));
-            var genesis = GenesisFile.Load(devnet.Manifest.Genesis).ToGenesis();
+            var genesis = GenesisFile.Load(devnet.Manifest.Genesis).ToGenesis(CityModules.Create());
             using var gatewayKey = KeyFile.Load(Path.Combine(devnet.Manifest.Nodes[0].Home, "gateway_key.json"));
             await using var district = new DistrictFixture(genesis.Id, node, devnet.Accounts[0]);
             await district.RegisterAsync("gw-ext", gatewayKey.Address, 20, TimeSpan.FromSeconds(60));
@@ -65,7 +68,7 @@ public sealed class ExternalBrokerTests(ITestOutputHelper output)
             using var stranger = KeyPair.FromLabel("it-external-stranger");
             await district.PublishAsync(district.Make(3, 2, 1, signer: stranger));
 
-            var light = new LightClient(genesis);
+            var light = LightClients.Trusting(genesis);
             async Task Proven(IEnumerable<Reading> readings)
             {
                 foreach (var reading in readings)

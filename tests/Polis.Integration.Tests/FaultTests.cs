@@ -1,6 +1,8 @@
 using Polis.Client.Config;
 using Polis.Node.Config;
 using Xunit.Abstractions;
+using Polis.City;
+using Polis.Modules;
 
 namespace Polis.Integration.Tests;
 
@@ -121,7 +123,7 @@ public sealed class FaultTests(ITestOutputHelper output)
     /// <summary>The index of the node whose validator proposes round 0 of <paramref name="height"/>.</summary>
     private static int ProposerOf(TestDevnet devnet, ulong height)
     {
-        var genesis = GenesisFile.Load(devnet.Manifest.Genesis).ToGenesis();
+        var genesis = GenesisFile.Load(devnet.Manifest.Genesis).ToGenesis(CityModules.Create());
         var proposer = genesis.Validators.Proposer(height, 0).Address;
         for (int i = 0; i < devnet.Count; i++)
         {

@@ -4,7 +4,7 @@ using Polis.Client.Api;
 using Polis.Cli.Devnet;
 using Polis.Core.Crypto;
 using Polis.Core.Ledger;
-using Polis.Execution.Accounts;
+using Polis.Modules.Accounts;
 using Polis.Client.Config;
 using Polis.Node.Config;
 using Xunit.Abstractions;
@@ -133,7 +133,7 @@ internal sealed class TestDevnet : IAsyncDisposable
             nonce = _nonces.GetValueOrDefault(from);
             _nonces[from] = nonce + 1;
         }
-        return Transaction.Create(Manifest.ChainId, _accounts[from], nonce, ModuleId.Accounts, new TransferBody(to, amount).ToBytes());
+        return Transaction.Create(Manifest.ChainId, _accounts[from], nonce, AccountsKeys.Module, new TransferBody(to, amount).ToBytes());
     }
 
     /// <summary>Submits to node <paramref name="node"/>; true when accepted (202).</summary>

@@ -1,10 +1,12 @@
 using Polis.Core.Crypto;
 using Polis.Core.Ledger;
 using Polis.Execution;
-using Polis.Execution.Accounts;
+using Polis.Modules.Accounts;
 using Polis.Node.Storage;
 using Polis.State;
 using Polis.State.Storage;
+using Polis.Testing;
+using Polis.City;
 
 namespace Polis.Node.Tests;
 
@@ -14,8 +16,8 @@ public sealed class BlockStoreTests
     private static readonly KeyPair[] Validators = Enumerable.Range(0, 4).Select(i => KeyPair.FromLabel($"store-v{i}")).ToArray();
     private static readonly KeyPair Alice = KeyPair.FromLabel("store-alice");
 
-    private static Genesis MakeGenesis() => new(ChainId, 1_000, new ValidatorSet(Validators.Select(v => new Validator(v.PublicKey, 1)).ToArray()),
-        [(Alice.Address, 1_000)]);
+    private static Genesis MakeGenesis() => TestGenesis.Create(ChainId, 1_000, new ValidatorSet(Validators.Select(v => new Validator(v.PublicKey, 1)).ToArray()),
+        [(Alice.Address, 1_000UL)]);
 
     private static Commit CommitFor(Block block)
     {
@@ -35,13 +37,13 @@ public sealed class BlockStoreTests
         using (var storage = new RocksDbStateStorage(dir.Path))
         {
             var store = new BlockStore(storage);
-            var chain = new Chain(MakeGenesis(), new TreeState(new StateTree(storage)), new CachingSignatureVerifier());
-            var tx = Transaction.Create(ChainId, Alice, 0, ModuleId.Accounts, new TransferBody(Validators[0].Address, 10).ToBytes());
+            var chain = new Chain(MakeGenesis(), new TreeState(new StateTree(storage)), new CachingSignatureVerifier(), CityModules.Set());
+            var tx = Transaction.Create(ChainId, Alice, 0, AccountsKeys.Module, new TransferBody(Validators[0].Address, 10).ToBytes());
             var block = chain.Build(2_000, Validators[0].Address, [tx], []);
             Assert.Equal(0UL, store.LatestHeight);
-            chain.Commit(block, CommitFor(block), results =>
+            chain.Commit(block, CommitFor(block), outcome =>
             {
-                store.Stage(block, CommitFor(block), results);
+                store.Stage(block, CommitFor(block), outcome);
                 Assert.Null(store.GetBlock(1)); // staged, not yet written
             });
             txHash = tx.Hash;
@@ -56,7 +58,7 @@ public sealed class BlockStoreTests
             Assert.Equal(blockId, store.GetCommit(1)!.BlockId);
             Assert.Equal(1UL, store.HeightOf(blockId));
             var location = store.FindTransaction(txHash)!;
-            Assert.Equal((1UL, 0, TxResultCode.Ok), (location.Height, location.Position, location.Code));
+            Assert.Equal((1UL, 0, ExecutionResults.Ok), (location.Height, location.Position, location.Code));
             Assert.Null(store.FindTransaction(Sha256.Hash([9])));
         }
     }

@@ -1,6 +1,7 @@
 using Polis.Consensus;
 using Polis.Core.Crypto;
 using Polis.Node.Wal;
+using Polis.Testing;
 
 namespace Polis.Node.Tests;
 

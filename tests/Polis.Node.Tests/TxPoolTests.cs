@@ -1,6 +1,6 @@
 using Polis.Core.Crypto;
 using Polis.Core.Ledger;
-using Polis.Execution.Accounts;
+using Polis.Modules.Accounts;
 using Polis.Node.Mempool;
 
 namespace Polis.Node.Tests;
@@ -10,17 +10,27 @@ public sealed class TxPoolTests
     private const string Chain = "polis-test";
     private readonly KeyPair _alice = KeyPair.FromLabel("alice");
     private readonly KeyPair _bob = KeyPair.FromLabel("bob");
-    private readonly Dictionary<Address, AccountRecord> _accounts = new();
+    private readonly Dictionary<Address, (ulong Nonce, ulong Balance)> _accounts = new();
 
-    private TxPool Pool(int max = 100) => new(Chain, new CachingSignatureVerifier(), max, a => _accounts.GetValueOrDefault(a, AccountRecord.Empty));
+    private TxPool Pool(int max = 100) => new(Chain, new CachingSignatureVerifier(), max, new Ledger(_accounts));
+
+    /// <summary>Accounts as a dictionary; the Accounts module says what a transaction spends, as on a node.</summary>
+    private sealed class Ledger(Dictionary<Address, (ulong Nonce, ulong Balance)> accounts) : IAdmissionLedger
+    {
+        private static readonly AccountsModule Accounts = new();
+        public ulong NonceOf(in Address address) => accounts.GetValueOrDefault(address).Nonce;
+        public ulong NativeBalanceOf(in Address address) => accounts.GetValueOrDefault(address).Balance;
+        public ulong NativeSpendOf(Transaction tx) => tx.Module == AccountsKeys.Module ? Accounts.NativeSpendOf(tx) : 0;
+        public bool Runs(ModuleId module) => module == AccountsKeys.Module;
+    }
 
     private Transaction Transfer(KeyPair from, ulong nonce, ulong amount, string chain = Chain) =>
-        Transaction.Create(chain, from, nonce, ModuleId.Accounts, new TransferBody(_bob.Address, amount).ToBytes());
+        Transaction.Create(chain, from, nonce, AccountsKeys.Module, new TransferBody(_bob.Address, amount).ToBytes());
 
     [Fact]
     public void Admission_checks_chain_signature_nonce_balance_duplicates_and_capacity()
     {
-        _accounts[_alice.Address] = new AccountRecord(5, 100);
+        _accounts[_alice.Address] = (5, 100UL);
         var pool = Pool(max: 3);
         Assert.Equal(AdmissionCode.Accepted, pool.TryAdd(Transfer(_alice, 5, 40)).Code);
         Assert.Equal(AdmissionCode.Duplicate, pool.TryAdd(Transfer(_alice, 5, 40)).Code);
@@ -47,7 +57,7 @@ public sealed class TxPoolTests
     [Fact]
     public void Reaping_takes_consecutive_nonces_from_the_next_one_and_respects_the_bounds()
     {
-        _accounts[_alice.Address] = new AccountRecord(0, 1_000);
+        _accounts[_alice.Address] = (0, 1_000);
         var pool = Pool();
         var txs = new ulong[] { 0, 1, 2 }.Select(n => Transfer(_alice, n, 1)).ToList();
         foreach (var tx in txs) Assert.True(pool.TryAdd(tx).Accepted);
@@ -60,8 +70,8 @@ public sealed class TxPoolTests
     [Fact]
     public void A_sender_cannot_park_more_than_its_share_and_the_rest_of_the_pool_stays_open()
     {
-        _accounts[_alice.Address] = new AccountRecord(0, 1_000_000);
-        _accounts[_bob.Address] = new AccountRecord(0, 10);
+        _accounts[_alice.Address] = (0, 1_000_000);
+        _accounts[_bob.Address] = (0, 10);
         var pool = Pool(max: TxPool.PerSenderMax + 10);
         for (ulong n = 0; n < TxPool.PerSenderMax; n++) Assert.True(pool.TryAdd(Transfer(_alice, n, 1)).Accepted);
         Assert.Equal(AdmissionCode.SenderFull, pool.TryAdd(Transfer(_alice, TxPool.PerSenderMax, 1)).Code);
@@ -71,14 +81,14 @@ public sealed class TxPoolTests
     [Fact]
     public void Update_after_a_commit_drops_used_nonces_and_what_the_balance_no_longer_covers()
     {
-        _accounts[_alice.Address] = new AccountRecord(0, 100);
+        _accounts[_alice.Address] = (0, 100UL);
         var pool = Pool();
         var t0 = Transfer(_alice, 0, 10);
         var t1 = Transfer(_alice, 1, 50);
         var t2 = Transfer(_alice, 2, 30);
         foreach (var tx in new[] { t0, t1, t2 }) Assert.True(pool.TryAdd(tx).Accepted);
         // A block committed t0 and, from elsewhere, the balance dropped to 60: t1 still fits, t2 not.
-        _accounts[_alice.Address] = new AccountRecord(1, 60);
+        _accounts[_alice.Address] = (1, 60);
         pool.Update([t0]);
         Assert.False(pool.Contains(t0.Hash));
         Assert.True(pool.Contains(t1.Hash));

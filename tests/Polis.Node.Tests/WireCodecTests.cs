@@ -1,6 +1,7 @@
 using Polis.Core.Crypto;
 using Polis.Core.Encoding;
 using Polis.Core.Ledger;
+using Polis.Modules.Accounts;
 using Polis.Network;
 using Polis.Node.Wire;
 
@@ -19,7 +20,7 @@ public sealed class WireCodecTests
             (new VoteMessage(vote), Channel.Consensus),
             (new StatusMessage(42, 3), Channel.Consensus),
             (new BlocksRequestMessage(7, 32), Channel.Sync),
-            (new TxsMessage([Transaction.Create("polis-test", key, 0, ModuleId.Accounts, [1, 2, 3])]), Channel.Transactions),
+            (new TxsMessage([Transaction.Create("polis-test", key, 0, AccountsKeys.Module, [1, 2, 3])]), Channel.Transactions),
             (new PeersMessage([key.PublicKey, other.PublicKey]), Channel.Transactions),
             (new PeersMessage([]), Channel.Transactions),
         };

@@ -5,6 +5,7 @@ using Polis.State;
 using Polis.State.Storage;
 using Polis.State.Tree;
 using Polis.Core.Proofs;
+using Polis.Testing;
 
 namespace Polis.State.Tests;
 

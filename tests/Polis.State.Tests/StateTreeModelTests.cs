@@ -2,6 +2,7 @@ using CsCheck;
 using Polis.Core.Crypto;
 using Polis.State;
 using Polis.State.Storage;
+using Polis.Testing;
 
 namespace Polis.State.Tests;
 

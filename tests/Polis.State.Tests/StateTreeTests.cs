@@ -2,6 +2,7 @@ using Polis.Core.Crypto;
 using Polis.State;
 using Polis.State.Storage;
 using Polis.Core.Proofs;
+using Polis.Testing;
 
 namespace Polis.State.Tests;
 

@@ -1,10 +1,10 @@
 using System.Diagnostics;
+using Polis.Modules.Devices;
 using System.Net.Http.Headers;
 using MQTTnet;
 using MQTTnet.Protocol;
 using Polis.Cli.Demo;
 using Polis.Cli.Devnet;
-using Polis.City.Telemetry;
 using Polis.Client.Api;
 using Polis.Core.Crypto;
 using Polis.Client.Config;

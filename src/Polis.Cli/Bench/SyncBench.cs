@@ -6,9 +6,11 @@ using Polis.Client.Api;
 using Polis.Client.Config;
 using Polis.Core.Crypto;
 using Polis.Core.Ledger;
-using Polis.Execution.Accounts;
+using Polis.Modules.Accounts;
 using Polis.Node.Config;
 using Polis.Node.Storage;
+using Polis.City;
+using Polis.Modules;
 
 namespace Polis.Cli.Bench;
 
@@ -151,7 +153,8 @@ public sealed class SyncBench(int blocks, int blockTxs, int accounts, int liveTx
     /// <summary>Writes the chain into node0's store: transfers signed in parallel, each height executed and committed by all validators.</summary>
     private void Generate(DevnetManifest manifest)
     {
-        var genesis = GenesisFile.Load(manifest.Genesis).ToGenesis();
+        var modules = CityModules.Create();
+        var genesis = GenesisFile.Load(manifest.Genesis).ToGenesis(modules);
         var validatorKeys = manifest.Nodes.Take(Validators)
             .Select(n => { var home = new NodeHome(n.Home); return KeyFile.Load(home.Resolve(NodeConfig.Load(home.ConfigPath).ValidatorKeyFile!)); })
             .OrderBy(k => genesis.Validators.IndexOf(k.Address)).ToList();
@@ -161,7 +164,7 @@ public sealed class SyncBench(int blocks, int blockTxs, int accounts, int liveTx
         var clock = Stopwatch.StartNew();
         try
         {
-            using var ledger = new NodeLedger(genesis, new NodeHome(manifest.Nodes[0].Home).DataDirectory, DirectSignatureVerifier.Instance);
+            using var ledger = new NodeLedger(genesis, new NodeHome(manifest.Nodes[0].Home).DataDirectory, DirectSignatureVerifier.Instance, modules);
             // Written once and closed before any node opens it: a synced write per height would only wait for the disk.
             ledger.Storage.SyncWrites = false;
             for (int first = 0; first < blocks; first += Chunk)
@@ -172,7 +175,7 @@ public sealed class SyncBench(int blocks, int blockTxs, int accounts, int liveTx
                 {
                     long i = (long)first * blockTxs + j;
                     int account = (int)(i % accounts);
-                    txs[j] = Transaction.Create(manifest.ChainId, senders[account], (ulong)(i / accounts), ModuleId.Accounts,
+                    txs[j] = Transaction.Create(manifest.ChainId, senders[account], (ulong)(i / accounts), AccountsKeys.Module,
                         new TransferBody(recipients[i % recipients.Length], 1).ToBytes());
                 });
                 for (int b = 0; b < count; b++)

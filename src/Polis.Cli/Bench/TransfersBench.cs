@@ -6,7 +6,7 @@ using Polis.Cli.Devnet;
 using Polis.Client.Api;
 using Polis.Core.Crypto;
 using Polis.Core.Ledger;
-using Polis.Execution.Accounts;
+using Polis.Modules.Accounts;
 using Polis.Node.Api;
 using Polis.Client.Config;
 using Polis.Node.Config;
@@ -95,7 +95,7 @@ public sealed class TransfersBench(int validators, int txs, int accounts, int ba
             var problems = new List<string>();
             int missing = streams.Sum(s => s.Count(tx => !committed.ContainsKey(tx.Hash)));
             int twice = committed.Values.Count(c => c.Times != 1);
-            int failed = committed.Values.Count(c => c.Result != "Ok");
+            int failed = committed.Values.Count(c => c.Result != TxStatusResponse.OkResult);
             if (missing > 0) problems.Add($"{missing} transfers not committed");
             if (twice > 0) problems.Add($"{twice} transfers seen in more than one block");
             if (failed > 0) problems.Add($"{failed} transfers failed");
@@ -199,7 +199,7 @@ public sealed class TransfersBench(int validators, int txs, int accounts, int ba
         {
             int account = first + i % n;
             ulong nonce = (ulong)(i / n);
-            all[i] = Transaction.Create(manifest.ChainId, keys[account], nonce, ModuleId.Accounts, new TransferBody(recipients[i % recipients.Length], 1).ToBytes());
+            all[i] = Transaction.Create(manifest.ChainId, keys[account], nonce, AccountsKeys.Module, new TransferBody(recipients[i % recipients.Length], 1).ToBytes());
         });
         for (int i = 0; i < count; i++) streams[(first + i % n) % validators].Add(all[i]);
         foreach (var key in keys) key.Dispose();

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Polis.Cli.Bench;
 using Spectre.Console;
+using Polis.Modules.Cli;
 
 namespace Polis.Cli.Commands;
 

@@ -5,6 +5,7 @@ using Polis.Cli.Devnet;
 using Polis.Client.Config;
 using Polis.Node.Config;
 using Spectre.Console;
+using Polis.Modules.Cli;
 
 namespace Polis.Cli.Commands;
 
@@ -73,7 +74,7 @@ public static class DemoCommand
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
         string districtHome = manifest.Nodes.First(n => n.IsDistrict).Home;
         var district = DistrictFile.Load(districtHome);
-        var genesis = GenesisFile.Load(manifest.Genesis).ToGenesis();
+        var genesis = GenesisFile.Load(manifest.Genesis);
         var stats = new DistrictStats();
         var dashboard = new DemoDashboard(district, genesis, stats);
         var simulation = Task.Run(() => DistrictRunner.RunAsync(districtHome, stats, dashboard.Log, stop.Token));

@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using Polis.Client.Api;
 using Polis.Cli.Devnet;
 using Spectre.Console;
+using Polis.Modules.Cli;
 
 namespace Polis.Cli.Commands;
 

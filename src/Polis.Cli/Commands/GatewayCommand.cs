@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Polis.Node.Gateway;
+using Polis.Modules.Cli;
 
 namespace Polis.Cli.Commands;
 
@@ -30,6 +31,6 @@ public static class GatewayCommand
                 return CliOutput.Fail(e.Message);
             }
         });
-        return new Command("gateway", "Run a reading gateway (MQTT and HTTP ingress, batch anchoring, proofs).") { run, GatewayRegisterCommand.Create() };
+        return new Command("gateway", "Run a reading gateway (MQTT and HTTP ingress, batch anchoring, proofs).") { run };
     }
 }

@@ -1,6 +1,9 @@
 using System.CommandLine;
+using Polis.City;
 using Polis.Client.Config;
-using Polis.Node.Config;
+using Polis.Modules;
+using Polis.Modules.Accounts;
+using Polis.Modules.Cli;
 
 namespace Polis.Cli.Commands;
 
@@ -21,9 +24,11 @@ public static class GenesisCommand
             try
             {
                 foreach (var v in parse.GetValue(validators)!) file.Validators.Add(ParseValidator(v));
-                foreach (var a in parse.GetValue(allocations) ?? []) file.Allocations.Add(ParseAllocation(a));
+                var balances = new AccountsGenesis();
+                foreach (var a in parse.GetValue(allocations) ?? []) balances.Balances.Add(ParseAllocation(a));
+                if (balances.Balances.Count > 0) file.SetModule(AccountsKeys.Name, balances);
                 foreach (var r in parse.GetValue(roles) ?? []) file.Roles.Add(ParseRole(r));
-                var genesis = file.ToGenesis();
+                var genesis = file.ToGenesis(CityModules.Create());
                 file.Save(parse.GetValue(output)!);
                 Console.WriteLine($"chain {genesis.Id}, {genesis.Validators.Count} validators, genesis hash {genesis.Hash}");
                 return 0;
@@ -51,11 +56,11 @@ public static class GenesisCommand
         return new GenesisFile.GenesisValidator { Name = text[..eq], PublicKey = rest, Power = power };
     }
 
-    private static GenesisFile.GenesisAllocation ParseAllocation(string text)
+    private static AccountsGenesis.GenesisBalance ParseAllocation(string text)
     {
         int eq = text.IndexOf('=');
         if (eq <= 0 || !ulong.TryParse(text[(eq + 1)..], out ulong amount)) throw new FormatException($"--alloc '{text}' is not ADDRESS=AMOUNT");
-        return new GenesisFile.GenesisAllocation { Address = text[..eq], Amount = amount };
+        return new AccountsGenesis.GenesisBalance { Address = text[..eq], Amount = amount };
     }
 
     private static GenesisFile.GenesisRoleGrant ParseRole(string text)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Polis.Core.Crypto;
 using Polis.Client.Config;
 using Polis.Node.Config;
+using Polis.Modules.Cli;
 
 namespace Polis.Cli.Commands;
 

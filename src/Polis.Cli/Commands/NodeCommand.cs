@@ -4,6 +4,8 @@ using Microsoft.Extensions.Logging;
 using Polis.Node;
 using Polis.Client.Config;
 using Polis.Node.Config;
+using Polis.City;
+using Polis.Modules.Cli;
 
 namespace Polis.Cli.Commands;
 
@@ -26,7 +28,7 @@ public static class NodeCommand
                 .AddFilter("Microsoft", LogLevel.Warning));
             try
             {
-                return await NodeHost.RunAsync(nodeHome, logs, stop.Token);
+                return await NodeHost.RunAsync(nodeHome, CityModules.Create(), logs, stop.Token);
             }
             catch (Exception e) when (e is FormatException or IOException or InvalidDataException or RocksDbSharp.RocksDbException)
             {

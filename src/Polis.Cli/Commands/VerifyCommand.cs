@@ -1,9 +1,10 @@
 using System.CommandLine;
+using Polis.Modules.Devices;
 using Polis.Cli.Verify;
 using Polis.Client.Light;
-using Polis.Client.Proofs;
 using Polis.Client.Config;
 using Polis.Node.Config;
+using Polis.Modules.Cli;
 
 namespace Polis.Cli.Commands;
 
@@ -30,7 +31,7 @@ public static class VerifyCommand
         LightClient client;
         try
         {
-            client = new LightClient(GenesisFile.Load(genesisPath).ToGenesis());
+            client = new LightClient(GenesisFile.Load(genesisPath));
         }
         catch (Exception e) when (e is FormatException or IOException)
         {

@@ -1,8 +1,9 @@
 using System.Globalization;
+using Polis.Modules.Devices;
 using Polis.Client.Api;
 using Polis.Client.Light;
-using Polis.Execution;
 using Spectre.Console;
+using Polis.Client.Config;
 
 namespace Polis.Cli.Demo;
 
@@ -11,7 +12,7 @@ namespace Polis.Cli.Demo;
 /// batches anchored, and every few seconds one reading's proof fetched from the gateway and checked
 /// by the light client against the genesis alone.
 /// </summary>
-public sealed class DemoDashboard(DistrictFile district, Genesis genesis, DistrictStats stats)
+public sealed class DemoDashboard(DistrictFile district, GenesisFile genesis, DistrictStats stats)
 {
     private static readonly TimeSpan ProofEvery = TimeSpan.FromSeconds(3);
     private readonly List<string> _log = [];

@@ -1,5 +1,5 @@
-using Polis.City.Devices;
 using Polis.Client.Api;
+using Polis.Modules.Devices;
 using Polis.Client.Transactions;
 using Polis.Core.Crypto;
 using Polis.Core.Ledger;
@@ -25,7 +25,7 @@ public static class DistrictProvisioner
         var submitter = await TxSubmitter.ForAsync(node, operatorKey, cancel);
         var pending = new List<Transaction>();
         if (await node.GatewayAsync(district.GatewayId, cancel) is null)
-            pending.Add(await submitter.SubmitAsync(ModuleId.Devices, new DevicesBody.RegisterGateway(district.GatewayId, gatewayKey.Address).ToBytes(), cancel));
+            pending.Add(await submitter.SubmitAsync(DevicesKeys.Module, new DevicesBody.RegisterGateway(district.GatewayId, gatewayKey.Address).ToBytes(), cancel));
         int registered = 0;
         foreach (var d in district.Devices)
         {
@@ -34,7 +34,7 @@ public static class DistrictProvisioner
             var kind = DeviceKinds.TryParse(d.Kind, out var k) ? k : DeviceKind.Custom;
             var body = new DevicesBody.RegisterDevice(d.Id, key.PublicKey, kind, kind == DeviceKind.Custom ? d.Kind : "",
                 new GeoPoint(d.LatitudeMicro, d.LongitudeMicro), "demo district");
-            pending.Add(await submitter.SubmitAsync(ModuleId.Devices, body.ToBytes(), cancel));
+            pending.Add(await submitter.SubmitAsync(DevicesKeys.Module, body.ToBytes(), cancel));
             registered++;
             if (pending.Count >= InFlightMax) await Settle(submitter, pending, progress, cancel);
         }
@@ -47,7 +47,7 @@ public static class DistrictProvisioner
         foreach (var tx in pending)
         {
             var status = await submitter.WaitAsync(tx, CommitTimeout, cancel);
-            if (status.Result != "Ok") throw new InvalidOperationException($"registration {tx.Hash.Short} failed: {status.Result} {status.Message}");
+            if (status.Result != TxStatusResponse.OkResult) throw new InvalidOperationException($"registration {tx.Hash.Short} failed: {status.Result} {status.Message}");
         }
         if (pending.Count > 0) progress($"{pending.Count} registration(s) committed");
         pending.Clear();

@@ -1,6 +1,6 @@
 using MQTTnet;
+using Polis.Modules.Devices;
 using MQTTnet.Protocol;
-using Polis.City.Telemetry;
 using Polis.Core.Crypto;
 
 namespace Polis.Cli.Demo;

@@ -1,6 +1,5 @@
-using Polis.City.Devices;
-using Polis.City.Telemetry;
 using Polis.Core.Crypto;
+using Polis.Modules.Devices;
 
 namespace Polis.Cli.Demo;
 

@@ -1,6 +1,10 @@
 using Polis.Core.Crypto;
 using Polis.Client.Config;
 using Polis.Node.Config;
+using Polis.City;
+using Polis.Modules;
+using Polis.Modules.Accounts;
+using Polis.Modules.Devices;
 
 namespace Polis.Cli.Devnet;
 
@@ -61,17 +65,19 @@ public static class DevnetLayout
             config.Save(home.ConfigPath);
         }
         string accountsDir = Path.Combine(root, "accounts");
+        var balances = new AccountsGenesis();
         for (int a = 0; a < accounts; a++)
         {
             using var key = KeyPair.Generate();
             string path = Path.Combine(accountsDir, $"account{a}.json");
             KeyFile.Save(path, key);
             manifest.Accounts.Add(path);
-            genesis.Allocations.Add(new GenesisFile.GenesisAllocation { Address = key.Address.ToString(), Amount = AccountBalance });
+            balances.Add(key.Address, AccountBalance);
             // The first account plays the city's operator: it registers devices and gateways.
-            if (a == 0) genesis.Roles.Add(new GenesisFile.GenesisRoleGrant { Address = key.Address.ToString(), Roles = ["device-owner", "gateway-operator"] });
+            if (a == 0) genesis.Roles.Add(new GenesisFile.GenesisRoleGrant { Address = key.Address.ToString(), Roles = [.. DevicesRoles.All] });
         }
-        genesis.ToGenesis(); // validates before anything starts
+        genesis.SetModule(AccountsKeys.Name, balances);
+        genesis.ToGenesis(CityModules.Create()); // validates before anything starts
         genesis.Save(genesisPath);
         manifest.Save(root);
         return manifest;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Polis.Client.Light;
+using Polis.Modules.Devices;
 
 namespace Polis.Cli.Verify;
 

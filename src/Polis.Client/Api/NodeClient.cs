@@ -42,22 +42,16 @@ public sealed class NodeClient : IDisposable
         }
     }
 
-    public Task<StatusResponse> StatusAsync(CancellationToken cancel = default) => GetRequired<StatusResponse>("v1/status", cancel);
+    public Task<StatusResponse> StatusAsync(CancellationToken cancel = default) => GetAsync<StatusResponse>("v1/status", cancel);
 
-    public Task<DeviceResponse?> DeviceAsync(string id, CancellationToken cancel = default) => GetOrNull<DeviceResponse>($"v1/devices/{Uri.EscapeDataString(id)}", cancel);
-
-    /// <summary>A page of devices; <paramref name="query"/> is the URL query (owner, kind, bbox, after, limit).</summary>
-    public Task<DevicesPage> DevicesAsync(string query, CancellationToken cancel = default) => GetRequired<DevicesPage>($"v1/devices?{query}", cancel);
-
-    public Task<GatewayResponse?> GatewayAsync(string id, CancellationToken cancel = default) => GetOrNull<GatewayResponse>($"v1/gateways/{Uri.EscapeDataString(id)}", cancel);
-
-    public Task<AccountResponse> AccountAsync(Address address, CancellationToken cancel = default) => GetRequired<AccountResponse>($"v1/accounts/{address}", cancel);
+    /// <summary>The next nonce of <paramref name="address"/> (the executor's, whatever module the transaction is for).</summary>
+    public Task<NonceResponse> NonceAsync(Address address, CancellationToken cancel = default) => GetAsync<NonceResponse>($"v1/nonces/{address}", cancel);
 
     /// <summary>A state key's value and proof at a committed height.</summary>
     public Task<StateProofResponse> StateAsync(ReadOnlySpan<byte> key, ulong height, CancellationToken cancel = default) =>
-        GetRequired<StateProofResponse>($"v1/state/{Convert.ToHexStringLower(key)}?height={height}", cancel);
+        GetAsync<StateProofResponse>($"v1/state/{Convert.ToHexStringLower(key)}?height={height}", cancel);
 
-    public Task<TxStatusResponse?> TxStatusAsync(Hash32 hash, CancellationToken cancel = default) => GetOrNull<TxStatusResponse>($"v1/txs/{hash}", cancel);
+    public Task<TxStatusResponse?> TxStatusAsync(Hash32 hash, CancellationToken cancel = default) => FindAsync<TxStatusResponse>($"v1/txs/{hash}", cancel);
 
     /// <summary>The canonical bytes of the block at <paramref name="height"/>, or null when there is none yet.</summary>
     public async Task<byte[]?> BlockBytesAsync(ulong height, CancellationToken cancel = default)
@@ -68,10 +62,10 @@ public sealed class NodeClient : IDisposable
         return await response.Content.ReadAsByteArrayAsync(cancel);
     }
 
-    /// <summary>The proof document of a reading from a gateway's API, or null when the gateway has none (unknown, or not anchored yet).</summary>
-    public async Task<byte[]?> ReadingProofAsync(string deviceId, ulong sequence, CancellationToken cancel = default)
+    /// <summary>GETs a binary answer (<c>application/octet-stream</c>), or null when the node answers 404.</summary>
+    public async Task<byte[]?> GetBytesAsync(string path, CancellationToken cancel = default)
     {
-        using var response = await Send(() => _http.GetAsync($"v1/readings/{Uri.EscapeDataString(deviceId)}/{sequence}/proof", cancel));
+        using var response = await Send(() => _http.GetAsync(path.TrimStart('/'), cancel));
         if (response.StatusCode == HttpStatusCode.NotFound) return null;
         if (!response.IsSuccessStatusCode) throw await Failure(response, cancel);
         return await response.Content.ReadAsByteArrayAsync(cancel);
@@ -80,7 +74,7 @@ public sealed class NodeClient : IDisposable
     /// <summary>The canonical bytes of the commit of <paramref name="height"/>, or null when there is none yet.</summary>
     public async Task<byte[]?> CommitBytesAsync(ulong height, CancellationToken cancel = default)
     {
-        var commit = await GetOrNull<CommitResponse>($"v1/blocks/{height}/commit", cancel);
+        var commit = await FindAsync<CommitResponse>($"v1/blocks/{height}/commit", cancel);
         return commit is null ? null : Convert.FromBase64String(commit.Encoded);
     }
 
@@ -94,10 +88,14 @@ public sealed class NodeClient : IDisposable
         return ((int)response.StatusCode, ErrorOf(body) ?? body);
     }
 
-    /// <summary>The node's committed blocks as they come (Server-Sent Events), until cancelled or the stream ends.</summary>
-    public async IAsyncEnumerable<BlockEvent> EventsAsync([EnumeratorCancellation] CancellationToken cancel = default)
+    /// <summary>
+    /// The node's committed blocks with their results and events (Server-Sent Events), from height
+    /// <paramref name="fromHeight"/> on (null: from the next block committed), in order and without
+    /// gaps, until cancelled or the stream ends. Resume after a break from the last height seen + 1.
+    /// </summary>
+    public async IAsyncEnumerable<BlockEvent> EventsAsync(ulong? fromHeight = null, [EnumeratorCancellation] CancellationToken cancel = default)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "v1/events");
+        using var request = new HttpRequestMessage(HttpMethod.Get, fromHeight is { } from ? $"v1/events?from={from}" : "v1/events");
         using var http = new HttpClient { BaseAddress = _http.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
         using var response = await Send(() => http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel));
         if (!response.IsSuccessStatusCode) throw await Failure(response, cancel);
@@ -115,10 +113,12 @@ public sealed class NodeClient : IDisposable
         }
     }
 
-    private async Task<T> GetRequired<T>(string path, CancellationToken cancel) where T : class =>
-        await GetOrNull<T>(path, cancel) ?? throw new NodeApiException(404, $"{path}: not found");
+    /// <summary>GETs <paramref name="path"/> as <typeparamref name="T"/>; a 404 is a <see cref="NodeApiException"/> like any refusal.</summary>
+    public async Task<T> GetAsync<T>(string path, CancellationToken cancel = default) where T : class =>
+        await FindAsync<T>(path, cancel) ?? throw new NodeApiException(404, $"{path}: not found");
 
-    private async Task<T?> GetOrNull<T>(string path, CancellationToken cancel) where T : class
+    /// <summary>GETs <paramref name="path"/> as <typeparamref name="T"/>, or null when the node answers 404.</summary>
+    public async Task<T?> FindAsync<T>(string path, CancellationToken cancel = default) where T : class
     {
         using var response = await Send(() => _http.GetAsync(path, cancel));
         if (response.StatusCode == HttpStatusCode.NotFound) return null;

@@ -2,14 +2,15 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Polis.Core.Crypto;
 using Polis.Core.Ledger;
-using Polis.Execution;
-using Polis.Execution.Roles;
 
 namespace Polis.Client.Config;
 
 /// <summary>
-/// The genesis as people edit and share it (JSON). Every node derives the same <see cref="Genesis"/>
-/// from it; its hash (of the canonical encoding, not of the JSON) is what block 1 commits to.
+/// The genesis as people edit and share it (JSON): the chain id, start time and validators, the
+/// roles granted to accounts, and one section per module under <c>modules</c> (each module reads
+/// its own: <c>modules.accounts.balances</c>, …). Every node derives the same canonical genesis from
+/// it with its module set; its hash (of the canonical encoding, not of the JSON) is what block 1
+/// commits to. A light client needs only the chain id and validators (<see cref="ToValidatorSet"/>).
 /// </summary>
 public sealed class GenesisFile
 {
@@ -18,21 +19,16 @@ public sealed class GenesisFile
     [JsonPropertyName("chainId")] public string ChainId { get; set; } = "";
     [JsonPropertyName("genesisTimeMs")] public long GenesisTimeMs { get; set; }
     [JsonPropertyName("validators")] public List<GenesisValidator> Validators { get; set; } = [];
-    [JsonPropertyName("allocations")] public List<GenesisAllocation> Allocations { get; set; } = [];
-    /// <summary>Roles granted to accounts: "device-owner" (may register devices), "gateway-operator" (may register gateways).</summary>
+    /// <summary>Roles granted to accounts, by the names modules declare ("device-owner", "gateway-operator", …).</summary>
     [JsonPropertyName("roles")] public List<GenesisRoleGrant> Roles { get; set; } = [];
+    /// <summary>Each module's section, by module name; the module defines its shape.</summary>
+    [JsonPropertyName("modules")] public SortedDictionary<string, JsonElement> Modules { get; set; } = new(StringComparer.Ordinal);
 
     public sealed class GenesisValidator
     {
         [JsonPropertyName("name")] public string Name { get; set; } = "";
         [JsonPropertyName("publicKey")] public string PublicKey { get; set; } = "";
         [JsonPropertyName("power")] public ulong Power { get; set; }
-    }
-
-    public sealed class GenesisAllocation
-    {
-        [JsonPropertyName("address")] public string Address { get; set; } = "";
-        [JsonPropertyName("amount")] public ulong Amount { get; set; }
     }
 
     public sealed class GenesisRoleGrant
@@ -43,8 +39,8 @@ public sealed class GenesisFile
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
-    /// <summary>Checks everything and builds the genesis; a <see cref="FormatException"/> names the first problem.</summary>
-    public Genesis ToGenesis()
+    /// <summary>The validators, checked; a <see cref="FormatException"/> names the first problem.</summary>
+    public ValidatorSet ToValidatorSet()
     {
         if (Validators.Count == 0) throw new FormatException("genesis has no validators");
         var validators = new List<Validator>(Validators.Count);
@@ -57,32 +53,33 @@ public sealed class GenesisFile
             if (v.Power == 0) throw new FormatException($"validator '{v.Name}': power must be positive");
             validators.Add(new Validator(Polis.Core.Crypto.PublicKey.FromBytes(bytes), v.Power));
         }
-        var allocations = new List<(Address, ulong)>(Allocations.Count);
-        foreach (var a in Allocations)
-        {
-            if (!Address.TryParse(a.Address, out var address, out string error)) throw new FormatException($"allocation address '{a.Address}': {error}");
-            allocations.Add((address, a.Amount));
-        }
-        var grants = new List<(Address, AccountRoles)>(Roles.Count);
-        foreach (var g in Roles)
-        {
-            if (!Address.TryParse(g.Address, out var address, out string error)) throw new FormatException($"role grant address '{g.Address}': {error}");
-            var roles = AccountRoles.None;
-            foreach (string name in g.Roles)
-            {
-                if (!RoleRecord.TryParse(name, out var role)) throw new FormatException($"role grant for {g.Address}: unknown role '{name}' (device-owner, gateway-operator)");
-                roles |= role;
-            }
-            grants.Add((address, roles));
-        }
         try
         {
-            return new Genesis(ChainId, GenesisTimeMs, new ValidatorSet(validators), allocations, grants);
+            return new ValidatorSet(validators);
         }
         catch (ArgumentException e)
         {
-            throw new FormatException($"genesis: {e.Message}");
+            throw new FormatException($"genesis validators: {e.Message}");
         }
+    }
+
+    /// <summary>Sets a module's section from any JSON-serializable value.</summary>
+    public void SetModule<T>(string name, T section) => Modules[name] = JsonSerializer.SerializeToElement(section);
+
+    /// <summary>A module's section read as <typeparamref name="T"/>, or null when the genesis has none.</summary>
+    public T? GetModule<T>(string name) where T : class =>
+        Modules.TryGetValue(name, out var section) ? section.Deserialize<T>() : null;
+
+    /// <summary>The role grants, checked for address syntax; which role names exist is the module set's to say.</summary>
+    public IReadOnlyList<(Address Address, IReadOnlyList<string> Roles)> ParseRoles()
+    {
+        var grants = new List<(Address, IReadOnlyList<string>)>(Roles.Count);
+        foreach (var g in Roles)
+        {
+            if (!Address.TryParse(g.Address, out var address, out string error)) throw new FormatException($"role grant address '{g.Address}': {error}");
+            grants.Add((address, g.Roles));
+        }
+        return grants;
     }
 
     public static GenesisFile Load(string path) => JsonFile.Read<GenesisFile>(path, FileBytesMax, "genesis file");

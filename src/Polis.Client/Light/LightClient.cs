@@ -1,7 +1,7 @@
 using Polis.Core.Crypto;
 using Polis.Core.Encoding;
 using Polis.Core.Ledger;
-using Polis.Execution;
+using Polis.Client.Config;
 
 namespace Polis.Client.Light;
 
@@ -11,7 +11,7 @@ namespace Polis.Client.Light;
 /// carries valid precommit signatures for it from more than two thirds of the voting power; the
 /// header's roots then vouch for everything proven under them.
 /// </summary>
-public sealed partial class LightClient
+public sealed class LightClient
 {
     private readonly ISignatureVerifier _verifier;
 
@@ -23,13 +23,15 @@ public sealed partial class LightClient
         _verifier = verifier ?? DirectSignatureVerifier.Instance;
     }
 
-    /// <summary>A light client trusting the genesis's chain id and validators.</summary>
-    public LightClient(Genesis genesis, ISignatureVerifier? verifier = null) : this(genesis.Id, genesis.Validators, verifier)
+    /// <summary>A light client trusting the genesis file's chain id and validators (a <see cref="FormatException"/> if they are malformed).</summary>
+    public LightClient(GenesisFile genesis, ISignatureVerifier? verifier = null) : this(genesis.ChainId, genesis.ToValidatorSet(), verifier)
     {
     }
 
     public string ChainId { get; }
     public ValidatorSet Validators { get; }
+    /// <summary>How this client checks signatures (a module's proof checks a device's or a sender's with it too).</summary>
+    public ISignatureVerifier Verifier => _verifier;
 
     /// <summary>
     /// Checks that <paramref name="header"/> is of the trusted chain and validator set and that
@@ -41,7 +43,8 @@ public sealed partial class LightClient
         return reason.Length > 0 ? reason : CheckCommit(header, commit);
     }
 
-    private string CheckHeaderIdentity(BlockHeader header)
+    /// <summary>"" when <paramref name="header"/> names the trusted chain and validator set, else the reason.</summary>
+    public string CheckHeaderIdentity(BlockHeader header)
     {
         if (header.ChainId != ChainId) return $"header is for chain '{header.ChainId}', trusted chain is '{ChainId}'";
         if (header.ValidatorSetHash != Validators.Hash)
@@ -49,7 +52,8 @@ public sealed partial class LightClient
         return "";
     }
 
-    private string CheckCommit(BlockHeader header, ReadOnlySpan<byte> commitBytes)
+    /// <summary>"" when <paramref name="commitBytes"/> decode to a commit of the trusted validators finalizing <paramref name="header"/>, else the reason.</summary>
+    public string CheckCommit(BlockHeader header, ReadOnlySpan<byte> commitBytes)
     {
         Commit commit;
         try

@@ -13,8 +13,8 @@ public sealed class TxSubmitter(NodeClient node, string chainId, KeyPair sender,
     public static async Task<TxSubmitter> ForAsync(NodeClient node, KeyPair sender, CancellationToken cancel = default)
     {
         var status = await node.StatusAsync(cancel);
-        var account = await node.AccountAsync(sender.Address, cancel);
-        return new TxSubmitter(node, status.ChainId, sender, account.Nonce);
+        var nonce = await node.NonceAsync(sender.Address, cancel);
+        return new TxSubmitter(node, status.ChainId, sender, nonce.Nonce);
     }
 
     public string ChainId => chainId;
@@ -30,7 +30,7 @@ public sealed class TxSubmitter(NodeClient node, string chainId, KeyPair sender,
         return tx;
     }
 
-    /// <summary>Waits until <paramref name="tx"/> is committed and returns its recorded result (Ok or a module failure).</summary>
+    /// <summary>Waits until <paramref name="tx"/> is committed and returns its recorded result (ok or a module's failure).</summary>
     public async Task<TxStatusResponse> WaitAsync(Transaction tx, TimeSpan timeout, CancellationToken cancel = default)
     {
         var deadline = DateTime.UtcNow + timeout;

@@ -48,6 +48,7 @@ public sealed class Transaction
     public static Transaction Create(string chainId, KeyPair sender, ulong nonce, ModuleId module, ReadOnlySpan<byte> body)
     {
         Ledger.ChainId.Check(chainId);
+        if (module == ModuleId.None) throw new ArgumentException("module 0 is reserved", nameof(module));
         if (body.Length > Limits.TxBodyBytesMax) throw new ArgumentException($"body exceeds {Limits.TxBodyBytesMax} bytes", nameof(body));
         var bodyCopy = body.ToArray();
         var w = new CanonicalWriter(128 + body.Length);
@@ -63,7 +64,7 @@ public sealed class Transaction
         w.WriteString(chainId);
         w.WritePublicKey(sender);
         w.WriteU64(nonce);
-        w.WriteU8((byte)module);
+        w.WriteU8(module.Value);
         w.WriteBytes(body);
     }
 
@@ -93,11 +94,11 @@ public sealed class Transaction
         var sender = r.ReadPublicKey("sender");
         ulong nonce = r.ReadU64("nonce");
         byte module = r.ReadU8("module");
-        if (!Enum.IsDefined((ModuleId)module)) throw new CodecException($"unknown module {module}");
+        if (module == ModuleId.None.Value) throw new CodecException("module 0 is reserved: no transaction is addressed to it");
         var body = r.ReadBytes(Limits.TxBodyBytesMax, "body");
         var signature = r.ReadSignature();
         r.End("transaction");
-        return new Transaction(chainId, sender, nonce, (ModuleId)module, body, signature, encoded.ToArray());
+        return new Transaction(chainId, sender, nonce, new ModuleId(module), body, signature, encoded.ToArray());
     }
 
     public static bool TryDecode(ReadOnlySpan<byte> encoded, out Transaction? tx, out string error)

@@ -1,53 +1,33 @@
+using System.Text;
 using Polis.Core.Crypto;
-using Polis.Core.Encoding;
 
 namespace Polis.Execution.Roles;
 
-/// <summary>The roles of one account, in state under <c>role/</c> + address. Absent means none.</summary>
+/// <summary>
+/// Roles granted to accounts, one record per (role, account) under <c>role/{role}/</c> + address;
+/// present means granted. Modules declare the roles they check (see <see cref="IModule.Roles"/>);
+/// the genesis grants the first ones, governance will grant and withdraw them later. Open to any
+/// module: a new role is a new name, not a new bit in a shared enum.
+/// </summary>
 public static class RoleRecord
 {
-    private static readonly byte[] KeyPrefix = "role/"u8.ToArray();
+    public const string Prefix = "role/";
+    private static readonly byte[] Granted = [1];
 
-    public static byte[] Key(in Address address)
+    public static byte[] Key(string role, in Address address)
     {
-        var key = new byte[KeyPrefix.Length + Address.Size];
-        KeyPrefix.CopyTo(key, 0);
-        address.WriteTo(key.AsSpan(KeyPrefix.Length));
+        int nameBytes = Encoding.ASCII.GetByteCount(role);
+        var key = new byte[Prefix.Length + nameBytes + 1 + Address.Size];
+        Encoding.ASCII.GetBytes(Prefix, key);
+        Encoding.ASCII.GetBytes(role, key.AsSpan(Prefix.Length));
+        key[Prefix.Length + nameBytes] = (byte)'/';
+        address.WriteTo(key.AsSpan(Prefix.Length + nameBytes + 1));
         return key;
     }
 
-    public static AccountRoles Load(IStateView state, in Address address)
-    {
-        var bytes = state.Get(Key(address));
-        if (bytes is null) return AccountRoles.None;
-        var r = new CanonicalReader(bytes);
-        var roles = (AccountRoles)r.ReadU32("roles");
-        r.End("role record");
-        return roles;
-    }
+    public static bool Has(IStateView state, string role, in Address address) => state.Get(Key(role, address)) is not null;
 
-    public static void Store(IStateView state, in Address address, AccountRoles roles)
-    {
-        var w = new CanonicalWriter(4);
-        w.WriteU32((uint)roles);
-        state.Put(Key(address), w.ToArray());
-    }
+    public static void Grant(IStateView state, string role, in Address address) => state.Put(Key(role, address), Granted);
 
-    /// <summary>Parses a role's name as used in genesis files and on the command line ("device-owner", "gateway-operator").</summary>
-    public static bool TryParse(string name, out AccountRoles role)
-    {
-        role = name switch
-        {
-            "device-owner" => AccountRoles.DeviceOwner,
-            "gateway-operator" => AccountRoles.GatewayOperator,
-            _ => AccountRoles.None,
-        };
-        return role != AccountRoles.None;
-    }
-
-    public static IEnumerable<string> Names(AccountRoles roles)
-    {
-        if (roles.HasFlag(AccountRoles.DeviceOwner)) yield return "device-owner";
-        if (roles.HasFlag(AccountRoles.GatewayOperator)) yield return "gateway-operator";
-    }
+    public static void Revoke(IStateView state, string role, in Address address) => state.Delete(Key(role, address));
 }

@@ -2,11 +2,12 @@ using Polis.Client.Api;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Polis.Core.Crypto;
-using Polis.Execution.Accounts;
+using Polis.Execution.Auth;
+using Polis.Modules.Http;
 
 namespace Polis.Node.Api;
 
-/// <summary>Read endpoints: status, validators, blocks, commits, accounts.</summary>
+/// <summary>Read endpoints of the chain itself: status, validators, blocks, their commits and outcomes, nonces.</summary>
 internal static class ChainEndpoints
 {
     public static void Map(WebApplication app, PolisNode node)
@@ -21,15 +22,15 @@ internal static class ChainEndpoints
         app.MapGet("/v1/blocks/latest", (HttpContext context) =>
         {
             ulong height = node.CommittedHeight;
-            return height == 0 ? ApiServer.NotFound("no block committed yet") : BlockAt(node, height, context);
+            return height == 0 ? ApiResults.NotFound("no block committed yet") : BlockAt(node, height, context);
         }).WithName("latestBlock");
         app.MapGet("/v1/blocks/{height}", (string height, HttpContext context) =>
-            ApiServer.TryParseHeight(height, out ulong h, out var error) ? BlockAt(node, h, context) : error!).WithName("block");
+            ApiResults.TryParseHeight(height, out ulong h, out var error) ? BlockAt(node, h, context) : error!).WithName("block");
         app.MapGet("/v1/blocks/{height}/commit", (string height) =>
         {
-            if (!ApiServer.TryParseHeight(height, out ulong h, out var error)) return error!;
+            if (!ApiResults.TryParseHeight(height, out ulong h, out var error)) return error!;
             var bytes = node.Blocks.GetCommitBytes(h);
-            if (bytes is null) return ApiServer.NotFound($"no block at height {h} (latest is {node.CommittedHeight})");
+            if (bytes is null) return ApiResults.NotFound($"no block at height {h} (latest is {node.CommittedHeight})");
             var commit = Polis.Core.Ledger.Commit.Decode(bytes);
             var validators = node.Validators;
             return Results.Ok(new CommitResponse(commit.Height, commit.Round, commit.BlockId.ToString(),
@@ -37,7 +38,20 @@ internal static class ChainEndpoints
                     s.ValidatorIndex < validators.Count ? validators[s.ValidatorIndex].Address.ToString() : "?",
                     s.Signature.ToString())).ToList(), Convert.ToBase64String(bytes)));
         }).WithName("commit");
-        app.MapGet("/v1/accounts/{address}", (string address, bool? proof) => Account(node, address, proof ?? false)).WithName("account");
+        app.MapGet("/v1/blocks/{height}/events", (string height) =>
+        {
+            if (!ApiResults.TryParseHeight(height, out ulong h, out var error)) return error!;
+            var bytes = node.Blocks.GetBlockBytes(h);
+            var outcome = node.Blocks.GetOutcome(h);
+            if (bytes is null || outcome is null) return ApiResults.NotFound($"no block at height {h} (latest is {node.CommittedHeight})");
+            return Results.Ok(BlockJson.Outcome(Polis.Core.Ledger.Block.Decode(bytes), outcome, node.Modules));
+        }).WithName("blockEvents");
+        app.MapGet("/v1/nonces/{address}", (string address) =>
+        {
+            if (!Address.TryParse(address, out var parsed, out string error)) return ApiResults.BadRequest($"address '{ApiResults.Truncate(address)}': {error}");
+            ulong height = node.CommittedHeight;
+            return Results.Ok(new NonceResponse(parsed.ToString(), height, NonceRecord.Load(node.StateAt(height), parsed)));
+        }).WithName("nonce");
     }
 
     private static IResult Status(PolisNode node)
@@ -52,25 +66,8 @@ internal static class ChainEndpoints
     private static IResult BlockAt(PolisNode node, ulong height, HttpContext context)
     {
         var bytes = node.Blocks.GetBlockBytes(height);
-        if (bytes is null) return ApiServer.NotFound($"no block at height {height} (latest is {node.CommittedHeight})");
+        if (bytes is null) return ApiResults.NotFound($"no block at height {height} (latest is {node.CommittedHeight})");
         if (context.Request.Query["encoding"] == "binary") return Results.Bytes(bytes, "application/octet-stream");
-        return Results.Ok(BlockResponse.From(Polis.Core.Ledger.Block.Decode(bytes)));
-    }
-
-    private static IResult Account(PolisNode node, string text, bool withProof)
-    {
-        if (!Address.TryParse(text, out var address, out string error)) return ApiServer.BadRequest($"address '{ApiServer.Truncate(text)}': {error}");
-        ulong height = node.CommittedHeight;
-        var key = AccountRecord.Key(address);
-        var value = node.StateAt(height).Get(key);
-        var account = value is null ? AccountRecord.Empty : AccountRecord.Decode(value);
-        AccountProofResponse? proof = null;
-        if (withProof)
-        {
-            var stateProof = node.StateTree.Prove(key, height);
-            proof = new AccountProofResponse(node.StateTree.RootAt(height).ToString(), Convert.ToHexStringLower(key),
-                value is null ? null : Convert.ToHexStringLower(value), Convert.ToHexStringLower(stateProof.ToBytes()));
-        }
-        return Results.Ok(new AccountResponse(address.ToString(), height, account.Balance, account.Nonce, proof));
+        return Results.Ok(BlockJson.Block(Polis.Core.Ledger.Block.Decode(bytes), node.Modules));
     }
 }

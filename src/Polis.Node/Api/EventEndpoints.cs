@@ -1,72 +1,132 @@
-using Polis.Client.Api;
-using Polis.Node.Storage;
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Polis.Client.Api;
+using Polis.Modules.Http;
 
 namespace Polis.Node.Api;
 
 /// <summary>
-/// <c>GET /v1/events</c>: Server-Sent Events, one <c>block</c> event per committed block with its
-/// transactions' results, and a comment every 15 s so proxies keep the stream open.
+/// <c>GET /v1/events</c>: Server-Sent Events, one <c>block</c> event per committed height in order
+/// (its transactions' results and every module's events, as <c>/v1/blocks/{h}/events</c> gives
+/// them; <c>id</c> is the height), and a comment every 15 s so proxies keep the stream open.
+/// Resumable: <c>?from=H</c>, or the standard <c>Last-Event-ID</c> header (resumes after it);
+/// without either it starts at the next height. Each subscriber reads the block store at its own
+/// pace, so a slow one falls behind and catches up, never loses a height and never holds blocks in
+/// the node's memory.
 /// </summary>
 internal static class EventEndpoints
 {
+    /// <summary>Concurrent subscribers; each holds one height's JSON at a time.</summary>
+    public const int SubscribersMax = 64;
     private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
 
     public static void Map(WebApplication app, PolisNode node)
     {
-        app.MapGet("/v1/events", async (HttpContext context, CancellationToken requestAborted) =>
+        var subscribers = new int[1]; // this node's, counted with Interlocked
+        app.MapGet("/v1/events", async (HttpContext context, string? from) =>
         {
-            var json = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
-            var reader = node.Feed.Subscribe(out var unsubscribe);
-            if (reader is null)
+            ulong committed = node.CommittedHeight;
+            if (!TryStart(context, from, committed, out ulong next, out var refusal))
             {
-                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-                await context.Response.WriteAsJsonAsync(new ApiError($"too many event subscribers (at most {BlockFeed.SubscribersMax})"));
+                await refusal!.ExecuteAsync(context);
                 return;
             }
-            context.Response.ContentType = "text/event-stream";
-            context.Response.Headers.CacheControl = "no-cache";
+            if (Interlocked.Increment(ref subscribers[0]) > SubscribersMax)
+            {
+                Interlocked.Decrement(ref subscribers[0]);
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                await context.Response.WriteAsJsonAsync(new ApiError($"too many event subscribers (at most {SubscribersMax})"));
+                return;
+            }
             try
             {
-                await context.Response.WriteAsync(": polis block stream\n\n", context.RequestAborted);
-                await context.Response.Body.FlushAsync(context.RequestAborted);
-                while (!context.RequestAborted.IsCancellationRequested)
-                {
-                    using var wait = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-                    wait.CancelAfter(Heartbeat);
-                    string chunk;
-                    try
-                    {
-                        var block = await reader.ReadAsync(wait.Token);
-                        chunk = $"event: block\nid: {block.Block.Height}\ndata: {JsonSerializer.Serialize(ToEvent(block), json)}\n\n";
-                    }
-                    catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
-                    {
-                        chunk = ": heartbeat\n\n";
-                    }
-                    await context.Response.WriteAsync(chunk, context.RequestAborted);
-                    await context.Response.Body.FlushAsync(context.RequestAborted);
-                }
-            }
-            catch (OperationCanceledException)
-            {
-            }
-            catch (System.Threading.Channels.ChannelClosedException)
-            {
+                await StreamAsync(context, node, next);
             }
             finally
             {
-                unsubscribe();
+                Interlocked.Decrement(ref subscribers[0]);
             }
         }).WithName("events").Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
     }
 
-    private static BlockEvent ToEvent(CommittedBlock c) => new(c.Block.Height, c.Block.Id.ToString(), c.Block.Header.TimeMs,
-        c.Block.Transactions.Count, c.Results.Select(r => new TxResultEvent(r.TxHash.ToString(), r.Code.ToString(), r.Message)).ToList(),
-        DeviceIndex.ChangedDevices(c.Block, c.Results));
+    /// <summary>The first height to send: <c>from</c>, else one after <c>Last-Event-ID</c>, else the next to commit; at most one past the committed height.</summary>
+    private static bool TryStart(HttpContext context, string? from, ulong committed, out ulong next, out IResult? refusal)
+    {
+        refusal = null;
+        next = committed + 1;
+        string? lastId = context.Request.Headers["Last-Event-ID"];
+        if (from is not null)
+        {
+            if (!ApiResults.TryParseHeight(from, out next, out refusal)) return false;
+        }
+        else if (!string.IsNullOrEmpty(lastId))
+        {
+            if (!ulong.TryParse(lastId, NumberStyles.None, CultureInfo.InvariantCulture, out ulong last) || last == ulong.MaxValue)
+            {
+                refusal = ApiResults.BadRequest($"Last-Event-ID '{ApiResults.Truncate(lastId)}' is not a height");
+                return false;
+            }
+            next = last + 1;
+        }
+        if (next > committed + 1)
+        {
+            refusal = ApiResults.BadRequest($"height {next} is not committed yet; a stream can start at most at the next height, {committed + 1}");
+            return false;
+        }
+        return true;
+    }
+
+    private static async Task StreamAsync(HttpContext context, PolisNode node, ulong next)
+    {
+        var json = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
+        var aborted = context.RequestAborted;
+        context.Response.ContentType = "text/event-stream";
+        context.Response.Headers.CacheControl = "no-cache";
+        try
+        {
+            await context.Response.WriteAsync(": polis block stream\n\n", aborted);
+            await context.Response.Body.FlushAsync(aborted);
+            while (!aborted.IsCancellationRequested)
+            {
+                string chunk;
+                if (next <= node.CommittedHeight)
+                {
+                    chunk = Render(node, next, json);
+                    next++;
+                }
+                else
+                {
+                    using var wait = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+                    wait.CancelAfter(Heartbeat);
+                    try
+                    {
+                        await node.Commits.WaitAboveAsync(next - 1, wait.Token);
+                        continue;
+                    }
+                    catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
+                    {
+                        chunk = ": heartbeat\n\n";
+                    }
+                }
+                await context.Response.WriteAsync(chunk, aborted);
+                await context.Response.Body.FlushAsync(aborted);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private static string Render(PolisNode node, ulong height, JsonSerializerOptions json)
+    {
+        var bytes = node.Blocks.GetBlockBytes(height) ?? throw new InvalidOperationException($"committed block {height} is missing from the store");
+        var outcome = node.Blocks.GetOutcome(height) ?? throw new InvalidOperationException($"committed block {height} has no stored outcome");
+        var payload = BlockJson.Outcome(Polis.Core.Ledger.Block.Decode(bytes), outcome, node.Modules);
+        return $"event: block\nid: {height}\ndata: {JsonSerializer.Serialize(payload, json)}\n\n";
+    }
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Polis.Core.Encoding;
 using Polis.Core.Ledger;
 using Polis.Node.Mempool;
+using Polis.Modules.Http;
 
 namespace Polis.Node.Api;
 
@@ -48,7 +49,7 @@ public static class TxBatchEndpoint
             catch (CodecException e)
             {
                 node.Metrics.Rejected.WithLabels("api", "Malformed").Inc();
-                return ApiServer.BadRequest($"batch does not decode: {e.Message}");
+                return ApiResults.BadRequest($"batch does not decode: {e.Message}");
             }
             int accepted = 0, full = 0;
             var refused = new List<Refusal>();

@@ -6,6 +6,7 @@ using Polis.Core;
 using Polis.Core.Crypto;
 using Polis.Core.Ledger;
 using Polis.Node.Mempool;
+using Polis.Modules.Http;
 
 namespace Polis.Node.Api;
 
@@ -27,12 +28,12 @@ internal static class TxEndpoints
         if (bytes is null)
         {
             node.Metrics.Rejected.WithLabels("api", "Malformed").Inc();
-            return error == TooLarge ? Results.Json(new ApiError(error), statusCode: StatusCodes.Status413PayloadTooLarge) : ApiServer.BadRequest(error);
+            return error == TooLarge ? Results.Json(new ApiError(error), statusCode: StatusCodes.Status413PayloadTooLarge) : ApiResults.BadRequest(error);
         }
         if (!Transaction.TryDecode(bytes, out var tx, out string decodeError))
         {
             node.Metrics.Rejected.WithLabels("api", "Malformed").Inc();
-            return ApiServer.BadRequest($"transaction does not decode: {decodeError}");
+            return ApiResults.BadRequest($"transaction does not decode: {decodeError}");
         }
         // Resubmitting a committed transaction is answered like the first submission: clients retry.
         if (node.Blocks.FindTransaction(tx!.Hash) is not null) return Results.Json(new SubmitResponse(tx.Hash.ToString()), statusCode: StatusCodes.Status202Accepted);
@@ -43,7 +44,7 @@ internal static class TxEndpoints
         {
             AdmissionCode.Accepted or AdmissionCode.Duplicate => Results.Json(new SubmitResponse(tx!.Hash.ToString()), statusCode: StatusCodes.Status202Accepted),
             AdmissionCode.Full or AdmissionCode.SenderFull => Results.Json(new ApiError(admission.Reason), statusCode: StatusCodes.Status503ServiceUnavailable),
-            _ => ApiServer.BadRequest($"{Describe(admission.Code)}: {admission.Reason}"),
+            _ => ApiResults.BadRequest($"{Describe(admission.Code)}: {admission.Reason}"),
         };
     }
 
@@ -56,6 +57,7 @@ internal static class TxEndpoints
         AdmissionCode.SenderFull => "too many pending transactions from this sender",
         AdmissionCode.NoncePending => "nonce already pending",
         AdmissionCode.InsufficientFunds => "insufficient funds",
+        AdmissionCode.UnknownModule => "unknown module",
         _ => code.ToString(),
     };
 
@@ -104,11 +106,11 @@ internal static class TxEndpoints
 
     private static IResult Find(PolisNode node, string text)
     {
-        if (!Hash32.TryParse(text, out var hash)) return ApiServer.BadRequest($"'{ApiServer.Truncate(text)}' is not a 64-digit hex hash");
+        if (!Hash32.TryParse(text, out var hash)) return ApiResults.BadRequest($"'{ApiResults.Truncate(text)}' is not a 64-digit hex hash");
         var location = node.Blocks.FindTransaction(hash);
         if (location is not null)
-            return Results.Ok(new TxStatusResponse(hash.ToString(), "committed", location.Height, location.Position, location.Code.ToString(), location.Message));
+            return Results.Ok(new TxStatusResponse(hash.ToString(), "committed", location.Height, location.Position, location.Code.Name, location.Message));
         if (node.Mempool.Contains(hash)) return Results.Ok(new TxStatusResponse(hash.ToString(), "pending", null, null, null, null));
-        return ApiServer.NotFound($"transaction {hash} is neither pending nor committed");
+        return ApiResults.NotFound($"transaction {hash} is neither pending nor committed");
     }
 }

@@ -1,11 +1,10 @@
 using Microsoft.Extensions.Logging;
-using Polis.City.Devices;
+using Polis.Modules.Devices;
 using Polis.Client.Api;
 using Polis.Core;
 using Polis.Core.Crypto;
 using Polis.Core.Ledger;
 using Polis.Core.Merkle;
-using Polis.Execution;
 
 namespace Polis.Node.Gateway;
 
@@ -136,7 +135,7 @@ public sealed class Anchorer
             var status = await _chain.TxStatusAsync(hash, cancel);
             if (status is { Status: "committed" })
             {
-                if (status.Result != nameof(TxResultCode.Ok))
+                if (status.Result != TxStatusResponse.OkResult)
                 {
                     await OnRefusedAsync(batch, status.Result ?? "failed", status.Message ?? "", cancel);
                     return false;
@@ -197,7 +196,7 @@ public sealed class Anchorer
     private byte[] SignAnchor(BatchRecord b, ulong nonce)
     {
         var body = new DevicesBody.AnchorBatch(_config.Id, b.Number, b.Root, b.Count, b.FirstTimeMs, b.LastTimeMs).ToBytes();
-        return Transaction.Create(_chainId, _account, nonce, ModuleId.Devices, body).Encoded;
+        return Transaction.Create(_chainId, _account, nonce, DevicesKeys.Module, body).Encoded;
     }
 
     private async Task<bool> SubmitAsync(BatchRecord batch, CancellationToken cancel)
@@ -248,7 +247,7 @@ public sealed class Anchorer
         {
             var status = await _chain.TxStatusAsync(b.AnchorTxHash, cancel);
             if (status is { Status: "pending" }) return false; // it still holds its nonce
-            if (status is { Status: "committed", Result: nameof(TxResultCode.Ok) })
+            if (status is { Status: "committed", Result: TxStatusResponse.OkResult })
             {
                 _resign = false; // something anchored after all: follow it first
                 return true;
@@ -289,14 +288,10 @@ public sealed class Anchorer
         return false;
     }
 
+    /// <summary>The metric label of a refusal: the result's own name without its module (<c>devices.out-of-order</c> is <c>out-of-order</c>).</summary>
     private static string ReasonLabel(string result)
     {
-        var chars = new System.Text.StringBuilder(result.Length + 4);
-        foreach (char c in result)
-        {
-            if (char.IsUpper(c) && chars.Length > 0) chars.Append('-');
-            chars.Append(char.ToLowerInvariant(c));
-        }
-        return chars.ToString();
+        int dot = result.LastIndexOf('.');
+        return dot >= 0 && dot < result.Length - 1 ? result[(dot + 1)..] : result;
     }
 }

@@ -1,4 +1,4 @@
-using Polis.City.Telemetry;
+using Polis.Modules.Devices;
 using Polis.Core.Crypto;
 
 namespace Polis.Node.Gateway;

@@ -1,12 +1,15 @@
 using Microsoft.Extensions.Logging;
 using Polis.Client.Api;
+using Polis.Modules.Devices;
 
 namespace Polis.Node.Gateway;
 
 /// <summary>
 /// Follows the node's committed-block stream and invalidates cached keys of devices whose records
-/// changed (registered, key rotated, revoked). When the stream breaks, the whole cache is dropped:
-/// changes in the gap would otherwise go unnoticed.
+/// changed (the Devices module's registered, key-rotated and revoked events). The stream resumes
+/// after the last height seen, so no change is missed; while it is broken, the whole cache is
+/// dropped too, so lookups in the meantime ask the node afresh rather than trust a key that may
+/// have been revoked.
 /// </summary>
 internal sealed class DeviceEventFollower(NodeClient client, DeviceKeyCache cache, ILogger log)
 {
@@ -15,15 +18,23 @@ internal sealed class DeviceEventFollower(NodeClient client, DeviceKeyCache cach
     public async Task RunAsync(CancellationToken cancel)
     {
         bool warned = false;
+        ulong? next = null;
         while (!cancel.IsCancellationRequested)
         {
             try
             {
-                await foreach (var block in client.EventsAsync(cancel))
+                // Start after the height the node has now: every key looked up from here on is at
+                // least that recent, and every later change arrives on the stream.
+                next ??= (await client.StatusAsync(cancel)).Height + 1;
+                await foreach (var block in client.EventsAsync(next, cancel))
                 {
                     if (warned) log.LogInformation("gateway: following the node's events again");
                     warned = false;
-                    for (int i = 0; i < block.DevicesChanged.Count; i++) cache.Invalidate(block.DevicesChanged[i]);
+                    foreach (var result in block.Results)
+                        foreach (var e in result.Events)
+                            if (e.Module == DevicesKeys.Name && IsDeviceChange(e.Type) && e.Attributes?.GetValueOrDefault("deviceId") is { } id)
+                                cache.Invalidate(id);
+                    next = block.Height + 1;
                 }
             }
             catch (OperationCanceledException) when (cancel.IsCancellationRequested)
@@ -40,4 +51,7 @@ internal sealed class DeviceEventFollower(NodeClient client, DeviceKeyCache cach
             catch (OperationCanceledException) { return; }
         }
     }
+
+    private static bool IsDeviceChange(string type) =>
+        type is DevicesEvents.Registered.TypeName or DevicesEvents.KeyRotated.TypeName or DevicesEvents.Revoked.TypeName;
 }

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Polis.City.Telemetry;
+using Polis.Modules.Devices;
 using Polis.Client.Api;
 using Polis.Core.Crypto;
 using Polis.Core.Merkle;

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.Json.Serialization;
-using Polis.City.Devices;
+using Polis.Modules.Devices;
 using Polis.Client.Config;
 using Polis.Node.Config;
 
@@ -58,7 +58,7 @@ public sealed class GatewayConfig
         if (MqttListen.Length > 0 && !TryParseListen(MqttListen, out _)) throw new FormatException($"gateway.mqttListen '{MqttListen}' is not ip:port");
         if (MqttBroker is not null && !TryParseHostPort(MqttBroker, out _, out _)) throw new FormatException($"gateway.mqttBroker '{MqttBroker}' is not host:port");
         if (BatchIntervalMs is < 10 or > 3_600_000) throw new FormatException("gateway.batchIntervalMs must be in 10..3600000");
-        if (BatchReadingsMax < 1 || BatchReadingsMax > DevicesModule.BatchReadingsMax) throw new FormatException($"gateway.batchReadingsMax must be in 1..{DevicesModule.BatchReadingsMax}");
+        if (BatchReadingsMax < 1 || BatchReadingsMax > DevicesLimits.BatchReadingsMax) throw new FormatException($"gateway.batchReadingsMax must be in 1..{DevicesLimits.BatchReadingsMax}");
         if (QueuedReadingsMax is < 1 or > 10_000_000) throw new FormatException("gateway.queuedReadingsMax must be in 1..10000000");
         if (AnchorsInFlightMax is < 1 or > AnchorsInFlightMaxLimit) throw new FormatException($"gateway.anchorsInFlightMax must be in 1..{AnchorsInFlightMaxLimit}");
         if (NodeUrl is not null && !IsHttpUrl(NodeUrl)) throw new FormatException($"gateway.nodeUrl '{NodeUrl}' is not an http(s) URL");

@@ -1,8 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Polis.City.Devices;
-using Polis.City.Telemetry;
+using Polis.Modules.Devices;
 using Polis.Client.Api;
 
 namespace Polis.Node.Gateway;

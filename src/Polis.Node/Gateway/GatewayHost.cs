@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Polis.Client.Api;
 using Polis.Node.Api;
 using Prometheus;
+using Polis.Modules.Http;
 
 namespace Polis.Node.Gateway;
 
@@ -39,7 +40,7 @@ public static class GatewayHost
         if (chainId is null) return 0;
         var registry = Prometheus.Metrics.NewCustomRegistry();
         await using var gateway = Gateway.Open(config, baseDirectory, chainId, config.NodeUrl!, registry, logs);
-        var app = ApiServer.CreateApp(config.ApiListen, logs, ReadingsRequest.BodyBytesMax);
+        var app = ApiApp.Create(config.ApiListen, logs, ReadingsRequest.BodyBytesMax, "Polis.Gateway");
         GatewayEndpoints.Map(app, gateway);
         app.MapGet("/metrics", async (HttpContext context) =>
         {

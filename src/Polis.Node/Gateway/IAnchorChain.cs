@@ -1,4 +1,4 @@
-using Polis.City.Devices;
+using Polis.Modules.Devices;
 using Polis.Client.Api;
 using Polis.Core.Crypto;
 

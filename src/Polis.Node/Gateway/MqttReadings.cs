@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using MQTTnet;
-using Polis.City.Devices;
+using Polis.Modules.Devices;
 
 namespace Polis.Node.Gateway;
 

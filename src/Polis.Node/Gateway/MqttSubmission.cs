@@ -1,5 +1,5 @@
 using MQTTnet;
-using Polis.City.Telemetry;
+using Polis.Modules.Devices;
 
 namespace Polis.Node.Gateway;
 

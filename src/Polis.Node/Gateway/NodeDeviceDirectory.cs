@@ -1,5 +1,6 @@
 using Polis.Client.Api;
 using Polis.Core.Crypto;
+using Polis.Modules.Devices;
 
 namespace Polis.Node.Gateway;
 

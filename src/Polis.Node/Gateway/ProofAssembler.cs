@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
-using Polis.City.Devices;
+using Polis.Modules.Devices;
 using Polis.Client.Api;
-using Polis.Client.Proofs;
 using Polis.Core.Crypto;
 using Polis.Core.Ledger;
 using Polis.Core.Merkle;
@@ -37,7 +36,7 @@ public sealed class ProofAssembler(string gatewayId, GatewayStore store, NodeCli
         if (batch.Status != BatchStatus.Anchored) return (null, batch, new ProofUnavailable("not-anchored", $"reading {sequence} of '{deviceId}' is in batch {batch.Number}, whose anchor has not committed yet"));
         var parts = await PartsOf(batch, cancel);
         var path = MerkleTree.Prove(parts.Leaves, checked((int)(order - batch.FirstOrder)));
-        var device = await node.StateAsync(StateKeys.Device(deviceId), batch.Height, cancel);
+        var device = await node.StateAsync(DevicesKeys.Device(deviceId), batch.Height, cancel);
         if (device.Value is null) throw new InvalidDataException($"device '{deviceId}' has no record at height {batch.Height}");
         var proof = new ReadingProof(reading, path, parts.AnchorTx, parts.TxPath, parts.Header, parts.Commit, parts.AnchorRecord, parts.AnchorProof,
             Convert.FromHexString(device.Value), StateProof.Decode(Convert.FromHexString(device.Proof)));
@@ -62,7 +61,7 @@ public sealed class ProofAssembler(string gatewayId, GatewayStore store, NodeCli
             var anchorTx = block.Transactions.FirstOrDefault(tx => tx.Hash == batch.AnchoredTxHash)
                 ?? throw new InvalidDataException($"block {height} does not hold the anchor {batch.AnchoredTxHash} of batch {batch.Number}");
             var commit = await node.CommitBytesAsync(height, cancel) ?? throw new InvalidDataException($"the node has no commit for block {height}");
-            var anchor = await node.StateAsync(StateKeys.Anchor(gatewayId, batch.Number), height, cancel);
+            var anchor = await node.StateAsync(DevicesKeys.Anchor(gatewayId, batch.Number), height, cancel);
             if (anchor.Value is null) throw new InvalidDataException($"no anchor record of batch {batch.Number} at height {height}");
             return new BatchParts(store.Leaves(batch.Number), anchorTx.Encoded, ReadingProofBuilder.TransactionPath(anchorTx, block), block.Header, commit,
                 Convert.FromHexString(anchor.Value), StateProof.Decode(Convert.FromHexString(anchor.Proof)));

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using Polis.City.Telemetry;
+using Polis.Modules.Devices;
 using Polis.Core.Crypto;
 using RocksDbSharp;
 

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Polis.City.Telemetry;
+using Polis.Modules.Devices;
 
 namespace Polis.Node.Gateway;
 

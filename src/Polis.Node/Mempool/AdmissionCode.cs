@@ -8,6 +8,8 @@ public enum AdmissionCode
     Malformed,
     WrongChain,
     BadSignature,
+    /// <summary>The transaction is for a module this chain does not run.</summary>
+    UnknownModule,
     NonceUsed,
     NonceGap,
     SenderFull,

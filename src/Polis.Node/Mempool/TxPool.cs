@@ -1,19 +1,17 @@
 using Polis.Core.Crypto;
-using Polis.Core.Encoding;
 using Polis.Core.Ledger;
-using Polis.Execution.Accounts;
 
 namespace Polis.Node.Mempool;
 
 /// <summary>
 /// Transactions waiting for a block. Admission checks everything that can be checked before
-/// execution (chain, signature, nonce, balance) so blocks are rarely built from junk; each
+/// execution (chain, signature, module, nonce, balance) so blocks are rarely built from junk; each
 /// signature is verified here once, through the node's caching verifier, so executing the block
 /// later finds the result cached. Per sender, transactions are kept by nonce; a proposal takes
 /// each sender's run of consecutive nonces starting at its account's next nonce. Thread-safe:
 /// the API and the peers' readers admit while the node's loop reaps and updates.
 /// </summary>
-public sealed class TxPool(string chainId, ISignatureVerifier verifier, int txsMax, Func<Address, AccountRecord> accounts)
+public sealed class TxPool(string chainId, ISignatureVerifier verifier, int txsMax, IAdmissionLedger ledger)
 {
     /// <summary>
     /// Transactions one sender may have waiting. Each must continue the sender's run of nonces (the
@@ -45,11 +43,12 @@ public sealed class TxPool(string chainId, ISignatureVerifier verifier, int txsM
             if (_byHash.ContainsKey(tx.Hash)) return new(AdmissionCode.Duplicate, "transaction is already pending");
             if (_byHash.Count >= txsMax) return new(AdmissionCode.Full, $"mempool is full ({txsMax} transactions)");
         }
+        if (!ledger.Runs(tx.Module)) return new(AdmissionCode.UnknownModule, $"module {tx.Module} does not run on this chain");
         if (!verifier.VerifyTransaction(tx)) return new(AdmissionCode.BadSignature, "signature does not verify");
         var sender = tx.SenderAddress;
-        var account = accounts(sender);
+        var account = AccountOf(sender);
         if (tx.Nonce < account.Nonce) return new(AdmissionCode.NonceUsed, $"nonce {tx.Nonce} already used (next is {account.Nonce})");
-        ulong spend = SpendOf(tx);
+        ulong spend = ledger.NativeSpendOf(tx);
         lock (_gate)
         {
             if (_byHash.ContainsKey(tx.Hash)) return new(AdmissionCode.Duplicate, "transaction is already pending");
@@ -57,7 +56,7 @@ public sealed class TxPool(string chainId, ISignatureVerifier verifier, int txsM
             if (!_bySender.TryGetValue(sender, out var queue)) queue = new SenderQueue();
             if (queue.ByNonce.ContainsKey(tx.Nonce)) return new(AdmissionCode.NoncePending, $"another transaction with nonce {tx.Nonce} is already pending");
             // A commit may have landed since the account was read (and taken the predecessor out of the queue): read again.
-            if (tx.Nonce != account.Nonce && !queue.ByNonce.ContainsKey(tx.Nonce - 1)) account = accounts(sender);
+            if (tx.Nonce != account.Nonce && !queue.ByNonce.ContainsKey(tx.Nonce - 1)) account = AccountOf(sender);
             if (tx.Nonce < account.Nonce) return new(AdmissionCode.NonceUsed, $"nonce {tx.Nonce} already used (next is {account.Nonce})");
             if (tx.Nonce != account.Nonce && !queue.ByNonce.ContainsKey(tx.Nonce - 1))
                 return new(AdmissionCode.NonceGap, $"nonce {tx.Nonce} leaves a gap: the next nonce is {account.Nonce}{(queue.ByNonce.Count > 0 ? $", pending up to {queue.ByNonce.Keys[^1]}" : "")}");
@@ -72,21 +71,7 @@ public sealed class TxPool(string chainId, ISignatureVerifier verifier, int txsM
         return Admission.Ok;
     }
 
-    /// <summary>What a transaction may take from its sender's balance (transfers; other modules take nothing yet).</summary>
-    private static ulong SpendOf(Transaction tx)
-    {
-        if (tx.Module != ModuleId.Accounts) return 0;
-        try
-        {
-            var r = new CanonicalReader(tx.Body);
-            if (r.ReadU8("operation") != (byte)AccountsOperation.Transfer) return 0;
-            return TransferBody.Decode(ref r).Amount;
-        }
-        catch (CodecException)
-        {
-            return 0; // admitted: the block records it as malformed, and the nonce is consumed
-        }
-    }
+    private (ulong Nonce, ulong Balance) AccountOf(in Address sender) => (ledger.NonceOf(sender), ledger.NativeBalanceOf(sender));
 
     /// <summary>Candidates for a block: each sender's consecutive nonces from its next nonce, within the bounds.</summary>
     public List<Transaction> Reap(int countMax, int bytesMax)
@@ -97,13 +82,13 @@ public sealed class TxPool(string chainId, ISignatureVerifier verifier, int txsM
         {
             foreach (var (sender, queue) in _bySender)
             {
-                ulong next = accounts(sender).Nonce;
+                ulong next = ledger.NonceOf(sender);
                 // Entries a commit made stale while their admission raced it leave here.
                 while (queue.ByNonce.Count > 0 && queue.ByNonce.Keys[0] < next)
                 {
                     var stale = queue.ByNonce.Values[0];
                     queue.ByNonce.RemoveAt(0);
-                    queue.PendingSpend -= Math.Min(queue.PendingSpend, SpendOf(stale));
+                    queue.PendingSpend -= Math.Min(queue.PendingSpend, ledger.NativeSpendOf(stale));
                     _byHash.Remove(stale.Hash);
                 }
                 foreach (var (nonce, tx) in queue.ByNonce)
@@ -133,7 +118,7 @@ public sealed class TxPool(string chainId, ISignatureVerifier verifier, int txsM
             foreach (var sender in senders)
             {
                 if (!_bySender.TryGetValue(sender, out var queue)) continue;
-                var account = accounts(sender);
+                var account = AccountOf(sender);
                 var keep = new List<Transaction>(queue.ByNonce.Count);
                 foreach (var (nonce, tx) in queue.ByNonce)
                 {
@@ -145,7 +130,7 @@ public sealed class TxPool(string chainId, ISignatureVerifier verifier, int txsM
                 bool broken = false; // after a transaction that no longer fits, the later nonces can never run
                 foreach (var tx in keep)
                 {
-                    ulong spend = SpendOf(tx);
+                    ulong spend = ledger.NativeSpendOf(tx);
                     if (broken || account.Balance - queue.PendingSpend < spend) { _byHash.Remove(tx.Hash); broken = true; continue; }
                     queue.ByNonce.Add(tx.Nonce, tx);
                     queue.PendingSpend += spend;

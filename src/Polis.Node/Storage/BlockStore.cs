@@ -13,8 +13,8 @@ namespace Polis.Node.Storage;
 /// staged into the same WriteBatch as that height's state version (see
 /// <see cref="RocksDbStateStorage.StageWrite"/>), so after a crash at any instant the store holds
 /// either the whole height (block, commit, index, state) or none of it.
-/// Keys: <c>B|height</c> block, <c>C|height</c> commit, <c>I|blockId</c> height, <c>T|txHash</c> location,
-/// <c>L</c> latest height. Reads are safe from any thread.
+/// Keys: <c>B|height</c> block, <c>C|height</c> commit, <c>R|height</c> outcome (results and events),
+/// <c>I|blockId</c> height, <c>T|txHash</c> location, <c>L</c> latest height. Reads are safe from any thread.
 /// </summary>
 public sealed class BlockStore(RocksDbStateStorage storage)
 {
@@ -22,6 +22,7 @@ public sealed class BlockStore(RocksDbStateStorage storage)
     private const byte CommitPrefix = (byte)'C';
     private const byte BlockIdPrefix = (byte)'I';
     private const byte TxPrefix = (byte)'T';
+    private const byte OutcomePrefix = (byte)'R';
     private static readonly byte[] LatestKey = [(byte)'L'];
 
     private RocksDb Db => storage.Database;
@@ -38,10 +39,12 @@ public sealed class BlockStore(RocksDbStateStorage storage)
     }
 
     /// <summary>Stages a decided height's records; they land with the next state version.</summary>
-    public void Stage(Block block, Commit commit, IReadOnlyList<TxResult> results)
+    public void Stage(Block block, Commit commit, BlockOutcome outcome)
     {
+        var results = outcome.Results;
         storage.StageWrite(HeightKey(BlockPrefix, block.Height), block.ToBytes());
         storage.StageWrite(HeightKey(CommitPrefix, block.Height), commit.ToBytes());
+        storage.StageWrite(HeightKey(OutcomePrefix, block.Height), BlockOutcomeCodec.Encode(outcome));
         storage.StageWrite(HashKey(BlockIdPrefix, block.Id), U64(block.Height));
         for (int i = 0; i < results.Count; i++)
         {
@@ -65,6 +68,13 @@ public sealed class BlockStore(RocksDbStateStorage storage)
     {
         var bytes = Db.Get(HeightKey(CommitPrefix, height));
         return bytes is null ? null : Commit.Decode(bytes);
+    }
+
+    /// <summary>What the block at <paramref name="height"/> did (results, events), or null when it is not stored.</summary>
+    public BlockOutcome? GetOutcome(ulong height)
+    {
+        var bytes = Db.Get(HeightKey(OutcomePrefix, height));
+        return bytes is null ? null : BlockOutcomeCodec.Decode(bytes);
     }
 
     public ulong? HeightOf(in Hash32 blockId)

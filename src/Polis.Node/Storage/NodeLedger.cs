@@ -1,28 +1,33 @@
-using Polis.City.Devices;
 using Polis.Core.Crypto;
 using Polis.Core.Ledger;
 using Polis.Execution;
-using Polis.Execution.Accounts;
+using Polis.Modules;
+using Polis.Modules.Indexing;
 using Polis.State;
 using Polis.State.Storage;
 
 namespace Polis.Node.Storage;
 
 /// <summary>
-/// A node's ledger on disk: the state tree, blocks, commits and indexes in one RocksDB, and the
-/// chain that executes on it with the node's modules. <see cref="Commit"/> is what every node does
-/// when a height is decided: the block, its commit, its indexes and its state land in one atomic
-/// batch. The node's loop uses it; so does `polis bench sync`, which writes a long chain directly.
+/// A node's ledger on disk: the state tree, blocks, commits, outcomes and indexes in one RocksDB,
+/// and the chain that executes on it with the node's modules. <see cref="Commit"/> is what every
+/// node does when a height is decided: the block, its commit, its outcome, its indexes and its state
+/// land in one atomic batch. The node's loop uses it; so does `polis bench sync`, which writes a
+/// long chain directly.
 /// </summary>
 public sealed class NodeLedger : IDisposable
 {
-    public NodeLedger(Genesis genesis, string dataDirectory, ISignatureVerifier verifier)
+    private readonly IReadOnlyList<CityModule> _modules;
+    private readonly IIndexWriter[] _indexWriters;
+
+    public NodeLedger(Genesis genesis, string dataDirectory, ISignatureVerifier verifier, IReadOnlyList<CityModule> modules)
     {
+        _modules = modules;
         Storage = new RocksDbStateStorage(dataDirectory);
         Blocks = new BlockStore(Storage);
-        Devices = new DeviceIndex(Storage);
-        Chain = new Chain(genesis, new TreeState(new StateTree(Storage)), verifier,
-            new BlockExecutor(genesis.Id, verifier, [new AccountsModule(), new DevicesModule()]));
+        Indexes = new ModuleIndexes(Storage);
+        _indexWriters = modules.Select(m => Indexes.WriterFor(m.Id)).ToArray();
+        Chain = new Chain(genesis, new TreeState(new StateTree(Storage)), verifier, new ModuleSet(modules));
         ulong stored = Blocks.LatestHeight;
         if (stored > 0)
         {
@@ -34,15 +39,17 @@ public sealed class NodeLedger : IDisposable
 
     public RocksDbStateStorage Storage { get; }
     public BlockStore Blocks { get; }
-    public DeviceIndex Devices { get; }
+    public ModuleIndexes Indexes { get; }
     public Chain Chain { get; }
+    public IReadOnlyList<CityModule> Modules => _modules;
 
-    /// <summary>Commits a decided block (executed before, or now) with its block-store and index records.</summary>
-    public IReadOnlyList<TxResult> Commit(Block block, Commit commit) =>
-        Chain.Commit(block, commit, results =>
+    /// <summary>Commits a decided block (executed before, or now) with its block-store, outcome and index records.</summary>
+    public BlockOutcome Commit(Block block, Commit commit) =>
+        Chain.Commit(block, commit, outcome =>
         {
-            Blocks.Stage(block, commit, results);
-            Devices.Stage(block, results);
+            Blocks.Stage(block, commit, outcome);
+            var committed = new CommittedBlock(block, outcome);
+            for (int i = 0; i < _modules.Count; i++) _modules[i].Index(committed, _indexWriters[i]);
         });
 
     public void Dispose() => Storage.Dispose();

@@ -1,30 +1,32 @@
 using System.Buffers.Binary;
-using System.Text;
 using Polis.Core.Encoding;
 using Polis.Execution;
 
 namespace Polis.Node.Storage;
 
 /// <summary>Where a committed transaction is and what it did: the transaction index's value.</summary>
-public sealed record TxLocation(ulong Height, int Position, TxResultCode Code, string Message)
+public sealed record TxLocation(ulong Height, int Position, ResultCode Code, string Message)
 {
-    private const int MessageBytesMax = 1024;
+    private const int EncodedBytesMax = 12 + 3 + 2 + ResultCode.NameBytesMax + 2 + ResultCodec.MessageBytesMax;
 
     public byte[] ToBytes()
     {
-        var message = Encoding.UTF8.GetBytes(Message.Length > MessageBytesMax / 4 ? Message[..(MessageBytesMax / 4)] : Message);
-        var bytes = new byte[8 + 4 + 1 + message.Length];
-        BinaryPrimitives.WriteUInt64BigEndian(bytes, Height);
-        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(8), Position);
-        bytes[12] = (byte)Code;
-        message.CopyTo(bytes, 13);
-        return bytes;
+        var w = new CanonicalWriter(32 + Message.Length);
+        w.WriteU64(Height);
+        w.WriteI32(Position);
+        ResultCodec.Write(w, Code, Message);
+        return w.ToArray();
     }
 
     public static TxLocation Decode(ReadOnlySpan<byte> bytes)
     {
-        if (bytes.Length < 13 || bytes.Length > 13 + MessageBytesMax) throw new CodecException("corrupt transaction index record");
-        return new TxLocation(BinaryPrimitives.ReadUInt64BigEndian(bytes), BinaryPrimitives.ReadInt32BigEndian(bytes[8..]),
-            (TxResultCode)bytes[12], Encoding.UTF8.GetString(bytes[13..]));
+        if (bytes.Length > EncodedBytesMax) throw new CodecException("corrupt transaction index record: too long");
+        var r = new CanonicalReader(bytes);
+        ulong height = r.ReadU64("height");
+        int position = r.ReadI32("position");
+        if (position < 0) throw new CodecException("corrupt transaction index record: negative position");
+        var (code, message) = ResultCodec.Read(ref r);
+        r.End("transaction index record");
+        return new TxLocation(height, position, code, message);
     }
 }

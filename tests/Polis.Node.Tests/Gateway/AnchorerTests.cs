@@ -1,8 +1,9 @@
-using Polis.City.Devices;
 using Polis.Core.Ledger;
+using Polis.Modules.Devices;
 using Polis.Core.Merkle;
 using Polis.Node.Gateway;
 using static Polis.Node.Tests.Gateway.GatewayTestKit;
+using Polis.Testing;
 
 namespace Polis.Node.Tests.Gateway;
 
@@ -27,7 +28,7 @@ public sealed class AnchorerTests
         Assert.Equal(MerkleTree.Root(encoded), batch.Root);
         Assert.Equal((7U, 1_700_000_000_001L, 1_700_000_000_007L), (batch.Count, batch.FirstTimeMs, batch.LastTimeMs));
         var tx = Transaction.Decode(Assert.Single(chain.Submitted));
-        Assert.Equal(ModuleId.Devices, tx.Module);
+        Assert.Equal(DevicesKeys.Module, tx.Module);
         var body = Assert.IsType<DevicesBody.AnchorBatch>(DevicesBody.Decode(tx.Body));
         Assert.Equal((GatewayId, 0UL, batch.Root, 7U), (body.GatewayId, body.Batch, body.Root, body.Count));
         Assert.Equal(BatchStatus.Anchored, batch.Status);
@@ -76,7 +77,7 @@ public sealed class AnchorerTests
     public async Task An_anchor_the_chain_refuses_is_signed_again_with_a_fresh_nonce_and_the_same_batch_number()
     {
         using var dir = new TempDirectory();
-        var chain = new FakeChain { FailNext = nameof(Polis.Execution.TxResultCode.Unauthorized) };
+        var chain = new FakeChain { FailNext = DevicesResults.Unauthorized.Name };
         var time = new ManualTime();
         await using var gateway = Open(dir.Path, Directory(), chain, time: time);
         await gateway.Pipeline.SubmitAsync(ReadingOf("meter-1", 1, Meter).Encoded, null, default);

@@ -4,6 +4,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Polis.Node.Api;
 using Polis.Node.Gateway;
 using static Polis.Node.Tests.Gateway.GatewayTestKit;
+using Polis.Testing;
+using Polis.Modules.Http;
 
 namespace Polis.Node.Tests.Gateway;
 
@@ -16,7 +18,7 @@ public sealed class GatewayHttpTests
         var chain = new FakeChain();
         await using var gateway = Open(dir.Path, Directory(), chain);
         int port = 21_000 + Random.Shared.Next(2_000);
-        await using var app = ApiServer.CreateApp($"http://127.0.0.1:{port}", NullLoggerFactory.Instance, ReadingsRequest.BodyBytesMax);
+        await using var app = ApiApp.Create($"http://127.0.0.1:{port}", NullLoggerFactory.Instance, ReadingsRequest.BodyBytesMax, "Polis.Gateway");
         GatewayEndpoints.Map(app, gateway);
         await app.StartAsync();
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };

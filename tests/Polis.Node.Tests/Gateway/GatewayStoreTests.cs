@@ -1,6 +1,7 @@
 using Polis.Core.Merkle;
 using Polis.Node.Gateway;
 using static Polis.Node.Tests.Gateway.GatewayTestKit;
+using Polis.Testing;
 
 namespace Polis.Node.Tests.Gateway;
 
@@ -103,10 +104,10 @@ public sealed class GatewayStoreTests
     /// <summary>The chain as seen while the node refuses submissions (503): everything else answers.</summary>
     private sealed class NodeDownChain(FakeChain inner) : IAnchorChain
     {
-        public Task<Polis.Client.Api.GatewayResponse?> GatewayAsync(string id, CancellationToken c) => inner.GatewayAsync(id, c);
+        public Task<Polis.Modules.Devices.GatewayResponse?> GatewayAsync(string id, CancellationToken c) => inner.GatewayAsync(id, c);
         public Task<ulong> NextNonceAsync(Polis.Core.Crypto.Address a, CancellationToken c) => inner.NextNonceAsync(a, c);
         public Task<(int Status, string Message)> SubmitAsync(byte[] tx, CancellationToken c) => Task.FromResult((503, "mempool full"));
         public Task<Polis.Client.Api.TxStatusResponse?> TxStatusAsync(Polis.Core.Crypto.Hash32 h, CancellationToken c) => inner.TxStatusAsync(h, c);
-        public Task<Polis.City.Devices.AnchorRecord?> AnchorRecordAsync(string id, ulong b, CancellationToken c) => inner.AnchorRecordAsync(id, b, c);
+        public Task<Polis.Modules.Devices.AnchorRecord?> AnchorRecordAsync(string id, ulong b, CancellationToken c) => inner.AnchorRecordAsync(id, b, c);
     }
 }

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
+using Polis.Modules.Devices;
 using Microsoft.Extensions.Logging.Abstractions;
-using Polis.City.Devices;
-using Polis.City.Telemetry;
 using Polis.Client.Api;
 using Polis.Core.Crypto;
 using Polis.Core.Ledger;
@@ -109,10 +108,10 @@ internal sealed class FakeChain : IAnchorChain
         _nonce++;
         _height++;
         var body = (DevicesBody.AnchorBatch)DevicesBody.Decode(tx.Body);
-        string result = nameof(TxResultCode.Ok);
+        string result = TxStatusResponse.OkResult;
         if (FailNext is not null) (result, FailNext) = (FailNext, null);
-        else if (!Registered) result = nameof(TxResultCode.NotFound);
-        else if (body.Batch != _nextBatch) result = nameof(TxResultCode.OutOfOrder);
+        else if (!Registered) result = DevicesResults.NotFound.Name;
+        else if (body.Batch != _nextBatch) result = DevicesResults.OutOfOrder.Name;
         else
         {
             _anchors[body.Batch] = new AnchorRecord(body.Root, body.Count, body.FirstTimeMs, body.LastTimeMs, _height, tx.Hash);

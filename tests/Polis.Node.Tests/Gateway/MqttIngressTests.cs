@@ -4,6 +4,7 @@ using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 using Polis.Node.Gateway;
 using static Polis.Node.Tests.Gateway.GatewayTestKit;
+using Polis.Testing;
 
 namespace Polis.Node.Tests.Gateway;
 
@@ -96,7 +97,7 @@ public sealed class MqttIngressTests
         MqttApplicationMessage Batch(byte[] payload) => new MqttApplicationMessageBuilder()
             .WithTopic(MqttReadings.TopicPrefix + "meter-1").WithPayload(payload).WithContentType(ReadingsRequest.BatchContentType)
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithResponseTopic("replies/meter-1").Build();
-        byte[] Of(params Polis.City.Telemetry.Reading[] readings) => ReadingsRequest.EncodeBatch(readings.Select(r => r.Encoded).ToArray());
+        byte[] Of(params Polis.Modules.Devices.Reading[] readings) => ReadingsRequest.EncodeBatch(readings.Select(r => r.Encoded).ToArray());
 
         var whole = await device.PublishAsync(Batch(Of(ReadingOf("meter-1", 1, Meter), ReadingOf("meter-1", 2, Meter), ReadingOf("meter-1", 3, Meter))));
         Assert.True(whole.IsSuccess, $"{whole.ReasonCode} {whole.ReasonString}");

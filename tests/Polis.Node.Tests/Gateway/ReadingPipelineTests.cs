@@ -1,5 +1,6 @@
 using Polis.Node.Gateway;
 using static Polis.Node.Tests.Gateway.GatewayTestKit;
+using Polis.Testing;
 
 namespace Polis.Node.Tests.Gateway;
 

@@ -1,0 +1,41 @@
+using Polis.Core.Crypto;
+using Polis.Execution;
+
+namespace Polis.Modules.Accounts;
+
+/// <summary>
+/// The balances keeper: reads and moves amounts of any asset. The Accounts module moves CITY with
+/// it; an assets module moves its own assets and holds through the same records.
+/// </summary>
+public static class Balances
+{
+    public static ulong Get(IStateView state, uint asset, in Address address)
+    {
+        var bytes = state.Get(AccountsKeys.Balance(asset, address));
+        return bytes is null ? 0 : BalanceRecord.Decode(bytes);
+    }
+
+    /// <summary>Sets a balance; zero deletes the record, so empty accounts leave no state behind.</summary>
+    public static void Set(IStateView state, uint asset, in Address address, ulong amount)
+    {
+        var key = AccountsKeys.Balance(asset, address);
+        if (amount == 0) state.Delete(key);
+        else state.Put(key, BalanceRecord.Encode(amount));
+    }
+
+    /// <summary>
+    /// Moves <paramref name="amount"/> of <paramref name="asset"/>; null when done, else the failure
+    /// (with nothing written). A move to oneself changes nothing but still needs the funds.
+    /// </summary>
+    public static (ResultCode Code, string Message)? Move(IStateView state, uint asset, in Address from, in Address to, ulong amount)
+    {
+        ulong payer = Get(state, asset, from);
+        if (payer < amount) return (AccountsResults.InsufficientFunds, $"balance {payer} is less than {amount}");
+        if (from == to) return null;
+        ulong payee = Get(state, asset, to);
+        if (ulong.MaxValue - payee < amount) return (AccountsResults.AmountOverflow, "recipient balance would overflow");
+        Set(state, asset, from, payer - amount);
+        Set(state, asset, to, payee + amount);
+        return null;
+    }
+}

@@ -1,0 +1,176 @@
+using Polis.Core.Encoding;
+using Polis.Core.Ledger;
+using Polis.Core.Merkle;
+using Polis.Client.Light;
+using Polis.Client.Proofs;
+
+namespace Polis.Modules.Devices;
+
+/// <summary>The Devices module's proof: a reading, checked offline by a <see cref="LightClient"/> against its trusted validators.</summary>
+public static class ReadingVerifier
+{
+    /// <summary>
+    /// Verifies an encoded reading proof. A document that does not decode is a failed verification
+    /// (<see cref="ReadingCheck.Document"/>), not an exception.
+    /// </summary>
+    public static ReadingVerification VerifyReading(this LightClient client, ReadOnlySpan<byte> proof)
+    {
+        ReadingProof decoded;
+        try
+        {
+            decoded = ReadingProof.Decode(proof);
+        }
+        catch (CodecException e)
+        {
+            return Fail(ReadingCheck.Document, $"not a valid reading proof: {e.Message}");
+        }
+        return client.VerifyReading(decoded);
+    }
+
+    /// <summary>
+    /// Verifies a reading proof and returns the facts it proves, or the first check that failed.
+    /// <para>
+    /// The rule: a reading is proven when a block finalized by the trusted validators includes a
+    /// devices anchor transaction whose anchor record is in that block's state (so the anchor
+    /// succeeded: failed transactions are included in blocks too, but write nothing), the reading
+    /// is a leaf of the anchored batch (of exactly the anchored size) and lies in its time range,
+    /// and the device's record in that same state (at the anchor's height) is not revoked and its
+    /// current key verifies the reading's signature.
+    /// </para>
+    /// <para>
+    /// Consequences of judging the key at the anchor's height: readings signed by a key that was
+    /// later rotated out stay provable through the anchors made while that key was current; a
+    /// reading signed by a key that was rotated out, or by a device that was revoked, at or before
+    /// the height of the block that anchors it is not provable, even if a gateway accepted it while
+    /// the key was still valid. Gateways must anchor before a rotation or revocation lands, or such
+    /// readings are lost to proof. A revocation counts from the height of its own block, whatever
+    /// the order of transactions inside that block.
+    /// </para>
+    /// </summary>
+    public static ReadingVerification VerifyReading(this LightClient client, ReadingProof proof)
+    {
+        var header = proof.Header;
+        string reason = client.CheckHeaderIdentity(header);
+        if (reason.Length > 0) return Fail(ReadingCheck.Header, reason);
+        reason = client.CheckCommit(header, proof.Commit);
+        if (reason.Length > 0) return Fail(ReadingCheck.Commit, reason);
+        return CheckAnchorTransaction(client, proof, out var tx, out var anchor)
+            ?? CheckAnchorRecord(proof, tx, anchor)
+            ?? CheckBatchPath(proof, anchor)
+            ?? CheckReading(client, proof, anchor, out var reading)
+            ?? CheckDevice(proof, reading, out var device)
+            ?? CheckSignature(client, proof, reading, device)
+            ?? ReadingVerification.Success(new VerifiedReading(reading.DeviceId, reading.Sequence, reading.TimeMs, reading.Metric, reading.Unit,
+                reading.Values, reading.PayloadHash, header.Height, header.TimeMs, header.Id, anchor.GatewayId, anchor.Batch, anchor.Count,
+                proof.BatchPath.Index, device.Key, device.KeyIndex, device.Owner));
+    }
+
+    private static ReadingVerification? CheckAnchorTransaction(LightClient client, ReadingProof proof, out Transaction tx, out DevicesBody.AnchorBatch anchor)
+    {
+        tx = null!;
+        anchor = null!;
+        if (!Transaction.TryDecode(proof.AnchorTx, out var decoded, out string error))
+            return Fail(ReadingCheck.AnchorTransaction, $"anchor transaction does not decode: {error}");
+        tx = decoded!;
+        var leaf = MerkleTree.LeafHash(proof.AnchorTx);
+        var root = proof.Header.TransactionsRoot;
+        if (!proof.TxPath.VerifyLeafHash(root, leaf))
+            return Fail(ReadingCheck.AnchorTransaction, $"anchor transaction {tx.Hash.Short} is not in block {proof.Header.Height}: its path does not lead to the transactions root");
+        if (!TransactionPaths.IsShortest(proof.TxPath, leaf, root))
+            return Fail(ReadingCheck.AnchorTransaction, $"transaction path's leaf count {proof.TxPath.LeafCount} is not the canonical (smallest) one for its shape");
+        if (tx.ChainId != client.ChainId) return Fail(ReadingCheck.AnchorTransaction, $"anchor transaction is for chain '{tx.ChainId}'");
+        if (tx.Module != DevicesKeys.Module) return Fail(ReadingCheck.AnchorTransaction, $"transaction {tx.Hash.Short} is for module {tx.Module}, not devices");
+        DevicesBody body;
+        try
+        {
+            body = DevicesBody.Decode(tx.Body);
+        }
+        catch (CodecException e)
+        {
+            return Fail(ReadingCheck.AnchorTransaction, $"transaction {tx.Hash.Short} has a malformed devices body: {e.Message}");
+        }
+        if (body is not DevicesBody.AnchorBatch a)
+            return Fail(ReadingCheck.AnchorTransaction, $"transaction {tx.Hash.Short} is a devices {body.Operation}, not an anchor");
+        anchor = a;
+        return null;
+    }
+
+    private static ReadingVerification? CheckAnchorRecord(ReadingProof proof, Transaction tx, DevicesBody.AnchorBatch anchor)
+    {
+        var header = proof.Header;
+        string batch = $"batch {anchor.Batch} of gateway '{anchor.GatewayId}'";
+        if (!proof.AnchorRecordProof.Verify(header.StateRoot, DevicesKeys.Anchor(anchor.GatewayId, anchor.Batch), proof.AnchorRecord))
+            return Fail(ReadingCheck.AnchorRecord, $"the state of block {header.Height} does not hold this record of {batch} (did the anchor fail on chain?)");
+        AnchorRecord record;
+        try
+        {
+            record = AnchorRecord.Decode(proof.AnchorRecord);
+        }
+        catch (CodecException e)
+        {
+            return Fail(ReadingCheck.AnchorRecord, $"record of {batch} does not decode: {e.Message}");
+        }
+        // Height and transaction hash tie the record to this block's transaction: a record of the
+        // same batch written earlier would otherwise vouch for a later, failed anchor of it.
+        if (record.Height != header.Height)
+            return Fail(ReadingCheck.AnchorRecord, $"{batch} was anchored at height {record.Height}, not by block {header.Height}");
+        if (record.TxHash != tx.Hash)
+            return Fail(ReadingCheck.AnchorRecord, $"{batch} was anchored by transaction {record.TxHash.Short}, not {tx.Hash.Short}");
+        if (record.Root != anchor.Root || record.Count != anchor.Count || record.FirstTimeMs != anchor.FirstTimeMs || record.LastTimeMs != anchor.LastTimeMs)
+            return Fail(ReadingCheck.AnchorRecord, $"the record of {batch} differs from the anchor transaction's batch");
+        return null;
+    }
+
+    private static ReadingVerification? CheckBatchPath(ReadingProof proof, DevicesBody.AnchorBatch anchor)
+    {
+        // The anchored count fixes the path's shape: a root alone does not commit to a leaf count.
+        // With the count fixed, the index is bound by the path too, except where a batch holds the
+        // same reading twice side by side (equal sibling subtrees): then both positions are true.
+        if (proof.BatchPath.LeafCount != anchor.Count)
+            return Fail(ReadingCheck.BatchPath, $"batch path is for {proof.BatchPath.LeafCount} readings, the anchored batch holds {anchor.Count}");
+        if (!proof.BatchPath.Verify(anchor.Root, proof.Reading))
+            return Fail(ReadingCheck.BatchPath, $"the reading is not leaf {proof.BatchPath.Index} of the anchored batch {anchor.Root.Short}");
+        return null;
+    }
+
+    private static ReadingVerification? CheckReading(LightClient client, ReadingProof proof, DevicesBody.AnchorBatch anchor, out Reading reading)
+    {
+        reading = null!;
+        if (!Reading.TryDecode(proof.Reading, out var decoded, out string error)) return Fail(ReadingCheck.Reading, $"reading does not decode: {error}");
+        reading = decoded!;
+        if (reading.ChainId != client.ChainId) return Fail(ReadingCheck.Reading, $"reading is for chain '{reading.ChainId}'");
+        if (reading.TimeMs < anchor.FirstTimeMs || reading.TimeMs > anchor.LastTimeMs)
+            return Fail(ReadingCheck.Reading, $"reading time {reading.TimeMs} lies outside the anchored range {anchor.FirstTimeMs}..{anchor.LastTimeMs}");
+        return null;
+    }
+
+    private static ReadingVerification? CheckDevice(ReadingProof proof, Reading reading, out DeviceRecord device)
+    {
+        device = null!;
+        var header = proof.Header;
+        if (!proof.DeviceRecordProof.Verify(header.StateRoot, DevicesKeys.Device(reading.DeviceId), proof.DeviceRecord))
+            return Fail(ReadingCheck.DeviceRecord, $"the state of block {header.Height} does not hold this record of device '{reading.DeviceId}'");
+        try
+        {
+            device = DeviceRecord.Decode(proof.DeviceRecord);
+        }
+        catch (CodecException e)
+        {
+            return Fail(ReadingCheck.DeviceRecord, $"record of device '{reading.DeviceId}' does not decode: {e.Message}");
+        }
+        if (device.Id != reading.DeviceId) return Fail(ReadingCheck.DeviceRecord, $"the record is of device '{device.Id}', the reading of '{reading.DeviceId}'");
+        // RevokedAt is the height of the revoking block; from it on nothing the device signed is proven.
+        if (device.RevokedAt != 0 && device.RevokedAt <= header.Height)
+            return Fail(ReadingCheck.DeviceRecord, $"device '{device.Id}' was revoked at height {device.RevokedAt}, at or before the anchor at {header.Height}");
+        return null;
+    }
+
+    private static ReadingVerification? CheckSignature(LightClient client, ReadingProof proof, Reading reading, DeviceRecord device)
+    {
+        if (reading.VerifySignature(device.Key, client.Verifier)) return null;
+        return Fail(ReadingCheck.Signature,
+            $"the reading is not signed by the key device '{device.Id}' had at height {proof.Header.Height} (key {device.KeyIndex}, since height {device.KeySince})");
+    }
+
+    private static ReadingVerification Fail(ReadingCheck check, string reason) => ReadingVerification.Failure(check, reason);
+}

@@ -1,7 +1,0 @@
-namespace Polis.Execution.Accounts;
-
-/// <summary>The first byte of an Accounts transaction body.</summary>
-public enum AccountsOperation : byte
-{
-    Transfer = 1,
-}

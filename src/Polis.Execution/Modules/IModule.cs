@@ -1,0 +1,62 @@
+using Polis.Core.Ledger;
+
+namespace Polis.Execution;
+
+/// <summary>
+/// The state-machine side of a city module (Cosmos SDK's AppModule is the model): its transactions,
+/// its state, its genesis section and its block hooks. Everything here runs inside consensus and
+/// must be deterministic: no clock but <see cref="BlockContext"/>, no randomness, no dictionary
+/// order, no floating point. A module's HTTP routes, CLI commands and indexes are its host side
+/// (Polis.Modules' <c>CityModule</c>).
+/// <para>
+/// Block order: every module's <see cref="BeginBlock"/> in the module set's order, then the
+/// transactions in block order (each through its own module's <see cref="Apply"/>), then every
+/// module's <see cref="EndBlock"/> in the same order.
+/// </para>
+/// </summary>
+public interface IModule
+{
+    /// <summary>The byte transactions name this module by. Never reuse one.</summary>
+    ModuleId Id { get; }
+
+    /// <summary>Lower-case name (<c>devices</c>): its routes are under <c>/v1/{Name}/</c>, its result codes are <c>{Name}.…</c>, its genesis section is <c>modules.{Name}</c>.</summary>
+    string Name { get; }
+
+    /// <summary>
+    /// The prefixes of every state key this module writes (ASCII, ending in '/'). The module set
+    /// refuses two modules whose prefixes overlap, and the executor refuses a write under no
+    /// registered prefix, so no module can overwrite another's records by accident.
+    /// </summary>
+    IReadOnlyList<string> StatePrefixes { get; }
+
+    /// <summary>Every result code the module returns (its own namespace); the executor fails loudly on any other.</summary>
+    IReadOnlyList<ResultCode> ResultCodes { get; }
+
+    /// <summary>Names of the roles this module's operations check (<c>device-owner</c>); genesis and governance grant only declared roles.</summary>
+    IReadOnlyList<string> Roles => [];
+
+    /// <summary>Applies this module's genesis section (its canonical bytes, empty when the genesis has none). Throws <see cref="Polis.Core.Encoding.CodecException"/> or <see cref="ArgumentException"/> on a bad section.</summary>
+    void InitGenesis(ReadOnlySpan<byte> section, IStateView state)
+    {
+        if (section.Length > 0) throw new ArgumentException($"module {Name} takes no genesis section");
+    }
+
+    /// <summary>Before the block's transactions.</summary>
+    void BeginBlock(in BlockContext block, IStateView state, EventLog events) { }
+
+    /// <summary>
+    /// Applies the body of an already authenticated transaction whose nonce was consumed. Writes go
+    /// to <paramref name="scratch"/> and events to <paramref name="events"/>; the executor discards
+    /// both if the result is a failure.
+    /// </summary>
+    TxResult Apply(Transaction tx, IStateView scratch, in BlockContext block, EventLog events);
+
+    /// <summary>
+    /// After the block's transactions (the market clears, consents expire, proposals pass). Returns
+    /// the validator-set changes it asks for; none until governance.
+    /// </summary>
+    IReadOnlyList<ValidatorUpdate> EndBlock(in BlockContext block, IStateView state, EventLog events) => [];
+
+    /// <summary>What <paramref name="tx"/> may take from its sender's balance of the native asset, at most, so the mempool can refuse what the sender cannot pay.</summary>
+    ulong NativeSpendOf(Transaction tx) => 0;
+}

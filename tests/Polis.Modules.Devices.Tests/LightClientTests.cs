@@ -1,0 +1,168 @@
+using CsCheck;
+using Polis.Modules.Devices;
+using Polis.Client.Light;
+using Polis.Client.Proofs;
+using Polis.Core.Ledger;
+using Polis.Core.Merkle;
+using Polis.Testing;
+
+namespace Polis.Modules.Devices.Tests;
+
+public sealed class LightClientTests
+{
+    [Fact]
+    public void A_valid_proof_verifies_with_the_facts_it_proves()
+    {
+        var s = new Scenario();
+        var result = s.Client.VerifyReading(s.Proof);
+        Assert.True(result.IsValid, result.ToString());
+        Assert.Equal(ReadingCheck.None, result.FailedCheck);
+        var facts = result.Facts!;
+        var reading = s.Batch.Readings[Scenario.ProvenIndex];
+        var header = s.Anchored.Committed.Block.Header;
+        Assert.Equal("meter-2", facts.DeviceId);
+        Assert.Equal(2UL, facts.Sequence);
+        Assert.Equal(1_700_000_000_250, facts.TimeMs);
+        Assert.Equal("energy", facts.Metric);
+        Assert.Equal("Wh", facts.Unit);
+        Assert.Equal([1234L, -5L], facts.Values);
+        Assert.Null(facts.PayloadHash);
+        Assert.Equal(header.Height, facts.BlockHeight);
+        Assert.Equal(header.TimeMs, facts.BlockTimeMs);
+        Assert.Equal(header.Id, facts.BlockId);
+        Assert.Equal(TestCity.GatewayId, facts.GatewayId);
+        Assert.Equal(0UL, facts.Batch);
+        Assert.Equal(5U, facts.BatchSize);
+        Assert.Equal((ulong)Scenario.ProvenIndex, facts.BatchIndex);
+        Assert.Equal(TestCity.DeviceKey("meter-2").PublicKey, facts.DeviceKey);
+        Assert.Equal(0U, facts.DeviceKeyIndex);
+        Assert.Equal(TestCity.Operator.Address, facts.DeviceOwner);
+        Assert.Equal(reading.Encoded, s.Proof.Reading);
+    }
+
+    [Fact]
+    public void Every_reading_of_a_batch_is_provable_and_the_encoding_round_trips()
+    {
+        var s = new Scenario();
+        for (int i = 0; i < s.Batch.Readings.Count; i++)
+        {
+            var bytes = s.City.Prove(s.Anchored, i).ToBytes();
+            Assert.Equal(bytes, ReadingProof.Decode(bytes).ToBytes());
+            var result = s.Client.VerifyReading(bytes);
+            Assert.True(result.IsValid, result.ToString());
+            Assert.Equal(s.Batch.Readings[i].Sequence, result.Facts!.Sequence);
+        }
+    }
+
+    [Fact]
+    public void A_proof_is_rejected_under_another_chain_id_or_validator_set()
+    {
+        var s = new Scenario();
+        var otherChain = new LightClient("polis-elsewhere", s.City.Genesis.Validators).VerifyReading(s.Proof);
+        Assert.Equal(ReadingCheck.Header, otherChain.FailedCheck);
+        Assert.Contains("polis-elsewhere", otherChain.Reason);
+        var otherSet = new ValidatorSet([.. TestCity.ValidatorKeys.Select(k => new Validator(k.PublicKey, 1)).Take(3)]);
+        var otherValidators = new LightClient(s.City.ChainId, otherSet).VerifyReading(s.Proof);
+        Assert.Equal(ReadingCheck.Header, otherValidators.FailedCheck);
+        Assert.Contains("validator set", otherValidators.Reason);
+    }
+
+    [Fact]
+    public void A_proof_from_a_chain_with_another_id_fails_even_with_the_same_validators()
+    {
+        var s = new Scenario();
+        var client = LightClients.Trusting(TestCity.MakeGenesis("polis-other-city"));
+        Assert.Equal(ReadingCheck.Header, client.VerifyReading(s.Proof).FailedCheck);
+    }
+
+    [Fact]
+    public void A_commit_without_more_than_two_thirds_of_the_power_is_rejected()
+    {
+        var s = new Scenario();
+        var block = s.Anchored.Committed.Block;
+        var weak = TestCity.Sign(s.City.ChainId, block, signers: 2).ToBytes();
+        var result = s.Client.VerifyReading(s.Proof.With(commit: weak));
+        Assert.Equal(ReadingCheck.Commit, result.FailedCheck);
+        Assert.Contains("two thirds", result.Reason);
+    }
+
+    [Fact]
+    public void A_commit_for_another_round_or_chain_is_rejected_and_any_quorum_of_signers_is_accepted()
+    {
+        var s = new Scenario();
+        var block = s.Anchored.Committed.Block;
+        var otherChain = TestCity.Sign("polis-other-city", block, signers: 4).ToBytes();
+        Assert.Equal(ReadingCheck.Commit, s.Client.VerifyReading(s.Proof.With(commit: otherChain)).FailedCheck);
+        var all = TestCity.Sign(s.City.ChainId, block, signers: 4, round: 2).ToBytes();
+        Assert.True(s.Client.VerifyReading(s.Proof.With(commit: all)).IsValid);
+    }
+
+    [Fact]
+    public void The_transaction_path_must_carry_the_smallest_leaf_count_of_its_shape()
+    {
+        var s = new Scenario();
+        var block = s.Anchored.Committed.Block;
+        Assert.Equal(6, block.Transactions.Count);
+        // Index 0 has the same path in blocks of 5 to 8 transactions: the builder writes 5.
+        Assert.Equal(5UL, s.Proof.TxPath.LeafCount);
+        var leaves = block.Transactions.Select(t => MerkleTree.LeafHash(t.Encoded)).ToArray();
+        var realCount = MerkleTree.Prove(leaves, 0);
+        Assert.True(realCount.Verify(block.Header.TransactionsRoot, s.Anchored.Tx.Encoded));
+        var result = s.Client.VerifyReading(s.Proof.With(txPath: realCount));
+        Assert.Equal(ReadingCheck.AnchorTransaction, result.FailedCheck);
+        Assert.Contains("canonical", result.Reason);
+    }
+
+    [Fact]
+    public void The_smallest_leaf_count_is_found_for_every_position_of_blocks_up_to_forty()
+    {
+        var random = new Random(7);
+        for (int count = 1; count <= 40; count++)
+        {
+            var leaves = Enumerable.Range(0, count).Select(i => MerkleTree.LeafHash([(byte)i, (byte)random.Next(256)])).ToArray();
+            var root = MerkleTree.RootOfLeafHashes(leaves);
+            for (int index = 0; index < count; index++)
+            {
+                var shortest = TransactionPaths.Shortest(MerkleTree.Prove(leaves, index), leaves[index], root);
+                Assert.True(shortest.VerifyLeafHash(root, leaves[index]));
+                Assert.True(TransactionPaths.IsShortest(shortest, leaves[index], root));
+                // Brute force: no smaller count verifies.
+                for (ulong c = (ulong)index + 1; c < shortest.LeafCount; c++)
+                    Assert.False(new MerkleProof((ulong)index, c, [.. shortest.Siblings]).VerifyLeafHash(root, leaves[index]));
+            }
+        }
+    }
+
+    [Fact]
+    public void A_reading_outside_the_anchored_time_range_is_rejected()
+    {
+        var city = TestCity.WithDevices("meter-1");
+        var batch = new TestBatch(city.Reading("meter-1", 1, 5_000), city.Reading("meter-1", 2, 6_000));
+        // The gateway claims a range that leaves out the first reading.
+        var anchorTx = city.Tx(TestCity.GatewayAccount, new DevicesBody.AnchorBatch(TestCity.GatewayId, 0, batch.Root, 2, 5_500, 6_000));
+        var committed = city.CommitAllOk([anchorTx]);
+        var client = LightClients.Trusting(city.Genesis);
+        Assert.True(client.VerifyReading(city.Prove(batch, 1, anchorTx, committed, 0)).IsValid);
+        var result = client.VerifyReading(city.Prove(batch, 0, anchorTx, committed, 0));
+        Assert.Equal(ReadingCheck.Reading, result.FailedCheck);
+        Assert.Contains("outside the anchored range", result.Reason);
+    }
+
+    [Fact]
+    public void Any_reading_of_any_batch_anchored_anywhere_in_a_block_is_provable()
+    {
+        var city = TestCity.WithDevices("meter-1");
+        var client = LightClients.Trusting(city.Genesis);
+        ulong batchNumber = 0, sequence = 0;
+        // One chain grows through the samples, so they run on one thread.
+        Gen.Select(Gen.Int[1, 40], Gen.Int[0, 6], Gen.Int[0, 6], Gen.Int[0, 1000]).Sample((size, before, after, pick) =>
+        {
+            var readings = Enumerable.Range(0, size).Select(_ => city.Reading("meter-1", ++sequence, 1_000 + (long)sequence)).ToArray();
+            var anchored = city.Anchor(new TestBatch(readings), batchNumber++, after, fillersBefore: before);
+            int index = pick % size;
+            var result = client.VerifyReading(city.Prove(anchored, index).ToBytes());
+            return result.IsValid && result.Facts!.BatchIndex == (ulong)index && result.Facts.BatchSize == (uint)size
+                && result.Facts.Sequence == readings[index].Sequence;
+        }, iter: 60, threads: 1);
+    }
+}

@@ -1,0 +1,14 @@
+using Polis.Core.Crypto;
+using Polis.Core.Ledger;
+using Polis.Core.Merkle;
+using Polis.Execution;
+using Polis.Modules.Devices;
+using Polis.Testing;
+
+namespace Polis.Testing;
+
+/// <summary>A batch anchored by <see cref="Tx"/> in <see cref="Committed"/> (whether or not the anchor succeeded).</summary>
+public sealed record Anchored(TestBatch Batch, ulong BatchNumber, Transaction Tx, Committed Committed, string GatewayId, int TxIndex)
+{
+    public TxResult Result => Committed.Results[TxIndex];
+}
