@@ -103,7 +103,6 @@ public sealed partial class ConsensusEngine
     private bool TryPrevoteProposal()
     {
         if (_step != Step.Propose || !_rounds.TryGetValue(_round, out var state)) return false;
-        bool ignoreLock = (_options.Mutation & ConsensusMutation.IgnoreLock) != 0;
         foreach (var (proposal, block) in state.Proposals)
         {
             bool? valid;
@@ -112,7 +111,7 @@ public sealed partial class ConsensusEngine
             {
                 valid = Validity(block);
                 if (valid is null) continue;
-                lockAllows = _lockedRound == -1 || _lockedBlock!.Id == block.Id;
+                lockAllows = _options.Rules.LockAllows(_lockedRound, _lockedBlock?.Id, -1, block.Id);
             }
             else
             {
@@ -120,9 +119,9 @@ public sealed partial class ConsensusEngine
                     || !IsQuorum(polkaRound.Prevotes.PowerFor(block.Id))) continue;
                 valid = Validity(block);
                 if (valid is null) continue;
-                lockAllows = _lockedRound <= proposal.ValidRound || _lockedBlock!.Id == block.Id;
+                lockAllows = _options.Rules.LockAllows(_lockedRound, _lockedBlock?.Id, proposal.ValidRound, block.Id);
             }
-            bool prevoteBlock = valid.Value && (lockAllows || ignoreLock);
+            bool prevoteBlock = valid.Value && lockAllows;
             SignVote(VoteType.Prevote, prevoteBlock ? block.Id : Hash32.Zero);
             _step = Step.Prevote;
             return true;

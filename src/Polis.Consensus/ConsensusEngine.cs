@@ -172,15 +172,7 @@ public sealed partial class ConsensusEngine
         return state;
     }
 
-    private bool IsQuorum(ulong power)
-    {
-        if ((_options.Mutation & ConsensusMutation.QuorumTwoF) != 0)
-        {
-            ulong f = (_validators!.TotalPower - 1) / 3;
-            return power >= 2 * f;
-        }
-        return _validators!.IsQuorum(power);
-    }
+    private bool IsQuorum(ulong power) => _options.Rules.IsQuorum(_validators!, power);
 
     /// <summary>
     /// Everything this validator knows of the current height (its own and received proposals and

@@ -19,8 +19,8 @@ public sealed class ConsensusOptions
     /// <summary>Different proposals kept per round (an equivocating proposer cannot fill memory).</summary>
     public int ProposalsPerRoundMax { get; init; } = 4;
 
-    /// <summary>Deliberately broken rules, for the simulator's own tests only: proves the checkers catch bugs.</summary>
-    internal ConsensusMutation Mutation { get; init; }
+    /// <summary>The safety rules (<see cref="EngineRules"/>); only the simulator's own tests set another, to break one on purpose.</summary>
+    internal EngineRules Rules { get; init; } = EngineRules.Tendermint;
 
     public long TimeoutMs(Step step, int round) => step switch
     {

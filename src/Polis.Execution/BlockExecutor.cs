@@ -123,15 +123,15 @@ public sealed class BlockExecutor
     /// <summary>Consumes the nonce, then applies the module in an overlay kept only on success. Null when the nonce is wrong.</summary>
     private TxResult? ApplyOne(Transaction tx, IStateView state, in BlockContext block, out string reason)
     {
-        var sender = tx.SenderAddress;
-        ulong next = NonceRecord.Load(state, sender);
+        var nonceKey = NonceRecord.Key(tx.SenderAddress);
+        ulong next = NonceRecord.LoadAt(state, nonceKey);
         if (tx.Nonce != next)
         {
             reason = tx.Nonce < next ? $"nonce {tx.Nonce} already used (next is {next})" : $"nonce {tx.Nonce} is ahead of the next nonce {next}";
             return null;
         }
         reason = "";
-        NonceRecord.Store(state, sender, next + 1);
+        NonceRecord.StoreAt(state, nonceKey, next + 1);
         var module = Modules.Find(tx.Module);
         if (module is null) return new TxResult(tx.Hash, ExecutionResults.UnknownModule, $"module {tx.Module} does not run on this chain");
         var scratch = new OverlayView(state);

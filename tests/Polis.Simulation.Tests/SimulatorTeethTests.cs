@@ -9,7 +9,7 @@ public sealed class SimulatorTeethTests
     [Fact]
     public void A_quorum_of_2f_instead_of_2f_plus_1_is_caught_as_an_agreement_violation_across_a_partition()
     {
-        var broken = new ConsensusOptions { Mutation = ConsensusMutation.QuorumTwoF };
+        var broken = new ConsensusOptions { Rules = new QuorumTwoF() };
         var failures = RunSplit(broken, seeds: 10);
         Assert.True(failures.Any(f => f.Violations.Any(v => v.Checker == "agreement")), SeedSweep.Describe(failures));
     }
@@ -24,7 +24,7 @@ public sealed class SimulatorTeethTests
     [Fact]
     public void A_quorum_of_2f_is_also_caught_by_the_other_checkers_in_ordinary_partitions()
     {
-        var broken = new ConsensusOptions { Mutation = ConsensusMutation.QuorumTwoF };
+        var broken = new ConsensusOptions { Rules = new QuorumTwoF() };
         var failures = SeedSweep.Run(Scenario.Partition, validators: 4, heights: 12, seeds: 20, consensus: broken, stopAtFirstFailure: true);
         Assert.NotEmpty(failures);
     }

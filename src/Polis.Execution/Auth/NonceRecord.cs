@@ -22,18 +22,23 @@ public static class NonceRecord
         return key;
     }
 
-    public static ulong Load(IStateView state, in Address address)
+    public static ulong Load(IStateView state, in Address address) => LoadAt(state, Key(address));
+
+    /// <summary>The nonce under <paramref name="key"/> (from <see cref="Key"/>), so a caller that also writes it builds the key once.</summary>
+    public static ulong LoadAt(IStateView state, byte[] key)
     {
-        var bytes = state.Get(Key(address));
+        var bytes = state.Get(key);
         if (bytes is null) return 0;
-        if (bytes.Length != 8) throw new CodecException($"nonce record of {address} is {bytes.Length} bytes, not 8");
+        if (bytes.Length != 8) throw new CodecException($"nonce record {Convert.ToHexStringLower(key)} is {bytes.Length} bytes, not 8");
         return BinaryPrimitives.ReadUInt64BigEndian(bytes);
     }
 
-    public static void Store(IStateView state, in Address address, ulong nonce)
+    public static void Store(IStateView state, in Address address, ulong nonce) => StoreAt(state, Key(address), nonce);
+
+    public static void StoreAt(IStateView state, byte[] key, ulong nonce)
     {
         var bytes = new byte[8];
         BinaryPrimitives.WriteUInt64BigEndian(bytes, nonce);
-        state.Put(Key(address), bytes);
+        state.Put(key, bytes);
     }
 }

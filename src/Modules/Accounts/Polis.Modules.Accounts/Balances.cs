@@ -9,16 +9,19 @@ namespace Polis.Modules.Accounts;
 /// </summary>
 public static class Balances
 {
-    public static ulong Get(IStateView state, uint asset, in Address address)
+    public static ulong Get(IStateView state, uint asset, in Address address) => GetAt(state, AccountsKeys.Balance(asset, address));
+
+    /// <summary>Sets a balance; zero deletes the record, so empty accounts leave no state behind.</summary>
+    public static void Set(IStateView state, uint asset, in Address address, ulong amount) => SetAt(state, AccountsKeys.Balance(asset, address), amount);
+
+    private static ulong GetAt(IStateView state, byte[] key)
     {
-        var bytes = state.Get(AccountsKeys.Balance(asset, address));
+        var bytes = state.Get(key);
         return bytes is null ? 0 : BalanceRecord.Decode(bytes);
     }
 
-    /// <summary>Sets a balance; zero deletes the record, so empty accounts leave no state behind.</summary>
-    public static void Set(IStateView state, uint asset, in Address address, ulong amount)
+    private static void SetAt(IStateView state, byte[] key, ulong amount)
     {
-        var key = AccountsKeys.Balance(asset, address);
         if (amount == 0) state.Delete(key);
         else state.Put(key, BalanceRecord.Encode(amount));
     }
@@ -29,13 +32,15 @@ public static class Balances
     /// </summary>
     public static (ResultCode Code, string Message)? Move(IStateView state, uint asset, in Address from, in Address to, ulong amount)
     {
-        ulong payer = Get(state, asset, from);
+        var fromKey = AccountsKeys.Balance(asset, from);
+        ulong payer = GetAt(state, fromKey);
         if (payer < amount) return (AccountsResults.InsufficientFunds, $"balance {payer} is less than {amount}");
         if (from == to) return null;
-        ulong payee = Get(state, asset, to);
+        var toKey = AccountsKeys.Balance(asset, to);
+        ulong payee = GetAt(state, toKey);
         if (ulong.MaxValue - payee < amount) return (AccountsResults.AmountOverflow, "recipient balance would overflow");
-        Set(state, asset, from, payer - amount);
-        Set(state, asset, to, payee + amount);
+        SetAt(state, fromKey, payer - amount);
+        SetAt(state, toKey, payee + amount);
         return null;
     }
 }
