@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Polis.Node.Api;
 using Polis.Client.Config;
 using Polis.Node.Config;
-using Polis.Node.Gateway;
+using Polis.Gateway;
 
 namespace Polis.Node;
 
@@ -20,7 +20,7 @@ public static class NodeHost
         await using var node = PolisNode.Open(home, modules, logs);
         await node.StartAsync();
         // Opened before the API is built (its endpoints are mapped there), started once the API is up: it anchors through it.
-        await using var gateway = GatewayHost.OpenInNode(node, home.Directory, logs);
+        await using var gateway = OpenGateway(node, home.Directory, logs);
         await using var api = ApiServer.Build(node, logs, gateway);
         await api.StartAsync(cancel);
         log.LogInformation("node {Moniker}: API on {Api}, P2P on port {Port}, node id {NodeId}", node.Config.Moniker, node.Config.ApiListen, node.P2PPort, node.NodeId);
@@ -47,5 +47,13 @@ public static class NodeHost
             if (gateway is not null) await gateway.DisposeAsync();
         }
         return 0;
+    }
+
+    /// <summary>The gateway of a node whose config enables one, else null. It anchors through the node's own API unless nodeUrl says otherwise.</summary>
+    private static GatewayService? OpenGateway(PolisNode node, string homeDirectory, ILoggerFactory logs)
+    {
+        if (node.Config.Gateway is not { Enabled: true } config) return null;
+        string nodeUrl = config.NodeUrl ?? GatewayHost.LocalUrl(node.Config.ApiListen);
+        return GatewayService.Open(config, homeDirectory, node.ChainId, nodeUrl, node.Metrics.Registry, logs);
     }
 }

@@ -78,8 +78,8 @@ public sealed class DistrictFixture(string chainId, NodeClient node, KeyPair ope
     public async Task<string?> PublishBacklogAsync(IReadOnlyList<Reading> readings)
     {
         var message = new MqttApplicationMessageBuilder().WithTopic($"polis/readings/{readings[0].DeviceId}")
-            .WithPayload(Polis.Node.Gateway.ReadingsRequest.EncodeBatch(readings.Select(r => r.Encoded).ToArray()))
-            .WithContentType(Polis.Node.Gateway.ReadingsRequest.BatchContentType)
+            .WithPayload(Polis.Gateway.ReadingsRequest.EncodeBatch(readings.Select(r => r.Encoded).ToArray()))
+            .WithContentType(Polis.Gateway.ReadingsRequest.BatchContentType)
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build();
         var result = await _mqtt.PublishAsync(message);
         return result.IsSuccess ? null : $"{result.ReasonCode}: {result.ReasonString}";

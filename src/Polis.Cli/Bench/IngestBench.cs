@@ -9,7 +9,7 @@ using Polis.Client.Api;
 using Polis.Core.Crypto;
 using Polis.Client.Config;
 using Polis.Node.Config;
-using Polis.Node.Gateway;
+using Polis.Gateway;
 
 namespace Polis.Cli.Bench;
 

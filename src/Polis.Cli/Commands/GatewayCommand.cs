@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
-using Polis.Node.Gateway;
+using Polis.Gateway;
 using Polis.Modules.Cli;
 
 namespace Polis.Cli.Commands;

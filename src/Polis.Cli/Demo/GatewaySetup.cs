@@ -1,6 +1,6 @@
 using Polis.Client.Config;
 using Polis.Node.Config;
-using Polis.Node.Gateway;
+using Polis.Gateway;
 
 namespace Polis.Cli.Demo;
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Polis.Gateway;
 using Polis.Modules.Http;
 
 namespace Polis.Node.Api;
@@ -15,7 +16,7 @@ public static class ApiServer
     /// <summary>Request bodies larger than this are refused before they are read (a transaction in hex is ~2× its bytes).</summary>
     public const long RequestBodyBytesMax = 2 * Polis.Core.Limits.TxBytesMax + 4096;
 
-    public static WebApplication Build(PolisNode node, ILoggerFactory logs, Gateway.Gateway? gateway = null)
+    public static WebApplication Build(PolisNode node, ILoggerFactory logs, GatewayService? gateway = null)
     {
         var app = ApiApp.Create(node.Config.ApiListen, logs, RequestBodyBytesMax, "Polis.Node");
         app.MapOpenApi("/openapi/v1.json");
@@ -27,7 +28,7 @@ public static class ApiServer
         MetricsEndpoint.Map(app, node);
         var host = new NodeModuleHost(node);
         foreach (var module in node.Modules) module.MapRoutes(app.MapGroup($"/v1/{module.Name}").WithTags(module.Name), host);
-        if (gateway is not null) Gateway.GatewayEndpoints.Map(app, gateway);
+        if (gateway is not null) GatewayEndpoints.Map(app, gateway);
         return app;
     }
 }

@@ -39,7 +39,7 @@ public sealed class NodeConfig
     /// <summary>The reading gateway inside this node; absent or not enabled: none.</summary>
     [JsonPropertyName("gateway")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public Polis.Node.Gateway.GatewayConfig? Gateway { get; set; }
+    public Polis.Gateway.GatewayConfig? Gateway { get; set; }
 
     public static NodeConfig Load(string path)
     {

@@ -1,0 +1,89 @@
+using System.Collections.Concurrent;
+
+namespace Polis.Gateway;
+
+/// <summary>
+/// Devices' current keys, asked of the chain once and kept until the device's record changes
+/// (<see cref="Invalidate"/>, driven by the node's event stream). Concurrent misses for one device
+/// share one lookup. Unknown devices are remembered briefly too, so a flood of readings from an
+/// unregistered id costs one lookup per <see cref="UnknownTtlMs"/>, not one per reading.
+/// </summary>
+public sealed class DeviceKeyCache(IDeviceDirectory directory, TimeProvider? time = null)
+{
+    /// <summary>Entries kept; past this the cache starts over (a city's devices normally fit).</summary>
+    public const int EntriesMax = 1_000_000;
+    public const long UnknownTtlMs = 5_000;
+
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Task<DeviceKeyInfo?>> _lookups = new(StringComparer.Ordinal);
+    private int _count;
+    /// <summary>Bumped by every invalidation: a lookup that started before one does not cache its (maybe stale) answer.</summary>
+    private long _generation;
+
+    private sealed record Entry(DeviceKeyInfo? Info, long ExpiresAtMs);
+
+    /// <summary>The cached answer without any I/O: true when known (then <paramref name="info"/> null means unknown device).</summary>
+    public bool TryGetCached(string deviceId, out DeviceKeyInfo? info)
+    {
+        if (_entries.TryGetValue(deviceId, out var entry) && (entry.ExpiresAtMs == long.MaxValue || entry.ExpiresAtMs > _time.GetUtcNow().ToUnixTimeMilliseconds()))
+        {
+            info = entry.Info;
+            return true;
+        }
+        info = null;
+        return false;
+    }
+
+    /// <summary>The device's key, from the cache or the chain. Throws when the chain cannot be asked.</summary>
+    public async ValueTask<DeviceKeyInfo?> GetAsync(string deviceId, CancellationToken cancel)
+    {
+        if (TryGetCached(deviceId, out var cached)) return cached;
+        // The lookup is registered before it starts, so no caller can find a finished (maybe stale) one.
+        var mine = new TaskCompletionSource<DeviceKeyInfo?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var lookup = _lookups.GetOrAdd(deviceId, mine.Task);
+        if (lookup == mine.Task) _ = LookUpAndStore(deviceId, mine);
+        return await lookup.WaitAsync(cancel);
+    }
+
+    private async Task LookUpAndStore(string deviceId, TaskCompletionSource<DeviceKeyInfo?> completion)
+    {
+        long generation = Interlocked.Read(ref _generation);
+        try
+        {
+            var info = await directory.LookupAsync(deviceId, CancellationToken.None);
+            if (Interlocked.Read(ref _generation) == generation)
+            {
+                if (Interlocked.Increment(ref _count) > EntriesMax)
+                {
+                    _entries.Clear();
+                    Interlocked.Exchange(ref _count, 1);
+                }
+                long expires = info is null ? _time.GetUtcNow().ToUnixTimeMilliseconds() + UnknownTtlMs : long.MaxValue;
+                _entries[deviceId] = new Entry(info, expires);
+            }
+            _lookups.TryRemove(new KeyValuePair<string, Task<DeviceKeyInfo?>>(deviceId, completion.Task));
+            completion.SetResult(info);
+        }
+        catch (Exception e)
+        {
+            _lookups.TryRemove(new KeyValuePair<string, Task<DeviceKeyInfo?>>(deviceId, completion.Task));
+            completion.SetException(e);
+        }
+    }
+
+    /// <summary>Forgets a device (its record changed on chain); the next reading asks again.</summary>
+    public void Invalidate(string deviceId)
+    {
+        Interlocked.Increment(ref _generation);
+        _entries.TryRemove(deviceId, out _);
+    }
+
+    /// <summary>Forgets everything (the event stream was interrupted: changes may have been missed).</summary>
+    public void Clear()
+    {
+        Interlocked.Increment(ref _generation);
+        _entries.Clear();
+        Interlocked.Exchange(ref _count, 0);
+    }
+}

@@ -1,0 +1,113 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Polis.Modules.Devices;
+using Polis.Client.Api;
+
+namespace Polis.Gateway;
+
+/// <summary>
+/// The gateway's HTTP endpoints, the same in a node (mapped on the node's API when the gateway is
+/// enabled) and standalone: <c>POST /v1/readings</c>, <c>GET /v1/devices/{id}/readings</c>,
+/// <c>GET /v1/readings/{deviceId}/{seq}/proof</c>.
+/// </summary>
+public static class GatewayEndpoints
+{
+    private const int RecentMax = 1_000;
+
+    /// <summary>A refusal with the reason's stable name beside the message.</summary>
+    public sealed record GatewayError(string Error, string Reason);
+
+    public static void Map(WebApplication app, GatewayService gateway)
+    {
+        app.MapGet("/v1/gateway", () => Results.Ok(Status(gateway))).WithName("gatewayStatus");
+        app.MapPost("/v1/readings", (Delegate)((HttpContext context) => Submit(gateway, context))).WithName("submitReadings");
+        app.MapGet("/v1/devices/{id}/readings", (string id, string? limit) => Recent(gateway, id, limit)).WithName("deviceReadings");
+        app.MapGet("/v1/readings/{deviceId}/{seq}/proof", (Delegate)((HttpContext context) => Proof(gateway, context))).WithName("readingProof");
+    }
+
+    private static GatewayStatusResponse Status(GatewayService gateway)
+    {
+        var store = gateway.Store;
+        string? mqtt = gateway.Config.MqttBroker is { } broker ? $"mqtt://{broker} (external)" : gateway.MqttEndpoint is { } ep ? $"mqtt://{ep}" : null;
+        return new GatewayStatusResponse(gateway.Config.Id, gateway.ChainId, gateway.Account.ToString(), store.NextOrder, store.NextOrder - store.SealedOrder,
+            store.NextBatch, store.AnchoredBatches, mqtt);
+    }
+
+    private static async Task<IResult> Submit(GatewayService gateway, HttpContext context)
+    {
+        var parsed = await ReadingsRequest.ReadAsync(context.Request, context.RequestAborted);
+        if (parsed.Readings is null)
+        {
+            gateway.Pipeline.Reject(ReadingOutcome.Malformed(parsed.Error));
+            return Results.Json(new ApiError(parsed.Error), statusCode: parsed.Status);
+        }
+        if (parsed.Single)
+        {
+            var outcome = await gateway.Pipeline.SubmitAsync(parsed.Readings[0], null, context.RequestAborted);
+            int status = outcome.IsStored ? StatusCodes.Status200OK
+                : outcome.Reason.IsTransient() ? StatusCodes.Status503ServiceUnavailable
+                : StatusCodes.Status422UnprocessableEntity;
+            return Results.Json(new ReadingsSubmitResponse(outcome.IsStored ? 1 : 0, outcome.IsStored ? 0 : 1, [outcome.ToResponse(0)]), statusCode: status);
+        }
+        var outcomes = await gateway.Pipeline.SubmitManyAsync(parsed.Readings, context.RequestAborted);
+        var results = new ReadingResultResponse[outcomes.Length];
+        int accepted = 0;
+        for (int i = 0; i < outcomes.Length; i++)
+        {
+            results[i] = outcomes[i].ToResponse(i);
+            if (outcomes[i].IsStored) accepted++;
+        }
+        return Results.Ok(new ReadingsSubmitResponse(accepted, outcomes.Length - accepted, results));
+    }
+
+    private static IResult Recent(GatewayService gateway, string id, string? limitText)
+    {
+        if (!EntityId.IsValid(id, out string error)) return BadRequest($"device id: {error}");
+        int limit = 100;
+        if (limitText is not null && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > RecentMax))
+            return BadRequest($"limit must be 1..{RecentMax}");
+        var store = gateway.Store;
+        var list = new List<DeviceReadingResponse>();
+        BatchRecord? batch = null;
+        foreach (var (sequence, order) in store.Recent(id, limit))
+        {
+            var bytes = store.ReadingAt(order) ?? throw new InvalidDataException($"gateway store: reading at order {order} is missing");
+            var r = Reading.Decode(bytes);
+            if (batch is null || !batch.Contains(order)) batch = store.BatchContaining(order);
+            string status = batch is null ? "pending" : batch.Status == BatchStatus.Anchored ? "anchored" : "sealed";
+            list.Add(new DeviceReadingResponse(sequence, r.TimeMs, r.Metric, r.Unit, r.Values, r.PayloadHash?.ToString(), status, batch?.Number,
+                batch is { Status: BatchStatus.Anchored } ? batch.Height : null, r.LeafHash.ToString()));
+        }
+        return Results.Ok(new DeviceReadingsResponse(id, list));
+    }
+
+    private static async Task<IResult> Proof(GatewayService gateway, HttpContext context)
+    {
+        string deviceId = context.Request.RouteValues["deviceId"] as string ?? "";
+        string seqText = context.Request.RouteValues["seq"] as string ?? "";
+        string? format = context.Request.Query.TryGetValue("format", out var f) ? f.ToString() : null;
+        if (!EntityId.IsValid(deviceId, out string error)) return BadRequest($"device id: {error}");
+        if (!ulong.TryParse(seqText, NumberStyles.None, CultureInfo.InvariantCulture, out ulong sequence)) return BadRequest($"sequence '{Truncate(seqText)}' is not a number");
+        if (format is not (null or "binary" or "json")) return BadRequest("format must be binary or json");
+        try
+        {
+            var (proof, batch, unavailable) = await gateway.Proofs.BuildAsync(deviceId, sequence, context.RequestAborted);
+            if (proof is null) return Results.Json(new GatewayError(unavailable!.Message, unavailable.Reason), statusCode: StatusCodes.Status404NotFound);
+            var bytes = proof.ToBytes();
+            if (format != "json") return Results.Bytes(bytes, "application/octet-stream", $"reading-{deviceId}-{sequence}.proof");
+            var commit = Polis.Core.Ledger.Commit.Decode(proof.Commit);
+            return Results.Ok(new ReadingProofSummary(deviceId, sequence, gateway.Config.Id, batch!.Number, batch.Root.ToString(), proof.BatchPath.Index,
+                proof.BatchPath.LeafCount, proof.Header.Height, proof.Header.Id.ToString(), Polis.Core.Crypto.Sha256.Hash(proof.AnchorTx).ToString(),
+                commit.Signatures.Count, bytes.Length, Convert.ToHexStringLower(bytes)));
+        }
+        catch (NodeApiException e)
+        {
+            return Results.Json(new GatewayError($"the node could not provide the proof's chain parts: {e.Message}", "node-unavailable"), statusCode: StatusCodes.Status502BadGateway);
+        }
+    }
+
+    private static IResult BadRequest(string message) => Results.Json(new ApiError(message), statusCode: StatusCodes.Status400BadRequest);
+
+    private static string Truncate(string text) => text.Length <= 80 ? text : text[..80] + "…";
+}

@@ -1,0 +1,16 @@
+using Polis.Core.Crypto;
+
+namespace Polis.Gateway;
+
+/// <summary>A device's current on-chain key and whether it is revoked.</summary>
+public sealed record DeviceKeyInfo(PublicKey Key, bool Revoked);
+
+/// <summary>
+/// Where the gateway learns devices' current keys (the chain, through a node's API). Defined here,
+/// by its user, so the pipeline can be tested with a fake one.
+/// </summary>
+public interface IDeviceDirectory
+{
+    /// <summary>The device's key, or null when no such device is registered. Throws when the chain cannot be asked.</summary>
+    Task<DeviceKeyInfo?> LookupAsync(string deviceId, CancellationToken cancel);
+}

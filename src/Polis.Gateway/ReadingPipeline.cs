@@ -1,0 +1,200 @@
+using Polis.Modules.Devices;
+using Polis.Core.Crypto;
+using Polis.Core.Ledger;
+using Polis.Core.Merkle;
+
+namespace Polis.Gateway;
+
+/// <summary>
+/// The way in for readings, whatever the transport: bound check and decode → the device's current
+/// key (cached) → signature verification (in parallel for a many-reading submission; concurrent
+/// submissions verify on their own threads) → the committer's sequence check and group commit →
+/// the outcome. Nothing is acknowledged as accepted before it is durable.
+/// </summary>
+public sealed class ReadingPipeline
+{
+    /// <summary>Readings one submission may carry.</summary>
+    public const int SubmissionReadingsMax = 10_000;
+    /// <summary>Below this many readings a submission verifies on the caller's thread (fanning out costs more than it saves).</summary>
+    private const int ParallelVerifyMin = 32;
+
+    private readonly string _chainId;
+    private readonly DeviceKeyCache _keys;
+    private readonly ReadingCommitter _committer;
+    private readonly GatewayMetrics _metrics;
+
+    internal ReadingPipeline(string chainId, DeviceKeyCache keys, ReadingCommitter committer, GatewayMetrics metrics)
+    {
+        _chainId = chainId;
+        _keys = keys;
+        _committer = committer;
+        _metrics = metrics;
+    }
+
+    public string ChainId => _chainId;
+
+    /// <summary>Counts a reading the transport refused before decoding (bad topic, oversized payload).</summary>
+    public ReadingOutcome Reject(ReadingOutcome outcome)
+    {
+        _metrics.Count(outcome.Reason);
+        return outcome;
+    }
+
+    /// <summary>One reading; <paramref name="topicDeviceId"/> is the device its MQTT topic names (null over HTTP).</summary>
+    public async ValueTask<ReadingOutcome> SubmitAsync(ReadOnlyMemory<byte> bytes, string? topicDeviceId, CancellationToken cancel)
+    {
+        var reading = Decode(bytes.Span, topicDeviceId, out var outcome);
+        if (reading is not null)
+        {
+            if (!_keys.TryGetCached(reading.DeviceId, out var key)) (key, outcome) = await LookUp(reading, cancel);
+            if (outcome.Reason != ReadingReason.Unavailable && Check(reading, key, out outcome))
+            {
+                var outcomes = new ReadingOutcome[1];
+                var group = new CommitGroup(1, outcomes);
+                group.Add(reading, MerkleTree.LeafHash(reading.Encoded), 0);
+                await _committer.CommitAsync(group);
+                outcome = outcomes[0];
+            }
+        }
+        _metrics.Count(outcome.Reason);
+        return outcome;
+    }
+
+    /// <summary>
+    /// Many readings at once (an HTTP batch, or a device's backlog in one MQTT message, whose topic
+    /// names the device every reading must be of): outcomes in the order of <paramref name="items"/>.
+    /// </summary>
+    public async Task<ReadingOutcome[]> SubmitManyAsync(IReadOnlyList<ReadOnlyMemory<byte>> items, CancellationToken cancel, string? topicDeviceId = null)
+    {
+        int n = items.Count;
+        if (n > SubmissionReadingsMax) throw new ArgumentException($"at most {SubmissionReadingsMax} readings per submission", nameof(items));
+        var outcomes = new ReadingOutcome[n];
+        var readings = new Reading?[n];
+        var keys = new DeviceKeyInfo?[n];
+        HashSet<string>? misses = null;
+        for (int i = 0; i < n; i++)
+        {
+            readings[i] = Decode(items[i].Span, topicDeviceId, out outcomes[i]);
+            if (readings[i] is { } r && !_keys.TryGetCached(r.DeviceId, out keys[i])) (misses ??= new HashSet<string>(StringComparer.Ordinal)).Add(r.DeviceId);
+        }
+        Dictionary<string, (DeviceKeyInfo? Info, bool Found)>? fetched = null;
+        if (misses is not null) fetched = await LookUpMany(misses, cancel);
+        for (int i = 0; i < n; i++)
+        {
+            var r = readings[i];
+            if (r is null) continue;
+            if (fetched is not null && fetched.TryGetValue(r.DeviceId, out var lookup))
+            {
+                keys[i] = lookup.Info;
+                if (!lookup.Found)
+                {
+                    outcomes[i] = new ReadingOutcome(ReadingReason.Unavailable, r.DeviceId, r.Sequence, "the device's key could not be looked up; retry later");
+                    readings[i] = null;
+                }
+            }
+        }
+        var group = Verify(readings, keys, outcomes);
+        await _committer.CommitAsync(group);
+        for (int i = 0; i < n; i++) _metrics.Count(outcomes[i].Reason);
+        return outcomes;
+    }
+
+    /// <summary>Checks revocation and signature of every decoded reading (in parallel when many); the good ones form the group.</summary>
+    private CommitGroup Verify(Reading?[] readings, DeviceKeyInfo?[] keys, ReadingOutcome[] outcomes)
+    {
+        int n = readings.Length;
+        var good = new bool[n];
+        var leaves = new Hash32[n];
+        void One(int i)
+        {
+            var r = readings[i];
+            if (r is null || !Check(r, keys[i], out outcomes[i])) return;
+            leaves[i] = MerkleTree.LeafHash(r.Encoded);
+            good[i] = true;
+        }
+        if (n >= ParallelVerifyMin) Parallel.For(0, n, One);
+        else for (int i = 0; i < n; i++) One(i);
+        int count = 0;
+        for (int i = 0; i < n; i++) if (good[i]) count++;
+        var group = new CommitGroup(count, outcomes);
+        for (int i = 0; i < n; i++) if (good[i]) group.Add(readings[i]!, leaves[i], i);
+        return group;
+    }
+
+    private Reading? Decode(ReadOnlySpan<byte> bytes, string? topicDeviceId, out ReadingOutcome outcome)
+    {
+        if (bytes.Length > Reading.EncodedBytesMax)
+        {
+            outcome = ReadingOutcome.Malformed($"a reading is at most {Reading.EncodedBytesMax} bytes, got {bytes.Length}");
+            return null;
+        }
+        if (!Reading.TryDecode(bytes, out var reading, out string error))
+        {
+            outcome = ReadingOutcome.Malformed(error);
+            return null;
+        }
+        var r = reading!;
+        if (r.ChainId != _chainId) outcome = new ReadingOutcome(ReadingReason.WrongChain, r.DeviceId, r.Sequence, $"reading is for chain '{r.ChainId}', this gateway serves '{_chainId}'");
+        else if (topicDeviceId is not null && topicDeviceId != r.DeviceId) outcome = new ReadingOutcome(ReadingReason.TopicMismatch, r.DeviceId, r.Sequence, $"the topic names device '{topicDeviceId}', the reading '{r.DeviceId}'");
+        else
+        {
+            outcome = new ReadingOutcome(ReadingReason.Accepted, r.DeviceId, r.Sequence, "");
+            return r;
+        }
+        return null;
+    }
+
+    private async Task<(DeviceKeyInfo? Key, ReadingOutcome Outcome)> LookUp(Reading r, CancellationToken cancel)
+    {
+        _metrics.KeyLookups.Inc();
+        try
+        {
+            return (await _keys.GetAsync(r.DeviceId, cancel), default);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancel.IsCancellationRequested)
+        {
+            return (null, new ReadingOutcome(ReadingReason.Unavailable, r.DeviceId, r.Sequence, $"the device's key could not be looked up; retry later ({e.Message})"));
+        }
+    }
+
+    /// <summary>Keys of several devices at once; Found is false where the lookup failed (the node could not be asked).</summary>
+    private async Task<Dictionary<string, (DeviceKeyInfo? Info, bool Found)>> LookUpMany(HashSet<string> devices, CancellationToken cancel)
+    {
+        var tasks = new Dictionary<string, Task<DeviceKeyInfo?>>(devices.Count, StringComparer.Ordinal);
+        foreach (string id in devices)
+        {
+            _metrics.KeyLookups.Inc();
+            tasks[id] = _keys.GetAsync(id, cancel).AsTask();
+        }
+        try { await Task.WhenAll(tasks.Values); }
+        catch (Exception) when (!cancel.IsCancellationRequested) { } // each failure is looked at below
+        var result = new Dictionary<string, (DeviceKeyInfo?, bool)>(tasks.Count, StringComparer.Ordinal);
+        foreach (var (id, task) in tasks) result[id] = task.IsCompletedSuccessfully ? (task.Result, true) : (null, false);
+        return result;
+    }
+
+    /// <summary>Unknown, revoked, or a signature that does not verify under the device's current key: false with the outcome.</summary>
+    private static bool Check(Reading r, DeviceKeyInfo? key, out ReadingOutcome outcome)
+    {
+        if (key is null) outcome = new ReadingOutcome(ReadingReason.UnknownDevice, r.DeviceId, r.Sequence, $"device '{r.DeviceId}' is not registered");
+        else if (key.Revoked) outcome = new ReadingOutcome(ReadingReason.DeviceRevoked, r.DeviceId, r.Sequence, $"device '{r.DeviceId}' is revoked");
+        else if (!VerifySignature(r, key.Key)) outcome = new ReadingOutcome(ReadingReason.BadSignature, r.DeviceId, r.Sequence, $"the signature does not verify under the current key of '{r.DeviceId}'");
+        else
+        {
+            outcome = new ReadingOutcome(ReadingReason.Accepted, r.DeviceId, r.Sequence, "");
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary><see cref="Reading.VerifySignature"/> without allocating the signed bytes: they are rebuilt on the stack.</summary>
+    internal static bool VerifySignature(Reading r, PublicKey key)
+    {
+        var encoded = r.Encoded;
+        int unsigned = encoded.Length - Signature.Size;
+        Span<byte> message = stackalloc byte[Reading.EncodedBytesMax + 1];
+        message[0] = SignDomain.Reading;
+        encoded.AsSpan(0, unsigned).CopyTo(message[1..]);
+        return key.Verify(message[..(unsigned + 1)], r.Signature);
+    }
+}

@@ -1,0 +1,104 @@
+using Polis.Gateway;
+using static Polis.Gateway.Tests.GatewayTestKit;
+using Polis.Testing;
+
+namespace Polis.Gateway.Tests;
+
+public sealed class ReadingPipelineTests
+{
+    private static async Task<ReadingOutcome> Submit(GatewayService gateway, byte[] bytes, string? topic = null) =>
+        await gateway.Pipeline.SubmitAsync(bytes, topic, CancellationToken.None);
+
+    [Fact]
+    public async Task Each_kind_of_bad_reading_is_refused_with_its_reason_and_counted()
+    {
+        using var dir = new TempDirectory();
+        await using var gateway = Open(dir.Path, Directory(), new FakeChain());
+
+        Assert.Equal(ReadingReason.Accepted, (await Submit(gateway, ReadingOf("meter-1", 1, Meter).Encoded)).Reason);
+        Assert.Equal(ReadingReason.Malformed, (await Submit(gateway, [1, 2, 3])).Reason);
+        Assert.Equal(ReadingReason.Malformed, (await Submit(gateway, new byte[10_000])).Reason);
+        Assert.Equal(ReadingReason.WrongChain, (await Submit(gateway, ReadingOf("meter-1", 2, Meter, chainId: "other-chain").Encoded)).Reason);
+        Assert.Equal(ReadingReason.UnknownDevice, (await Submit(gateway, ReadingOf("nobody", 1, Meter).Encoded)).Reason);
+        Assert.Equal(ReadingReason.DeviceRevoked, (await Submit(gateway, ReadingOf("meter-old", 1, Other).Encoded)).Reason);
+        Assert.Equal(ReadingReason.BadSignature, (await Submit(gateway, ReadingOf("meter-1", 3, Other).Encoded)).Reason); // forged: another key
+        Assert.Equal(ReadingReason.TopicMismatch, (await Submit(gateway, ReadingOf("meter-1", 4, Meter).Encoded, topic: "meter-2")).Reason);
+        Assert.Equal(ReadingReason.Replayed, (await Submit(gateway, ReadingOf("meter-1", 1, Meter, value: 99).Encoded)).Reason);
+
+        var m = gateway.Metrics;
+        Assert.Equal(1, m.Readings(ReadingReason.Accepted));
+        Assert.Equal(2, m.Readings(ReadingReason.Malformed));
+        Assert.Equal(1, m.Readings(ReadingReason.BadSignature));
+        Assert.Equal(1, m.Readings(ReadingReason.Replayed));
+        Assert.Equal(1UL, gateway.Store.NextOrder); // only the good one was stored
+    }
+
+    [Fact]
+    public async Task Sequence_numbers_must_increase_per_device_gaps_are_fine_and_a_retransmission_is_a_duplicate()
+    {
+        using var dir = new TempDirectory();
+        await using var gateway = Open(dir.Path, Directory(), new FakeChain());
+        var first = ReadingOf("meter-1", 5, Meter);
+        Assert.Equal(ReadingReason.Accepted, (await Submit(gateway, first.Encoded)).Reason);
+        Assert.Equal(ReadingReason.Accepted, (await Submit(gateway, ReadingOf("meter-1", 9, Meter).Encoded)).Reason);
+        Assert.Equal(ReadingReason.Accepted, (await Submit(gateway, ReadingOf("meter-2", 1, Other).Encoded)).Reason); // devices are independent
+        var again = await Submit(gateway, first.Encoded);
+        Assert.Equal(ReadingReason.Duplicate, again.Reason);
+        Assert.True(again.IsStored);
+        Assert.Equal(ReadingReason.OutOfOrder, (await Submit(gateway, ReadingOf("meter-1", 7, Meter).Encoded)).Reason);
+        Assert.Equal(ReadingReason.Replayed, (await Submit(gateway, ReadingOf("meter-1", 9, Meter, value: 2).Encoded)).Reason);
+        Assert.Equal(3UL, gateway.Store.NextOrder);
+        Assert.Equal(9UL, gateway.Store.LastSequence("meter-1"));
+    }
+
+    [Fact]
+    public async Task A_many_reading_submission_is_verified_in_parallel_and_answered_per_reading_in_order()
+    {
+        using var dir = new TempDirectory();
+        var devices = Directory();
+        await using var gateway = Open(dir.Path, devices, new FakeChain());
+        var items = new List<ReadOnlyMemory<byte>>();
+        for (ulong s = 1; s <= 200; s++) items.Add(ReadingOf("meter-1", s, Meter).Encoded);
+        items.Add(ReadingOf("meter-1", 201, Other).Encoded); // forged
+        items.Add(ReadingOf("meter-1", 150, Meter).Encoded); // out of order (within the same submission's run)
+        items.Add(ReadingOf("meter-1", 200, Meter).Encoded); // retransmitted within the submission
+        items.Add(new byte[] { 0xff });
+        var outcomes = await gateway.Pipeline.SubmitManyAsync(items, CancellationToken.None);
+        for (int i = 0; i < 200; i++) Assert.Equal((ReadingReason.Accepted, (ulong)i + 1), (outcomes[i].Reason, outcomes[i].Sequence));
+        Assert.Equal(ReadingReason.BadSignature, outcomes[200].Reason);
+        Assert.Equal(ReadingReason.Duplicate, outcomes[201].Reason);
+        Assert.Equal(ReadingReason.Duplicate, outcomes[202].Reason);
+        Assert.Equal(ReadingReason.Malformed, outcomes[203].Reason);
+        Assert.Equal(200UL, gateway.Store.NextOrder);
+        Assert.Equal(1, devices.Lookups); // one key lookup for the whole submission
+    }
+
+    [Fact]
+    public async Task A_device_key_that_cannot_be_looked_up_gives_unavailable_and_nothing_is_stored()
+    {
+        using var dir = new TempDirectory();
+        var devices = Directory();
+        devices.Down = true;
+        await using var gateway = Open(dir.Path, devices, new FakeChain());
+        var outcome = await Submit(gateway, ReadingOf("meter-1", 1, Meter).Encoded);
+        Assert.Equal(ReadingReason.Unavailable, outcome.Reason);
+        Assert.True(outcome.Reason.IsTransient());
+        devices.Down = false;
+        var retried = await Submit(gateway, ReadingOf("meter-1", 1, Meter).Encoded);
+        Assert.True(retried.Reason == ReadingReason.Accepted, retried.Message);
+    }
+
+    [Fact]
+    public void Reason_names_are_stable_and_map_to_mqtt_reason_codes()
+    {
+        Assert.Equal("bad-signature", ReadingReason.BadSignature.Name());
+        Assert.Equal("unknown-device", ReadingReason.UnknownDevice.Name());
+        Assert.Equal("out-of-order", ReadingReason.OutOfOrder.Name());
+        Assert.True(ReadingReasons.TryParse("device-revoked", out var revoked) && revoked == ReadingReason.DeviceRevoked);
+        Assert.Equal(MQTTnet.Protocol.MqttPubAckReasonCode.Success, ReadingReason.Accepted.PubAckCode());
+        Assert.Equal(MQTTnet.Protocol.MqttPubAckReasonCode.NotAuthorized, ReadingReason.BadSignature.PubAckCode());
+        Assert.Equal(MQTTnet.Protocol.MqttPubAckReasonCode.PayloadFormatInvalid, ReadingReason.Malformed.PubAckCode());
+        Assert.Equal(MQTTnet.Protocol.MqttPubAckReasonCode.QuotaExceeded, ReadingReason.Overloaded.PubAckCode());
+        for (int i = 0; i < ReadingReasons.Count; i++) Assert.Matches("^[a-z-]+$", ((ReadingReason)i).Name());
+    }
+}
