@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Polis.Modules.Devices;
-using Polis.Cli.Demo;
+using Polis.Devnet.District;
 using Polis.Client.Api;
 using Polis.Client.Light;
 using Polis.Client.Transactions;

@@ -1,6 +1,6 @@
 using Polis.Core.Crypto;
 using Polis.Core.Ledger;
-using Polis.Cli.Devnet;
+using Polis.Devnet;
 using Xunit.Abstractions;
 using Polis.Client.Api;
 

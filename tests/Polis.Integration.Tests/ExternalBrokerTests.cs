@@ -4,7 +4,7 @@ using System.Diagnostics;
 using System.Text;
 using MQTTnet;
 using MQTTnet.Protocol;
-using Polis.Cli.Demo;
+using Polis.Devnet.District;
 using Polis.Client.Api;
 using Polis.Client.Config;
 using Polis.Client.Light;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Polis.Client.Api;
-using Polis.Cli.Devnet;
+using Polis.Devnet;
 using Polis.Core.Crypto;
 using Polis.Core.Ledger;
 using Polis.Modules.Accounts;

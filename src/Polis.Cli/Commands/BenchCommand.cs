@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using Polis.Cli.Bench;
+using Polis.Bench;
 using Spectre.Console;
 using Polis.Modules.Cli;
 

@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Polis.Cli.Demo;
-using Polis.Cli.Devnet;
+using Polis.Devnet.District;
+using Polis.Devnet;
 using Polis.Client.Config;
 using Polis.Node.Config;
 using Spectre.Console;

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Polis.Client.Api;
-using Polis.Cli.Devnet;
+using Polis.Devnet;
 using Spectre.Console;
 using Polis.Modules.Cli;
 

@@ -42,25 +42,12 @@ public static class InitCommand
             {
                 return CliOutput.Fail(e.Message, CliOutput.UsageError);
             }
-            var (nodeKey, validatorKey) = Write(nodeHome, config);
+            var (nodeKey, validatorKey) = nodeHome.Initialize(config);
             Console.WriteLine($"home          {nodeHome.Directory}");
             Console.WriteLine($"node id       {nodeKey}");
             if (validatorKey is not null) Console.WriteLine($"validator key {validatorKey} (give this to the genesis)");
             return 0;
         });
         return command;
-    }
-
-    /// <summary>Writes a home; returns the node and validator public keys.</summary>
-    public static (PublicKey NodeKey, PublicKey? ValidatorKey) Write(NodeHome home, NodeConfig config)
-    {
-        Directory.CreateDirectory(home.Directory);
-        config.Save(home.ConfigPath);
-        using var nodeKey = KeyPair.Generate();
-        KeyFile.Save(home.Resolve(config.NodeKeyFile), nodeKey);
-        if (string.IsNullOrEmpty(config.ValidatorKeyFile)) return (nodeKey.PublicKey, null);
-        using var validatorKey = KeyPair.Generate();
-        KeyFile.Save(home.Resolve(config.ValidatorKeyFile), validatorKey);
-        return (nodeKey.PublicKey, validatorKey.PublicKey);
     }
 }

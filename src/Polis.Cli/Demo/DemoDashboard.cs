@@ -5,6 +5,8 @@ using Polis.Client.Light;
 using Spectre.Console;
 using Polis.Client.Config;
 
+using Polis.Devnet.District;
+
 namespace Polis.Cli.Demo;
 
 /// <summary>

@@ -1,7 +1,9 @@
-using Polis.Cli.Devnet;
+using Polis.Devnet;
 using Polis.Core.Crypto;
 using Polis.Client.Config;
 using Polis.Node.Config;
+
+using Polis.Devnet.District;
 
 namespace Polis.Cli.Demo;
 

@@ -1,3 +1,6 @@
+using Polis.Client.Config;
+using Polis.Core.Crypto;
+
 namespace Polis.Node.Config;
 
 /// <summary>The files of one node's home directory.</summary>
@@ -8,4 +11,17 @@ public sealed class NodeHome(string directory)
     public string DataDirectory => Path.Combine(Directory, "data");
     public string WalPath => Path.Combine(Directory, "wal", "consensus.wal");
     public string Resolve(string relative) => Path.IsPathRooted(relative) ? relative : Path.Combine(Directory, relative);
+
+    /// <summary>Writes a new home: its config, a fresh node key and (unless the config has none) a validator key; returns their public keys.</summary>
+    public (PublicKey NodeKey, PublicKey? ValidatorKey) Initialize(NodeConfig config)
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        config.Save(ConfigPath);
+        using var nodeKey = KeyPair.Generate();
+        KeyFile.Save(Resolve(config.NodeKeyFile), nodeKey);
+        if (string.IsNullOrEmpty(config.ValidatorKeyFile)) return (nodeKey.PublicKey, null);
+        using var validatorKey = KeyPair.Generate();
+        KeyFile.Save(Resolve(config.ValidatorKeyFile), validatorKey);
+        return (nodeKey.PublicKey, validatorKey.PublicKey);
+    }
 }

@@ -3,7 +3,7 @@ using Polis.Modules.Devices;
 using MQTTnet.Protocol;
 using Polis.Core.Crypto;
 
-namespace Polis.Cli.Demo;
+namespace Polis.Devnet.District;
 
 /// <summary>
 /// Publishes the district's signed readings over MQTT 5 (QoS 1, topic polis/readings/{deviceId}) at

@@ -1,6 +1,6 @@
 using Polis.Client.Api;
 
-namespace Polis.Cli.Demo;
+namespace Polis.Devnet.District;
 
 /// <summary>The simulated district's life: wait for the chain, register what is missing, then publish until stopped.</summary>
 public static class DistrictRunner

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Polis.Cli.Demo;
+namespace Polis.Devnet.District;
 
 /// <summary>What the simulated district has published and what the gateway answered, for the live view.</summary>
 public sealed class DistrictStats

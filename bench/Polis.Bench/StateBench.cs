@@ -3,7 +3,7 @@ using Polis.Core.Crypto;
 using Polis.State;
 using Polis.State.Storage;
 
-namespace Polis.Cli.Bench;
+namespace Polis.Bench;
 
 /// <summary>
 /// `polis bench state`: the authenticated state tree on RocksDB at scale. Loads <c>keys</c> account

@@ -1,7 +1,7 @@
 using Polis.Core.Crypto;
 using Polis.Modules.Devices;
 
-namespace Polis.Cli.Demo;
+namespace Polis.Devnet.District;
 
 /// <summary>
 /// Plausible readings for each kind of device (a meter's energy counter only grows, parking bays

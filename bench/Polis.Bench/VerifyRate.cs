@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Polis.Core.Crypto;
 
-namespace Polis.Cli.Bench;
+namespace Polis.Bench;
 
 /// <summary>V: Ed25519 verifications per second on one core, measured now (median of five 300 ms runs).</summary>
 public static class VerifyRate

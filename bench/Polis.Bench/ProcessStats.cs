@@ -1,4 +1,4 @@
-namespace Polis.Cli.Bench;
+namespace Polis.Bench;
 
 /// <summary>CPU time and peak memory of a process, from /proc (Linux).</summary>
 public static class ProcessStats

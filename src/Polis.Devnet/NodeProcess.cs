@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.InteropServices;
 
-namespace Polis.Cli.Devnet;
+namespace Polis.Devnet;
 
 /// <summary>
 /// Starts and stops `polis node run` processes. The child runs this same program (through the

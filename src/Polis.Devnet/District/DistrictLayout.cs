@@ -1,7 +1,7 @@
 using Polis.Core.Crypto;
 using Polis.Modules.Devices;
 
-namespace Polis.Cli.Demo;
+namespace Polis.Devnet.District;
 
 /// <summary>
 /// Makes up a district: meters, solar inverters, air-quality sensors, traffic counters, parking

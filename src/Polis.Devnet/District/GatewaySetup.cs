@@ -2,7 +2,7 @@ using Polis.Client.Config;
 using Polis.Node.Config;
 using Polis.Gateway;
 
-namespace Polis.Cli.Demo;
+namespace Polis.Devnet.District;
 
 /// <summary>Turns on the gateway service in a node's config.</summary>
 public static class GatewaySetup

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Polis.Cli.Bench;
+namespace Polis.Bench;
 
 /// <summary>Reads a gateway's answer to <c>POST /v1/readings</c>: how many readings it accepted and refused, and the first refusal's reason.</summary>
 internal static class ReadingResults

@@ -3,15 +3,15 @@ using Polis.Modules.Devices;
 using System.Net.Http.Headers;
 using MQTTnet;
 using MQTTnet.Protocol;
-using Polis.Cli.Demo;
-using Polis.Cli.Devnet;
+using Polis.Devnet.District;
+using Polis.Devnet;
 using Polis.Client.Api;
 using Polis.Core.Crypto;
 using Polis.Client.Config;
 using Polis.Node.Config;
 using Polis.Gateway;
 
-namespace Polis.Cli.Bench;
+namespace Polis.Bench;
 
 /// <summary>
 /// `polis bench ingest`: a devnet whose node0 runs the gateway; readings signed before the timed

@@ -6,7 +6,7 @@ using Polis.Core.Ledger;
 using Polis.Client.Config;
 using Polis.Node.Config;
 
-namespace Polis.Cli.Demo;
+namespace Polis.Devnet.District;
 
 /// <summary>
 /// Puts the district on chain: the operator registers the gateway and every device not yet

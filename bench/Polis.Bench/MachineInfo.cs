@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Polis.Cli.Bench;
+namespace Polis.Bench;
 
 /// <summary>What machine a figure was measured on (it goes into every result file).</summary>
 public sealed record MachineInfo(string Cpu, int Cores, long MemoryMiB, string Os, string Runtime)

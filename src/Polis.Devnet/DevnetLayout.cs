@@ -6,7 +6,7 @@ using Polis.Modules;
 using Polis.Modules.Accounts;
 using Polis.Modules.Devices;
 
-namespace Polis.Cli.Devnet;
+namespace Polis.Devnet;
 
 /// <summary>
 /// Creates a local devnet's files: a home per validator (keys, config with every other node as a
@@ -48,7 +48,7 @@ public static class DevnetLayout
             };
             tune?.Invoke(config);
             perNode?.Invoke(i, home, config);
-            var (nodeKey, validatorKey) = Commands.InitCommand.Write(home, config);
+            var (nodeKey, validatorKey) = home.Initialize(config);
             nodeKeys.Add(nodeKey);
             homes.Add((home, config));
             if (validatorKey is not null) genesis.Validators.Add(new GenesisFile.GenesisValidator { Name = name, PublicKey = validatorKey.ToString(), Power = 10 });

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Polis.Cli.Devnet;
+using Polis.Devnet;
 using Polis.Client.Api;
 using Polis.Core.Crypto;
 using Polis.Core.Ledger;
@@ -11,7 +11,7 @@ using Polis.Node.Api;
 using Polis.Client.Config;
 using Polis.Node.Config;
 
-namespace Polis.Cli.Bench;
+namespace Polis.Bench;
 
 /// <summary>
 /// `polis bench transfers`: N validators as real processes on loopback; M transfers from K accounts,

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 
-namespace Polis.Cli.Bench;
+namespace Polis.Bench;
 
 /// <summary>Benchmarks' view of the nodes they started: each node's committed height from its API.</summary>
 internal static class NodeHeights

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Polis.Cli.Devnet;
+using Polis.Devnet;
 using Polis.Client.Api;
 using Polis.Client.Config;
 using Polis.Core.Crypto;
@@ -12,7 +12,7 @@ using Polis.Node.Storage;
 using Polis.City;
 using Polis.Modules;
 
-namespace Polis.Cli.Bench;
+namespace Polis.Bench;
 
 /// <summary>
 /// `polis bench sync`: a fresh node catching up on a long chain of full blocks, against the live

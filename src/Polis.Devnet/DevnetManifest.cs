@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Polis.Cli.Devnet;
+namespace Polis.Devnet;
 
 /// <summary>DIR/devnet.json: what a devnet is made of, for people, scripts and tests.</summary>
 public sealed class DevnetManifest
