@@ -1,6 +1,6 @@
 using System.Net;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Polis.Client.Config;
 using Polis.Consensus;
 using Polis.Consensus.Events;
 using Polis.Core.Crypto;
@@ -8,54 +8,53 @@ using Polis.Core.Ledger;
 using Polis.Execution;
 using Polis.Modules;
 using Polis.Network;
-using Polis.Client.Config;
 using Polis.Node.Config;
+using Polis.Node.Consensus;
 using Polis.Node.Gossip;
 using Polis.Node.Mempool;
 using Polis.Node.Metrics;
+using Polis.Node.Peers;
 using Polis.Node.Storage;
+using Polis.Node.Sync;
 using Polis.Node.Wal;
 using Polis.State;
-using Polis.State.Storage;
 
 namespace Polis.Node;
 
 /// <summary>
-/// One Polis node: a single loop owns the consensus engine and the chain; the network, timers and
-/// the API feed it inputs, and it carries out the engine's actions (WAL before signing, broadcast,
-/// execute, commit). Everything of one height is written in one atomic RocksDB batch.
+/// One Polis node: components with one job each around a single loop (CometBFT's reactors).
+/// <see cref="ConsensusReactor"/> feeds the engine and gossips its messages, <see cref="BlockSyncReactor"/>
+/// fetches decided blocks when the node is behind, <see cref="MempoolReactor"/> admits and gossips
+/// transactions, <see cref="PeerInbound"/> decodes and checks what peers send on their readers. The
+/// loop here owns the engine, the chain and the peer table: every input reaches it through one
+/// bounded inbox, and it commits each decided height (block, outcome, indexes, state in one atomic
+/// batch). Threading: the public members are safe from any thread; everything else runs on the loop.
 /// </summary>
-public sealed partial class PolisNode : IAsyncDisposable
+public sealed class PolisNode : IAsyncDisposable, IConsensusHost
 {
-    /// <summary>A proposal whose time is further ahead of our clock than this is not valid.</summary>
-    private const long ClockDriftMaxMs = 10_000;
-    private const int PeerInputsQueuedMax = 50_000;
-    /// <summary>Bytes of peer proposals and blocks waiting for the loop; past this, more are dropped (peers re-send).</summary>
-    private const long PeerBytesQueuedMax = 256L * 1024 * 1024;
-
     private readonly NodeConfig _config;
     private readonly Genesis _genesis;
     private readonly KeyPair _nodeKey;
     private readonly KeyPair? _validatorKey;
     private readonly NodeLedger _ledger;
     private readonly Chain _chain;
-    private readonly BlockStore _blocks;
     private readonly ConsensusWal? _wal;
-    private readonly ConsensusEngine _engine;
-    private readonly TimeoutTimer _timeouts;
     private readonly CachingSignatureVerifier _verifier = new();
     private readonly TxPool _pool;
     private readonly P2PHost _p2p;
-    private readonly System.Threading.Channels.Channel<LoopInput> _inbox = System.Threading.Channels.Channel.CreateUnbounded<LoopInput>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly PeerTable _peers = new();
+    private readonly ConsensusReactor _consensus;
+    private readonly BlockSyncReactor _sync;
+    private readonly MempoolReactor _mempool;
+    private readonly PeerInbound _inbound;
+    private readonly System.Threading.Channels.Channel<LoopInput> _inbox = System.Threading.Channels.Channel.CreateUnbounded<LoopInput>(new System.Threading.Channels.UnboundedChannelOptions { SingleReader = true });
     private readonly ILogger _log;
     private readonly CancellationTokenSource _stop = new();
-    /// <summary>Transactions waiting for admission at most: a few blocks' worth; beyond it clients are told the node is busy.</summary>
-    private const int AdmissionPendingTxsMax = 20_000;
-    private readonly AdmissionWorkers _admission;
     private int _peerInputsQueued;
     private long _peerBytesQueued;
     private volatile NodeSnapshot _snapshot;
-    private ulong _committedHeight; // read by API threads: Volatile
+    private volatile CommittedView _committed;
+    private Task? _loop, _ticker, _txGossip;
 
     private PolisNode(NodeConfig config, Genesis genesis, IReadOnlyList<CityModule> modules, KeyPair nodeKey, KeyPair? validatorKey, string dataDirectory, string walPath, ILoggerFactory logs)
     {
@@ -66,11 +65,16 @@ public sealed partial class PolisNode : IAsyncDisposable
         _log = logs.CreateLogger("polis.node");
         _ledger = new NodeLedger(genesis, dataDirectory, _verifier, modules);
         _chain = _ledger.Chain;
-        _blocks = _ledger.Blocks;
         if (_chain.Modules.NativeAsset is null) throw new InvalidOperationException("no module holds the native asset: the mempool could not check what senders can pay");
-        _committedHeight = _chain.Height;
+        _committed = new CommittedView(_chain.Height, _chain.Validators);
         _pool = new TxPool(genesis.Id, _verifier, config.MempoolTxsMax, new CommittedLedger(this));
-        _admission = new AdmissionWorkers(Environment.ProcessorCount, AdmissionPendingTxsMax, e => _log!.LogError(e, "mempool admission failed"));
+        Metrics = new NodeMetrics();
+        Metrics.Registry.AddBeforeCollectCallback(() =>
+        {
+            Metrics.SignatureChecks.IncTo(_verifier.Misses);
+            Metrics.SignatureCacheHits.IncTo(_verifier.Hits);
+        });
+        Commits = new CommitSignal(_chain.Height);
         var options = new ConsensusOptions
         {
             ProposeTimeoutMs = config.TimeoutProposeMs,
@@ -80,21 +84,15 @@ public sealed partial class PolisNode : IAsyncDisposable
             PrecommitTimeoutMs = config.TimeoutPrecommitMs,
             PrecommitTimeoutDeltaMs = config.TimeoutDeltaMs,
         };
-        _engine = new ConsensusEngine(genesis.Id, validatorKey, options, _verifier);
-        _timeouts = new TimeoutTimer(t => Post(new EngineInput(new TimeoutFired(t.Height, t.Round, t.Step))));
+        var engine = new ConsensusEngine(genesis.Id, validatorKey, options, _verifier);
         if (validatorKey is not null)
         {
             _wal = new ConsensusWal(walPath);
             if (_wal.TruncatedBytes > 0) _log.LogWarning("consensus WAL: cut off a torn tail of {Bytes} bytes", _wal.TruncatedBytes);
-            if (_wal.Last is { } last) _engine.Restore(last);
+            if (_wal.Last is { } last) engine.Restore(last);
         }
-        Metrics = new NodeMetrics();
-        Metrics.Registry.AddBeforeCollectCallback(() =>
-        {
-            Metrics.SignatureChecks.IncTo(_verifier.Misses);
-            Metrics.SignatureCacheHits.IncTo(_verifier.Hits);
-        });
-        Commits = new CommitSignal(_chain.Height);
+        _sync = new BlockSyncReactor(_chain, _ledger.Blocks, _peers, () => CommittedHeight);
+        PeerInbound? inbound = null;
         _p2p = new P2PHost(new P2POptions
         {
             ChainId = genesis.Id,
@@ -103,8 +101,11 @@ public sealed partial class PolisNode : IAsyncDisposable
             PersistentPeers = config.PersistentPeers.Select(PeerAddress.Parse).ToList(),
             // A proposal or a sync answer carries a whole block plus its proposal or commit.
             FrameBytesMax = Polis.Core.Limits.BlockBytesMax + 1024 * 1024,
-            Log = message => _log!.LogInformation("p2p: {Message}", message),
-        }, new PeerHandler(this));
+            Log = message => _log.LogInformation("p2p: {Message}", message),
+        }, new InboundHandler(() => inbound!));
+        _mempool = new MempoolReactor(_pool, _p2p, Metrics, _log);
+        _inbound = inbound = new PeerInbound(genesis.Id, () => _committed, _verifier, Metrics, PostFromPeer, Post, _mempool, _sync);
+        _consensus = new ConsensusReactor(config, _chain, engine, options, _wal, validatorKey, _pool, _peers, _p2p, Metrics, _log, this, _stop.Token);
         _snapshot = MakeSnapshot();
         _log.LogInformation("node {Moniker} opened at height {Height} (chain {Chain}, {Role}; SHA-256 from {Sha256})", config.Moniker, _chain.Height, genesis.Id,
             validatorKey is null ? "observer" : $"validator {validatorKey.Address}", Sha256.Implementation);
@@ -129,51 +130,23 @@ public sealed partial class PolisNode : IAsyncDisposable
     /// <summary>Signals each committed height (the event stream waits on it, then reads the store).</summary>
     public CommitSignal Commits { get; }
     public NodeSnapshot Snapshot => _snapshot;
-    public BlockStore Blocks => _blocks;
+    public BlockStore Blocks => _ledger.Blocks;
     public ModuleIndexes Indexes => _ledger.Indexes;
     public IReadOnlyList<CityModule> Modules => _ledger.Modules;
     public ModuleSet ModuleSet => _chain.Modules;
     public TxPool Mempool => _pool;
     public P2PHost Network => _p2p;
-    public ValidatorSet Validators => _chain.Validators;
+    /// <summary>The validators of the committed height.</summary>
+    public ValidatorSet Validators => _committed.Validators;
     public int P2PPort => _p2p.ListenPort;
-    public ulong CommittedHeight => Volatile.Read(ref _committedHeight);
+    public ulong CommittedHeight => _committed.Height;
 
     /// <summary>A read-only view of the state at a committed height (safe from any thread).</summary>
     public IStateView StateAt(ulong height) => _chain.State.At(height);
     public StateTree StateTree => ((TreeState)_chain.State).Tree;
 
-
-    /// <summary>
-    /// Admits transactions from a client, in order, on the low-priority admission workers. Once one is
-    /// refused for lack of room the rest are not tried and answer <see cref="AdmissionCode.Full"/> too
-    /// (a client's transactions are runs of nonces: a later one would only leave a gap). Null when
-    /// the workers already hold as much as they may: the node is busy, the client should back off.
-    /// </summary>
-    public Task<Admission[]>? SubmitAsync(IReadOnlyList<Transaction> txs) => _admission.TryRun(txs.Count, () =>
-    {
-        var results = new Admission[txs.Count];
-        for (int i = 0; i < txs.Count; i++)
-        {
-            results[i] = Submit(txs[i]);
-            if (results[i].Code is AdmissionCode.Full or AdmissionCode.SenderFull)
-            {
-                for (int j = i + 1; j < txs.Count; j++) results[j] = results[i];
-                break;
-            }
-        }
-        return results;
-    });
-
-    /// <summary>Admits a transaction from a client (on an admission worker); on success it is gossiped to peers.</summary>
-    private Admission Submit(Transaction tx)
-    {
-        var admission = _pool.TryAdd(tx);
-        if (admission.Accepted) QueueTxGossip(tx, null);
-        else Metrics.Rejected.WithLabels("api", admission.Code.ToString()).Inc();
-        Metrics.MempoolSize.Set(_pool.Count);
-        return admission;
-    }
+    /// <inheritdoc cref="MempoolReactor.SubmitAsync"/>
+    public Task<Admission[]>? SubmitAsync(IReadOnlyList<Transaction> txs) => _mempool.SubmitAsync(txs);
 
     /// <summary>Starts the network and the loop; returns once both run.</summary>
     public async Task StartAsync()
@@ -190,34 +163,27 @@ public sealed partial class PolisNode : IAsyncDisposable
         }
         _loop = Task.Run(RunLoopAsync);
         _ticker = Task.Run(TickAsync);
-        _txGossip = Task.Run(TxGossipAsync);
+        _txGossip = Task.Run(() => _mempool.RunGossipAsync(_stop.Token));
         await _p2p.StartAsync(_stop.Token);
     }
-
-    private Task? _loop, _ticker, _txGossip;
 
     /// <summary>Completes when the loop stops (on dispose, or if it fails: then with its exception).</summary>
     public Task Completion => _loop ?? Task.CompletedTask;
 
     private void Post(LoopInput input) => _inbox.Writer.TryWrite(input);
+    void IConsensusHost.Post(LoopInput input) => Post(input);
 
-    /// <summary>Peer inputs are bounded: past the bound they are dropped (peers re-send; sync re-requests).</summary>
+    /// <summary>Peer inputs are bounded in count and bytes: past the bound they are dropped (peers re-send; sync re-requests).</summary>
     private bool PostFromPeer(LoopInput input)
     {
         long bytes = QueuedBytes(input);
-        bool tooMany = Interlocked.Increment(ref _peerInputsQueued) > PeerInputsQueuedMax;
-        bool tooLarge = Interlocked.Add(ref _peerBytesQueued, bytes) > PeerBytesQueuedMax;
-        if (tooMany || tooLarge)
+        bool tooMany = Interlocked.Increment(ref _peerInputsQueued) > NodeLimits.PeerInputsQueuedMax;
+        bool tooLarge = Interlocked.Add(ref _peerBytesQueued, bytes) > NodeLimits.PeerInputBytesQueuedMax;
+        if (tooMany || tooLarge || !_inbox.Writer.TryWrite(input))
         {
             Interlocked.Decrement(ref _peerInputsQueued);
             Interlocked.Add(ref _peerBytesQueued, -bytes);
-            Metrics.LoopDropped.Inc();
-            return false;
-        }
-        if (!_inbox.Writer.TryWrite(input))
-        {
-            Interlocked.Decrement(ref _peerInputsQueued);
-            Interlocked.Add(ref _peerBytesQueued, -bytes);
+            if (tooMany || tooLarge) Metrics.LoopDropped.Inc();
             return false;
         }
         return true;
@@ -227,22 +193,141 @@ public sealed partial class PolisNode : IAsyncDisposable
     private static long QueuedBytes(LoopInput input) => input switch
     {
         PeerProposal p => p.Encoded.Length,
-        PeerBlock => Polis.Core.Limits.BlockBytesMax / 8,
+        PeerBlock => NodeLimits.PeerBlockBytesCounted,
         _ => 0,
     };
 
+    private async Task RunLoopAsync()
+    {
+        try
+        {
+            await foreach (var input in _inbox.Reader.ReadAllAsync(_stop.Token))
+            {
+                if (input is PeerProposal or PeerVote or PeerStatus or PeerBlock or PeerHas)
+                {
+                    Interlocked.Decrement(ref _peerInputsQueued);
+                    Interlocked.Add(ref _peerBytesQueued, -QueuedBytes(input));
+                }
+                Handle(input);
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            // An invariant broke (e.g. this node's execution diverged from the decided block): stop
+            // rather than sign or store anything more. The operator sees why in the log.
+            _log.LogCritical(e, "node loop stopped");
+            throw;
+        }
+    }
+
+    private void Handle(LoopInput input)
+    {
+        switch (input)
+        {
+            case EngineInput e: _consensus.Feed(e.Event); break;
+            case PeerProposal p: _consensus.OnPeerMessage(p.From, p.Id, p.Encoded, p.Proposal.Height, p.Proposal.Round, new ProposalReceived(p.Proposal, p.Block)); break;
+            case PeerVote v: _consensus.OnPeerMessage(v.From, v.Id, v.Encoded, v.Vote.Height, v.Vote.Round, new VoteReceived(v.Vote)); break;
+            case PeerStatus s: OnPeerStatus(s); break;
+            case PeerHas h: if (_peers.TryGet(h.From, out var view)) view.Known.Add(h.Id); break;
+            case PeerBlock b: _sync.OnBlock(b, _consensus.EngineHeight, _consensus.Feed, NotAdopted); break;
+            case PeerConnected c: OnPeerConnected(c.Peer); break;
+            case ReplayedVote r: _consensus.OnReplayedVote(r.Vote); break;
+            case PeerDisconnected d: OnPeerDisconnected(d.Peer); break;
+            case BuildNow b: _consensus.Build(b.Height, b.Round); break;
+            case GossipTick: OnTick(); break;
+        }
+        if (input is EngineInput or PeerProposal or PeerVote or PeerBlock or ReplayedVote or BuildNow) _snapshot = MakeSnapshot();
+    }
+
+    private void NotAdopted(ulong height) => _log.LogWarning("block {Height} from a peer was not adopted (engine at height {Engine})", height, _consensus.EngineHeight);
+
+    private void OnPeerConnected(Peer peer)
+    {
+        _peers.Add(peer);
+        Metrics.Peers.Set(_peers.Count);
+        _consensus.OnPeerConnected(peer);
+        _mempool.AnnouncePeers(_peers.Peers);
+    }
+
+    private void OnPeerDisconnected(Peer peer)
+    {
+        _peers.Remove(peer);
+        Metrics.Peers.Set(_peers.Count);
+        _mempool.ForgetPeersOf(peer);
+        _mempool.AnnouncePeers(_peers.Peers);
+    }
+
+    private void OnPeerStatus(PeerStatus status)
+    {
+        if (!_peers.TryGet(status.From, out var view)) return;
+        bool couldUse = view.CanUse(_chain.Height + 1);
+        view.Height = status.Height;
+        view.Round = status.Round;
+        _consensus.OnPeerStatus(view, couldUse);
+        if (status.Height > _chain.Height) _sync.RequestBlocks();
+    }
+
+    private void OnTick()
+    {
+        _consensus.OnTick();
+        _sync.RequestBlocks();
+        Metrics.MempoolSize.Set(_pool.Count);
+        _snapshot = MakeSnapshot();
+    }
+
+    private async Task TickAsync()
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(NodeLimits.GossipTickMs));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stop.Token)) Post(new GossipTick());
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    void IConsensusHost.CommitDecided(Block block, Commit commit)
+    {
+        // Blocks fetched while catching up were decided long ago: their writes need not each wait for the disk.
+        _ledger.Storage.SyncWrites = !_sync.IsSyncing;
+        _ledger.Commit(block, commit);
+        _committed = new CommittedView(_chain.Height, _chain.Validators);
+        _pool.Update(block.Transactions);
+        long previousCommit = _consensus.LastCommitTicks;
+        _consensus.OnCommitted(block);
+        _inbound.ForgetProposalsSeen();
+        _peers.ForgetKnown();
+        if (previousCommit != 0) Metrics.BlockInterval.Observe((_consensus.LastCommitTicks - previousCommit) / 1000.0);
+        Metrics.Height.Set(block.Height);
+        Metrics.Commits.Inc();
+        Metrics.TxsCommitted.Inc(block.Transactions.Count);
+        Metrics.MempoolSize.Set(_pool.Count);
+        Commits.Signal(block.Height);
+        if (block.Height % 100 == 0 || block.Transactions.Count > 0 && block.Height % 10 == 0)
+            _log.LogInformation("committed height {Height} {Id} ({Txs} txs, round {Round})", block.Height, block.Id.Short, block.Transactions.Count, commit.Round);
+        _consensus.BroadcastStatus();
+    }
+
+    bool IConsensusHost.TryTakeFetched(ulong height, out (Block Block, Commit Commit) next) => _sync.TryTake(height, out next);
+    bool IConsensusHost.IsSyncing => _sync.IsSyncing;
+    void IConsensusHost.RequestBlocks() => _sync.RequestBlocks();
+
     private NodeSnapshot MakeSnapshot() => new(_chain.Height, _chain.LastBlockId, _chain.LastBlockTimeMs, _chain.StateRoot,
-        _engine.Height == 0 ? _chain.Height + 1 : _engine.Height, _engine.Round, IsSyncing, BestPeerHeight);
+        _consensus.EngineHeight == 0 ? _chain.Height + 1 : _consensus.EngineHeight, _consensus.Round, _sync.IsSyncing, _peers.BestHeight);
 
     public async ValueTask DisposeAsync()
     {
         if (_stop.IsCancellationRequested) return;
         _stop.Cancel();
         _inbox.Writer.TryComplete();
-        _timeouts.Dispose();
+        _consensus.Dispose();
         // Peers' readers serve blocks from the store: stop them before the store closes.
         await _p2p.DisposeAsync();
-        _admission.Dispose(); // admission reads accounts from the store too
+        _mempool.Dispose(); // admission reads accounts from the store too
         bool stopped = true;
         foreach (var task in new[] { _loop, _ticker, _txGossip })
         {
@@ -261,5 +346,13 @@ public sealed partial class PolisNode : IAsyncDisposable
         _wal?.Dispose();
         _ledger.Dispose();
         _stop.Dispose();
+    }
+
+    /// <summary>The network's handler, bound once the components that need the network exist.</summary>
+    private sealed class InboundHandler(Func<PeerInbound> inbound) : IPeerMessageHandler
+    {
+        public void OnPeerConnected(Peer peer) => inbound().OnPeerConnected(peer);
+        public void OnPeerDisconnected(Peer peer) => inbound().OnPeerDisconnected(peer);
+        public void OnMessage(Peer peer, Channel channel, ReadOnlySpan<byte> payload) => inbound().OnMessage(peer, channel, payload);
     }
 }

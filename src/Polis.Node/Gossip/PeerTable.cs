@@ -1,0 +1,38 @@
+using Polis.Network;
+
+namespace Polis.Node.Gossip;
+
+/// <summary>
+/// The connected peers as the loop tracks them: each one's reported height and round and what it
+/// is known to have. Threading: the loop only.
+/// </summary>
+internal sealed class PeerTable
+{
+    private readonly Dictionary<Peer, PeerView> _views = new();
+
+    public int Count => _views.Count;
+    public IEnumerable<PeerView> Views => _views.Values;
+    public IEnumerable<Peer> Peers => _views.Keys;
+
+    public void Add(Peer peer) => _views[peer] = new PeerView(peer);
+    public void Remove(Peer peer) => _views.Remove(peer);
+    public bool Contains(Peer peer) => _views.ContainsKey(peer);
+    public bool TryGet(Peer peer, out PeerView view) => _views.TryGetValue(peer, out view!);
+
+    /// <summary>The highest height a peer reported (0 when none has).</summary>
+    public ulong BestHeight
+    {
+        get
+        {
+            ulong best = 0;
+            foreach (var view in _views.Values) if (view.Height is { } h && h > best) best = h;
+            return best;
+        }
+    }
+
+    /// <summary>Every peer may lack everything again (after a commit, or when a height stalls).</summary>
+    public void ForgetKnown()
+    {
+        foreach (var view in _views.Values) view.Known.Clear();
+    }
+}
