@@ -135,7 +135,19 @@ public sealed class BlockExecutor
         var module = Modules.Find(tx.Module);
         if (module is null) return new TxResult(tx.Hash, ExecutionResults.UnknownModule, $"module {tx.Module} does not run on this chain");
         var scratch = new OverlayView(state);
-        var result = module.Apply(tx, scratch, block, _events);
+        TxResult result;
+        try
+        {
+            result = module.Apply(tx, scratch, block, _events);
+        }
+        catch (Exception e) when (e is not (InvariantViolationException or OutOfMemoryException))
+        {
+            // A module's bug that a transaction reaches fails that transaction on every validator
+            // alike (the same code on the same input throws the same way), as Cosmos SDK recovers a
+            // panicking message; it must not stop the chain. Our own invariants still do.
+            _events.Discard();
+            return new TxResult(tx.Hash, ExecutionResults.ModuleFault, $"module {module.Name} failed: {e.GetType().Name}: {e.Message}");
+        }
         Invariant.Check(result.TxHash == tx.Hash, $"module {module.Name} answered for another transaction");
         Invariant.Check(result.Code.Space == module.Id || result.Code.Space == ModuleId.None,
             $"module {module.Name} returned result {result.Code.Name} of another module's namespace");
@@ -153,7 +165,7 @@ public sealed class BlockExecutor
     private void Flush(OverlayView scratch, IModule module)
     {
         foreach (var key in scratch.WrittenKeys)
-            Invariant.Check(Modules.IsRegisteredKey(key), $"module {module.Name} wrote state key {Convert.ToHexStringLower(key)} under no registered prefix");
+            Invariant.Check(Modules.MayWrite(module.Id, key), $"module {module.Name} wrote state key {Convert.ToHexStringLower(key)} outside the prefixes it may write");
         scratch.Flush();
     }
 

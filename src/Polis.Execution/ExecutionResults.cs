@@ -12,6 +12,8 @@ public static class ExecutionResults
     public static readonly ResultCode UnknownOperation = new(ModuleId.None, 2, "tx.unknown-operation");
     /// <summary>No module with the transaction's module id runs on this chain.</summary>
     public static readonly ResultCode UnknownModule = new(ModuleId.None, 3, "tx.unknown-module");
+    /// <summary>The module threw while applying the transaction (a bug of the module's that input reached): it changed nothing.</summary>
+    public static readonly ResultCode ModuleFault = new(ModuleId.None, 4, "tx.module-fault");
 
-    public static IReadOnlyList<ResultCode> All { get; } = [Ok, MalformedBody, UnknownOperation, UnknownModule];
+    public static IReadOnlyList<ResultCode> All { get; } = [Ok, MalformedBody, UnknownOperation, UnknownModule, ModuleFault];
 }

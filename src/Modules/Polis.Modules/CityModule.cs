@@ -20,6 +20,8 @@ public abstract class CityModule : IModule
     public abstract IReadOnlyList<string> StatePrefixes { get; }
     public abstract IReadOnlyList<ResultCode> ResultCodes { get; }
     public virtual IReadOnlyList<string> Roles => [];
+    public virtual IReadOnlyList<string> WritesStateOf => [];
+    public virtual bool GrantsRoles => false;
 
     public virtual void InitGenesis(ReadOnlySpan<byte> section, IStateView state)
     {

@@ -11,7 +11,10 @@ namespace Polis.Client.Config;
 /// its own: <c>modules.accounts.balances</c>, …). Every node derives the same canonical genesis from
 /// it with its module set; its hash (of the canonical encoding, not of the JSON) is what block 1
 /// commits to. A light client needs only the chain id and validators (<see cref="ToValidatorSet"/>).
+/// A key the format does not have is refused, not ignored: a misspelt or outdated key (the
+/// top-level <c>allocations</c> of earlier releases) must not leave accounts unfunded in silence.
 /// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed class GenesisFile
 {
     private const long FileBytesMax = 64L * 1024 * 1024;
@@ -24,6 +27,7 @@ public sealed class GenesisFile
     /// <summary>Each module's section, by module name; the module defines its shape.</summary>
     [JsonPropertyName("modules")] public SortedDictionary<string, JsonElement> Modules { get; set; } = new(StringComparer.Ordinal);
 
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
     public sealed class GenesisValidator
     {
         [JsonPropertyName("name")] public string Name { get; set; } = "";
@@ -31,6 +35,7 @@ public sealed class GenesisFile
         [JsonPropertyName("power")] public ulong Power { get; set; }
     }
 
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
     public sealed class GenesisRoleGrant
     {
         [JsonPropertyName("address")] public string Address { get; set; } = "";

@@ -23,11 +23,21 @@ public interface IModule
     string Name { get; }
 
     /// <summary>
-    /// The prefixes of every state key this module writes (ASCII, ending in '/'). The module set
-    /// refuses two modules whose prefixes overlap, and the executor refuses a write under no
-    /// registered prefix, so no module can overwrite another's records by accident.
+    /// The prefixes of the state keys this module owns (ASCII, ending in '/'). The module set
+    /// refuses two modules whose prefixes overlap; the executor lets a module write only under its
+    /// own prefixes and those of the modules it names in <see cref="WritesStateOf"/>.
     /// </summary>
     IReadOnlyList<string> StatePrefixes { get; }
+
+    /// <summary>
+    /// Names of the modules whose records this module writes through their keepers (an assets
+    /// module moves balances held by Accounts). Empty for most; every write anywhere else is a bug
+    /// the executor stops on.
+    /// </summary>
+    IReadOnlyList<string> WritesStateOf => [];
+
+    /// <summary>Whether this module grants and withdraws roles (governance): only then may it write the executor's role records.</summary>
+    bool GrantsRoles => false;
 
     /// <summary>Every result code the module returns (its own namespace); the executor fails loudly on any other.</summary>
     IReadOnlyList<ResultCode> ResultCodes { get; }

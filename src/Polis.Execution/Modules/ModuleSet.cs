@@ -21,7 +21,8 @@ public sealed class ModuleSet
     public static IReadOnlyList<string> FrameworkPrefixes { get; } = [NonceRecord.Prefix, RoleRecord.Prefix];
 
     private readonly IModule?[] _byId = new IModule?[256];
-    private readonly byte[][] _prefixes;
+    /// <summary>Per module id: the prefixes it may write under (its own, those of the modules it writes through, role/ if it grants roles).</summary>
+    private readonly byte[][]?[] _writeScopes = new byte[][]?[256];
     private readonly HashSet<string> _roles = new(StringComparer.Ordinal);
 
     public ModuleSet(IReadOnlyList<IModule> modules)
@@ -55,8 +56,19 @@ public sealed class ModuleSet
             _byId[module.Id.Value] = module;
         }
         Modules = [.. modules];
-        _prefixes = owners.Select(o => Encoding.ASCII.GetBytes(o.Prefix)).ToArray();
         NativeAsset = modules.OfType<INativeAsset>().SingleOrDefault();
+        foreach (var module in modules)
+        {
+            var scope = new List<string>(module.StatePrefixes);
+            foreach (string other in module.WritesStateOf)
+            {
+                var owner = modules.FirstOrDefault(m => m.Name == other)
+                    ?? throw new ArgumentException($"module '{module.Name}' writes the state of module '{other}', which is not in the set");
+                scope.AddRange(owner.StatePrefixes);
+            }
+            if (module.GrantsRoles) scope.Add(RoleRecord.Prefix);
+            _writeScopes[module.Id.Value] = scope.Select(Encoding.ASCII.GetBytes).ToArray();
+        }
     }
 
     /// <summary>In block-hook order.</summary>
@@ -79,10 +91,12 @@ public sealed class ModuleSet
     /// <summary>A module's name, or its number when this chain runs no such module.</summary>
     public string NameOf(ModuleId id) => Find(id)?.Name ?? id.ToString();
 
-    /// <summary>Whether <paramref name="key"/> lies under a registered prefix (the executor's or a module's).</summary>
-    public bool IsRegisteredKey(ReadOnlySpan<byte> key)
+    /// <summary>Whether <paramref name="module"/> may write <paramref name="key"/>: under its own prefixes, those of the modules it writes through, or role/ if it grants roles.</summary>
+    public bool MayWrite(ModuleId module, ReadOnlySpan<byte> key) => _writeScopes[module.Value] is { } scope && StartsWithAny(key, scope);
+
+    private static bool StartsWithAny(ReadOnlySpan<byte> key, byte[][] prefixes)
     {
-        foreach (var prefix in _prefixes)
+        foreach (var prefix in prefixes)
             if (key.StartsWith(prefix)) return true;
         return false;
     }

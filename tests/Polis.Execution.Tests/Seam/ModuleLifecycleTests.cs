@@ -62,14 +62,32 @@ public sealed class ModuleLifecycleTests
     }
 
     [Fact]
-    public void A_module_that_writes_under_no_registered_prefix_or_answers_in_another_namespace_breaks_an_invariant()
+    public void A_module_that_writes_outside_its_scope_or_answers_in_another_namespace_breaks_an_invariant()
     {
         var executor = Executor(new ProbeModule(1, "probe"), new ProbeModule(2, "other"));
-        var outside = Assert.Throws<InvariantViolationException>(() =>
-            executor.Execute([Tx(1, 0, "write:" + Convert.ToHexString("elsewhere/x"u8))], new DictionaryView(), Block7));
-        Assert.Contains("no registered prefix", outside.Message);
+        foreach (var key in new[] { "elsewhere/x", "other/x", "nonce/x", "role/x/y" })
+        {
+            var outside = Assert.Throws<InvariantViolationException>(() =>
+                executor.Execute([Tx(1, 0, "write:" + Convert.ToHexString(Encoding.ASCII.GetBytes(key)))], new DictionaryView(), Block7));
+            Assert.Contains("outside the prefixes it may write", outside.Message);
+        }
         var foreign = Assert.Throws<InvariantViolationException>(() => executor.Execute([Tx(1, 0, "code:2")], new DictionaryView(), Block7));
         Assert.Contains("another module's namespace", foreign.Message);
+    }
+
+    [Fact]
+    public void A_module_that_throws_fails_that_transaction_alone_and_the_block_goes_on()
+    {
+        var probe = new ProbeModule(1, "probe");
+        var view = new DictionaryView();
+        var (outcome, reason) = Executor(probe).Execute([Tx(1, 0, "throw"), Tx(1, 1, "ok")], view, Block7);
+        Assert.Equal("", reason);
+        Assert.Equal([ExecutionResults.ModuleFault, ExecutionResults.Ok], outcome!.Results.Select(r => r.Code));
+        Assert.Contains("a bug the input reached", outcome.Results[0].Message);
+        Assert.Empty(outcome.Results[0].Events);
+        Assert.Null(view.Get(probe.Key("tx/0")));
+        Assert.NotNull(view.Get(probe.Key("tx/1")));
+        Assert.Equal(2UL, NonceRecord.Load(view, Sender.Address));
     }
 
     [Fact]

@@ -41,13 +41,20 @@ public sealed class ModuleSetTests
     }
 
     [Fact]
-    public void Keys_count_as_registered_only_under_a_registered_prefix()
+    public void A_module_may_write_its_own_prefixes_and_those_of_the_modules_it_names_and_nothing_else()
     {
-        var set = new ModuleSet([new ProbeModule(1, "one")]);
-        Assert.True(set.IsRegisteredKey("one/anything"u8));
-        Assert.True(set.IsRegisteredKey("nonce/x"u8));
-        Assert.False(set.IsRegisteredKey("one"u8));
-        Assert.False(set.IsRegisteredKey("two/x"u8));
+        var set = new ModuleSet([new ProbeModule(1, "one"), new ProbeModule(2, "two", writesStateOf: ["one"])]);
+        var one = new ModuleId(1);
+        var two = new ModuleId(2);
+        Assert.True(set.MayWrite(one, "one/anything"u8));
+        Assert.False(set.MayWrite(one, "two/x"u8));
+        Assert.True(set.MayWrite(two, "two/x"u8));
+        Assert.True(set.MayWrite(two, "one/x"u8));
+        Assert.False(set.MayWrite(one, "nonce/x"u8));
+        Assert.False(set.MayWrite(one, "role/mayor/x"u8));
+        Assert.False(set.MayWrite(one, "one"u8));
+        Assert.False(set.MayWrite(new ModuleId(3), "one/x"u8));
+        Assert.Contains("not in the set", Assert.Throws<ArgumentException>(() => new ModuleSet([new ProbeModule(1, "one", writesStateOf: ["ghost"])])).Message);
     }
 
     private sealed class ForeignCodes : IModule

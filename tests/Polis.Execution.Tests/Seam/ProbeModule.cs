@@ -7,16 +7,17 @@ namespace Polis.Execution.Tests.Seam;
 /// <summary>
 /// A module for testing the seam itself: it records the order of its hooks in a shared log, writes
 /// under its prefix (or wherever a test tells it to), emits events, and fails when the body says so.
-/// Body: "ok", "fail", "write:HEXKEY", "code:MODULE:VALUE", "emit-fail".
+/// Body: "ok", "fail", "write:HEXKEY", "code:MODULE:VALUE", "emit-fail", "throw".
 /// </summary>
 internal sealed class ProbeModule(byte id, string name, List<string>? log = null, IReadOnlyList<string>? prefixes = null,
-    IReadOnlyList<string>? roles = null, IReadOnlyList<ValidatorUpdate>? updates = null) : IModule
+    IReadOnlyList<string>? roles = null, IReadOnlyList<ValidatorUpdate>? updates = null, IReadOnlyList<string>? writesStateOf = null) : IModule
 {
     public ModuleId Id { get; } = new(id);
     public string Name { get; } = name;
     public IReadOnlyList<string> StatePrefixes { get; } = prefixes ?? [name + "/"];
     public IReadOnlyList<ResultCode> ResultCodes => [Refused];
     public IReadOnlyList<string> Roles { get; } = roles ?? [];
+    public IReadOnlyList<string> WritesStateOf { get; } = writesStateOf ?? [];
     public ResultCode Refused => ResultCode.Of(Id, Name, 1, "refused");
 
     public void BeginBlock(in BlockContext block, IStateView state, EventLog events)
@@ -33,6 +34,7 @@ internal sealed class ProbeModule(byte id, string name, List<string>? log = null
         events.Emit(Id, "applied", tx.Body);
         scratch.Put(Key("tx/" + tx.Nonce), tx.Body);
         if (body == "fail" || body == "emit-fail") return new TxResult(tx.Hash, Refused, "told to fail");
+        if (body == "throw") throw new InvalidOperationException("a bug the input reached");
         if (body.StartsWith("write:", StringComparison.Ordinal)) scratch.Put(Convert.FromHexString(body[6..]), [1]);
         if (body.StartsWith("code:", StringComparison.Ordinal))
         {

@@ -9,12 +9,14 @@ namespace Polis.Modules.Accounts;
 /// <c>modules.accounts</c> = <c>{"balances": [{"address": "polis1…", "amount": 1000}]}</c>; on chain
 /// its canonical encoding is a count and (address, amount) pairs, each address once.
 /// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed class AccountsGenesis
 {
     public const int BalancesMax = 100_000;
 
     [JsonPropertyName("balances")] public List<GenesisBalance> Balances { get; set; } = [];
 
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
     public sealed class GenesisBalance
     {
         [JsonPropertyName("address")] public string Address { get; set; } = "";
