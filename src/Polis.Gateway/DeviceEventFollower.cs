@@ -26,7 +26,7 @@ internal sealed class DeviceEventFollower(NodeClient client, DeviceKeyCache cach
                 // Start after the height the node has now: every key looked up from here on is at
                 // least that recent, and every later change arrives on the stream.
                 next ??= (await client.StatusAsync(cancel)).Height + 1;
-                await foreach (var block in client.EventsAsync(next, cancel))
+                await foreach (var block in client.EventsAsync(next, DevicesKeys.Name, cancel))
                 {
                     if (warned) log.LogInformation("gateway: following the node's events again");
                     warned = false;

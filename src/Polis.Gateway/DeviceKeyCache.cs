@@ -10,8 +10,6 @@ namespace Polis.Gateway;
 /// </summary>
 public sealed class DeviceKeyCache(IDeviceDirectory directory, TimeProvider? time = null)
 {
-    /// <summary>Entries kept; past this the cache starts over (a city's devices normally fit).</summary>
-    public const int EntriesMax = 1_000_000;
     public const long UnknownTtlMs = 5_000;
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
@@ -54,7 +52,7 @@ public sealed class DeviceKeyCache(IDeviceDirectory directory, TimeProvider? tim
             var info = await directory.LookupAsync(deviceId, CancellationToken.None);
             if (Interlocked.Read(ref _generation) == generation)
             {
-                if (Interlocked.Increment(ref _count) > EntriesMax)
+                if (Interlocked.Increment(ref _count) > GatewayLimits.KeysCachedDevicesMax)
                 {
                     _entries.Clear();
                     Interlocked.Exchange(ref _count, 1);

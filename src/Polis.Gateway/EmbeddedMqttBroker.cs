@@ -26,7 +26,7 @@ public sealed class EmbeddedMqttBroker(IPEndPoint listen, ReadingPipeline pipeli
         var factory = new MqttServerFactory();
         // Devices connect through our listener, which bounds a packet's size before it is buffered.
         var options = factory.CreateServerOptionsBuilder().Build();
-        _server = factory.CreateMqttServer(options, [new BoundedMqttListener(listen, MqttSubmission.PacketBytesMax, log)]);
+        _server = factory.CreateMqttServer(options, [new BoundedMqttListener(listen, GatewayLimits.MqttPacketBytesMax, log)]);
         _server.InterceptingPublishAsync += OnPublishAsync;
         await _server.StartAsync();
         log.LogInformation("gateway: MQTT broker on {Endpoint}; devices publish to {Topic}{{deviceId}}", listen, MqttReadings.TopicPrefix);

@@ -13,7 +13,6 @@ namespace Polis.Gateway;
 /// </summary>
 public static class GatewayEndpoints
 {
-    private const int RecentMax = 1_000;
 
     /// <summary>A refusal with the reason's stable name beside the message.</summary>
     public sealed record GatewayError(string Error, string Reason);
@@ -65,8 +64,8 @@ public static class GatewayEndpoints
     {
         if (!EntityId.IsValid(id, out string error)) return BadRequest($"device id: {error}");
         int limit = 100;
-        if (limitText is not null && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > RecentMax))
-            return BadRequest($"limit must be 1..{RecentMax}");
+        if (limitText is not null && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > GatewayLimits.RecentReadingsPageMax))
+            return BadRequest($"limit must be 1..{GatewayLimits.RecentReadingsPageMax}");
         var store = gateway.Store;
         var list = new List<DeviceReadingResponse>();
         BatchRecord? batch = null;

@@ -13,12 +13,6 @@ namespace Polis.Gateway;
 /// </summary>
 public static class MqttSubmission
 {
-    /// <summary>The largest batch message: a full submission of the largest readings, with their lengths and the count.</summary>
-    public const int BatchBytesMax = 4 + ReadingPipeline.SubmissionReadingsMax * (4 + Reading.EncodedBytesMax);
-
-    /// <summary>The largest MQTT packet a device may send the embedded broker: a full batch plus room for the topic and properties.</summary>
-    public const int PacketBytesMax = BatchBytesMax + 128 * 1024;
-
     public static bool IsBatch(MqttApplicationMessage message) =>
         string.Equals(message.ContentType, ReadingsRequest.BatchContentType, StringComparison.OrdinalIgnoreCase);
 
@@ -32,8 +26,8 @@ public static class MqttSubmission
         if (deviceId is null)
             return MqttVerdict.One(pipeline.Reject(new ReadingOutcome(ReadingReason.TopicMismatch, null, 0, $"topic '{Truncate(message.Topic)}' does not name a valid device id")));
         bool batch = IsBatch(message);
-        if (MqttReadings.Payload(message, batch ? BatchBytesMax : Reading.EncodedBytesMax) is not { } payload)
-            return MqttVerdict.One(pipeline.Reject(ReadingOutcome.Malformed(batch ? $"a batch message is at most {BatchBytesMax} bytes" : $"a reading is at most {Reading.EncodedBytesMax} bytes")));
+        if (MqttReadings.Payload(message, batch ? GatewayLimits.MqttBatchBytesMax : Reading.EncodedBytesMax) is not { } payload)
+            return MqttVerdict.One(pipeline.Reject(ReadingOutcome.Malformed(batch ? $"a batch message is at most {GatewayLimits.MqttBatchBytesMax} bytes" : $"a reading is at most {Reading.EncodedBytesMax} bytes")));
         if (copy) payload = payload.ToArray();
         if (!batch) return MqttVerdict.One(await pipeline.SubmitAsync(payload, deviceId, cancel));
         var parsed = ReadingsRequest.ParseBinary(payload);

@@ -19,7 +19,6 @@ public sealed record ProofUnavailable(string Reason, string Message);
 /// </summary>
 public sealed class ProofAssembler(string gatewayId, GatewayStore store, NodeClient node)
 {
-    private const int CachedBatchesMax = 64;
     private readonly ConcurrentDictionary<ulong, Task<BatchParts>> _batches = new();
 
     private sealed record BatchParts(Hash32[] Leaves, byte[] AnchorTx, MerkleProof TxPath, BlockHeader Header, byte[] Commit,
@@ -44,7 +43,7 @@ public sealed class ProofAssembler(string gatewayId, GatewayStore store, NodeCli
 
     private Task<BatchParts> PartsOf(BatchRecord batch, CancellationToken cancel)
     {
-        if (_batches.Count >= CachedBatchesMax) _batches.Clear();
+        if (_batches.Count >= GatewayLimits.ProofBatchesCachedMax) _batches.Clear();
         var task = _batches.GetOrAdd(batch.Number, _ => FetchParts(batch, CancellationToken.None));
         if (task.IsFaulted || task.IsCanceled) _batches.TryRemove(batch.Number, out _);
         return task.WaitAsync(cancel);

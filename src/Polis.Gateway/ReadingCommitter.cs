@@ -15,10 +15,6 @@ namespace Polis.Gateway;
 /// </summary>
 internal sealed class ReadingCommitter : IAsyncDisposable
 {
-    /// <summary>Readings written in one group commit at most.</summary>
-    public const int GroupReadingsMax = 16_384;
-    /// <summary>Devices whose last sequence is cached; past this the cache starts over (it refills from the store).</summary>
-    private const int DevicesCachedMax = 1_000_000;
 
     private readonly GatewayStore _store;
     private readonly PendingReadings _pending;
@@ -76,7 +72,7 @@ internal sealed class ReadingCommitter : IAsyncDisposable
         {
             _groups.Clear();
             int readings = 0;
-            while (readings < GroupReadingsMax && reader.TryRead(out var group))
+            while (readings < GatewayLimits.CommitGroupReadingsMax && reader.TryRead(out var group))
             {
                 _groups.Add(group);
                 readings += group.Count;
@@ -141,7 +137,7 @@ internal sealed class ReadingCommitter : IAsyncDisposable
                         g.Outcomes[g.Slots[i]] = new ReadingOutcome(ReadingReason.Unavailable, g.Readings[i].DeviceId, g.Readings[i].Sequence, "the gateway could not store the reading");
             return;
         }
-        if (_lastSequence.Count + _groupLast.Count > DevicesCachedMax) _lastSequence.Clear();
+        if (_lastSequence.Count + _groupLast.Count > GatewayLimits.SequencesCachedDevicesMax) _lastSequence.Clear();
         foreach (var (device, sequence) in _groupLast) _lastSequence[device] = sequence;
         _pending.Append(firstOrder, _leaves, _times);
         _metrics.CommitGroups.Inc();

@@ -13,10 +13,6 @@ namespace Polis.Gateway;
 /// </summary>
 public sealed class ReadingPipeline
 {
-    /// <summary>Readings one submission may carry.</summary>
-    public const int SubmissionReadingsMax = 10_000;
-    /// <summary>Below this many readings a submission verifies on the caller's thread (fanning out costs more than it saves).</summary>
-    private const int ParallelVerifyMin = 32;
 
     private readonly string _chainId;
     private readonly DeviceKeyCache _keys;
@@ -67,7 +63,7 @@ public sealed class ReadingPipeline
     public async Task<ReadingOutcome[]> SubmitManyAsync(IReadOnlyList<ReadOnlyMemory<byte>> items, CancellationToken cancel, string? topicDeviceId = null)
     {
         int n = items.Count;
-        if (n > SubmissionReadingsMax) throw new ArgumentException($"at most {SubmissionReadingsMax} readings per submission", nameof(items));
+        if (n > GatewayLimits.SubmissionReadingsMax) throw new ArgumentException($"at most {GatewayLimits.SubmissionReadingsMax} readings per submission", nameof(items));
         var outcomes = new ReadingOutcome[n];
         var readings = new Reading?[n];
         var keys = new DeviceKeyInfo?[n];
@@ -112,7 +108,7 @@ public sealed class ReadingPipeline
             leaves[i] = MerkleTree.LeafHash(r.Encoded);
             good[i] = true;
         }
-        if (n >= ParallelVerifyMin) Parallel.For(0, n, One);
+        if (n >= GatewayLimits.ParallelVerifyReadingsMin) Parallel.For(0, n, One);
         else for (int i = 0; i < n; i++) One(i);
         int count = 0;
         for (int i = 0; i < n; i++) if (good[i]) count++;

@@ -16,7 +16,7 @@ public static class ReadingsRequest
 {
     public const string BatchContentType = "application/x-polis-readings";
     /// <summary>Largest body taken: a full batch in JSON hex (twice the bytes) plus slack.</summary>
-    public const long BodyBytesMax = ReadingPipeline.SubmissionReadingsMax * (2L * Reading.EncodedBytesMax + 8) + 4096;
+    public const long BodyBytesMax = GatewayLimits.HttpBodyBytesMax;
 
     /// <summary>What the request carries: readings (slices of the body), whether it was a single one, or an error for a 4xx.</summary>
     public sealed record Parsed(List<ReadOnlyMemory<byte>>? Readings, bool Single, int Status, string Error);
@@ -50,7 +50,7 @@ public static class ReadingsRequest
         var span = body.Span;
         if (span.Length < 4) return Error(StatusCodes.Status400BadRequest, "batch body too short for its count");
         uint count = BinaryPrimitives.ReadUInt32BigEndian(span);
-        if (count == 0 || count > ReadingPipeline.SubmissionReadingsMax) return Error(StatusCodes.Status400BadRequest, $"a batch holds 1 to {ReadingPipeline.SubmissionReadingsMax} readings, not {count}");
+        if (count == 0 || count > GatewayLimits.SubmissionReadingsMax) return Error(StatusCodes.Status400BadRequest, $"a batch holds 1 to {GatewayLimits.SubmissionReadingsMax} readings, not {count}");
         if (count > (uint)(span.Length - 4) / 4) return Error(StatusCodes.Status400BadRequest, $"batch of {count} readings is longer than the body");
         var readings = new List<ReadOnlyMemory<byte>>((int)count);
         int at = 4;
@@ -75,7 +75,7 @@ public static class ReadingsRequest
             if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("readings", out var array) || array.ValueKind != JsonValueKind.Array)
                 return Error(StatusCodes.Status400BadRequest, "JSON body must be {\"readings\": [\"hex\", …]}");
             int count = array.GetArrayLength();
-            if (count == 0 || count > ReadingPipeline.SubmissionReadingsMax) return Error(StatusCodes.Status400BadRequest, $"a batch holds 1 to {ReadingPipeline.SubmissionReadingsMax} readings, not {count}");
+            if (count == 0 || count > GatewayLimits.SubmissionReadingsMax) return Error(StatusCodes.Status400BadRequest, $"a batch holds 1 to {GatewayLimits.SubmissionReadingsMax} readings, not {count}");
             var readings = new List<ReadOnlyMemory<byte>>(count);
             int i = 0;
             foreach (var item in array.EnumerateArray())

@@ -69,6 +69,16 @@ public sealed class ApiTests(ITestOutputHelper output)
         Assert.Equal(("accounts", "transfer"), (transfer.GetProperty("module").GetString(), transfer.GetProperty("type").GetString()));
         Assert.Equal(recipient.Address.ToString(), transfer.GetProperty("attributes").GetProperty("to").GetString());
         Assert.Equal("9", transfer.GetProperty("attributes").GetProperty("amount").GetString());
+        // A follower may ask for results only, or for one module's events; a filter that names no module is refused.
+        var resultsOnly = JsonDocument.Parse(await http.GetStringAsync($"/v1/blocks/{txHeight}/events?events=none")).RootElement;
+        Assert.All(resultsOnly.GetProperty("results").EnumerateArray(), r => Assert.Equal(0, r.GetProperty("events").GetArrayLength()));
+        var devicesOnly = JsonDocument.Parse(await http.GetStringAsync($"/v1/blocks/{txHeight}/events?events=devices")).RootElement;
+        Assert.All(devicesOnly.GetProperty("results").EnumerateArray(), r => Assert.Equal(0, r.GetProperty("events").GetArrayLength()));
+        using (var badFilter = await http.GetAsync($"/v1/blocks/{txHeight}/events?events=weather"))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, badFilter.StatusCode);
+            Assert.Contains("accounts, devices", await badFilter.Content.ReadAsStringAsync());
+        }
 
         // The stream resumes from any committed height, in order and without a gap, by query or by Last-Event-ID.
         Assert.Equal(Enumerable.Range(1, (int)txHeight).Select(h => (ulong)h), await StreamIds(http, "/v1/events?from=1", null, txHeight));

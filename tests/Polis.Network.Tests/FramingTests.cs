@@ -7,10 +7,10 @@ public class FramingTests
 {
     private static byte[] Frame(byte channel, byte[] payload)
     {
-        var frame = new byte[FrameFormat.HeaderSize + payload.Length];
+        var frame = new byte[FrameFormat.HeaderBytes + payload.Length];
         BinaryPrimitives.WriteUInt32BigEndian(frame, (uint)payload.Length);
         frame[4] = channel;
-        payload.CopyTo(frame, FrameFormat.HeaderSize);
+        payload.CopyTo(frame, FrameFormat.HeaderBytes);
         return frame;
     }
 

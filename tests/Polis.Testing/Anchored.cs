@@ -1,9 +1,5 @@
-using Polis.Core.Crypto;
 using Polis.Core.Ledger;
-using Polis.Core.Merkle;
 using Polis.Execution;
-using Polis.Modules.Devices;
-using Polis.Testing;
 
 namespace Polis.Testing;
 

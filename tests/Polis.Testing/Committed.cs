@@ -1,8 +1,5 @@
-using Polis.Core.Crypto;
 using Polis.Core.Ledger;
-using Polis.Core.Merkle;
 using Polis.Execution;
-using Polis.Modules.Devices;
 
 namespace Polis.Testing;
 

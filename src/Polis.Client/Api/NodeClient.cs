@@ -92,10 +92,14 @@ public sealed class NodeClient : IDisposable
     /// The node's committed blocks with their results and events (Server-Sent Events), from height
     /// <paramref name="fromHeight"/> on (null: from the next block committed), in order and without
     /// gaps, until cancelled or the stream ends. Resume after a break from the last height seen + 1.
+    /// <paramref name="events"/> narrows the events shown: "none", or a module's name (null: all).
     /// </summary>
-    public async IAsyncEnumerable<BlockEvent> EventsAsync(ulong? fromHeight = null, [EnumeratorCancellation] CancellationToken cancel = default)
+    public async IAsyncEnumerable<BlockEvent> EventsAsync(ulong? fromHeight = null, string? events = null, [EnumeratorCancellation] CancellationToken cancel = default)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, fromHeight is { } from ? $"v1/events?from={from}" : "v1/events");
+        var query = new List<string>(2);
+        if (fromHeight is { } from) query.Add($"from={from}");
+        if (events is not null) query.Add($"events={Uri.EscapeDataString(events)}");
+        using var request = new HttpRequestMessage(HttpMethod.Get, query.Count == 0 ? "v1/events" : "v1/events?" + string.Join('&', query));
         using var http = new HttpClient { BaseAddress = _http.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
         using var response = await Send(() => http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel));
         if (!response.IsSuccessStatusCode) throw await Failure(response, cancel);

@@ -6,8 +6,8 @@ namespace Polis.Network.Framing;
 /// </summary>
 internal static class FrameFormat
 {
-    public const int HeaderSize = 5;
+    public const int HeaderBytes = 5;
 
     /// <summary>Reader and writer buffers: many small frames per system call, and per TLS record.</summary>
-    public const int BufferSize = 64 * 1024;
+    public const int BufferBytes = 64 * 1024;
 }

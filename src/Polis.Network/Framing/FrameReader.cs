@@ -9,9 +9,9 @@ namespace Polis.Network.Framing;
 /// any memory is allocated. A frame that fits the buffer is handed out in place; a larger one is
 /// read into an array rented from <see cref="ArrayPool{T}"/>.
 /// </summary>
-internal sealed class FrameReader(Stream stream, int bufferSize = FrameFormat.BufferSize)
+internal sealed class FrameReader(Stream stream, int bufferSize = FrameFormat.BufferBytes)
 {
-    private readonly byte[] _buffer = new byte[Math.Max(bufferSize, FrameFormat.HeaderSize)];
+    private readonly byte[] _buffer = new byte[Math.Max(bufferSize, FrameFormat.HeaderBytes)];
     private int _start;
     private int _end;
 
@@ -25,7 +25,7 @@ internal sealed class FrameReader(Stream stream, int bufferSize = FrameFormat.Bu
     /// </summary>
     public async ValueTask<InboundFrame?> ReadAsync(int payloadMax, bool handshake, CancellationToken ct)
     {
-        if (!await FillAsync(FrameFormat.HeaderSize, ct).ConfigureAwait(false))
+        if (!await FillAsync(FrameFormat.HeaderBytes, ct).ConfigureAwait(false))
         {
             if (Buffered == 0) return null;
             throw new EndOfStreamException("stream ended inside a frame header");
@@ -38,7 +38,7 @@ internal sealed class FrameReader(Stream stream, int bufferSize = FrameFormat.Bu
         bool channelOk = handshake ? channel == Channels.Handshake : Channels.IsDefined(channel);
         if (!channelOk)
             throw new FrameException(DisconnectReason.Malformed, $"frame on unknown channel {channel}");
-        _start += FrameFormat.HeaderSize;
+        _start += FrameFormat.HeaderBytes;
 
         int size = (int)length;
         if (size <= _buffer.Length)

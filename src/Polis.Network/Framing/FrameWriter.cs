@@ -7,9 +7,9 @@ namespace Polis.Network.Framing;
 /// small messages share one TLS record and one system call (unbuffered writes cost ~15×).
 /// Not thread-safe: one writer task per peer owns it.
 /// </summary>
-internal sealed class FrameWriter(Stream stream, int bufferSize = FrameFormat.BufferSize)
+internal sealed class FrameWriter(Stream stream, int bufferSize = FrameFormat.BufferBytes)
 {
-    private readonly byte[] _buffer = new byte[Math.Max(bufferSize, FrameFormat.HeaderSize)];
+    private readonly byte[] _buffer = new byte[Math.Max(bufferSize, FrameFormat.HeaderBytes)];
     private int _used;
 
     /// <summary>Frames and bytes written since the last <see cref="FlushAsync"/>: metrics are added per flush.</summary>
@@ -18,7 +18,7 @@ internal sealed class FrameWriter(Stream stream, int bufferSize = FrameFormat.Bu
 
     public ValueTask WriteAsync(byte channel, ReadOnlyMemory<byte> payload, CancellationToken ct)
     {
-        int total = FrameFormat.HeaderSize + payload.Length;
+        int total = FrameFormat.HeaderBytes + payload.Length;
         PendingFrames++;
         PendingBytes += total;
         if (total <= _buffer.Length - _used)
@@ -34,7 +34,7 @@ internal sealed class FrameWriter(Stream stream, int bufferSize = FrameFormat.Bu
 
     private async ValueTask WriteSlowAsync(byte channel, ReadOnlyMemory<byte> payload, CancellationToken ct)
     {
-        int total = FrameFormat.HeaderSize + payload.Length;
+        int total = FrameFormat.HeaderBytes + payload.Length;
         if (_used > 0 && total > _buffer.Length - _used) await DrainAsync(ct).ConfigureAwait(false);
         WriteHeader(channel, payload.Length);
         if (payload.Length <= _buffer.Length - _used)
@@ -60,7 +60,7 @@ internal sealed class FrameWriter(Stream stream, int bufferSize = FrameFormat.Bu
     {
         BinaryPrimitives.WriteUInt32BigEndian(_buffer.AsSpan(_used), (uint)length);
         _buffer[_used + 4] = channel;
-        _used += FrameFormat.HeaderSize;
+        _used += FrameFormat.HeaderBytes;
     }
 
     private async ValueTask DrainAsync(CancellationToken ct)

@@ -33,10 +33,10 @@ internal sealed class NodeHandshake(string chainId, KeyPair nodeKey, NodeCertifi
     private static async Task SendAsync(SslStream ssl, Hello hello, CancellationToken ct)
     {
         byte[] body = hello.Encode();
-        byte[] frame = new byte[FrameFormat.HeaderSize + body.Length];
+        byte[] frame = new byte[FrameFormat.HeaderBytes + body.Length];
         BinaryPrimitives.WriteUInt32BigEndian(frame, (uint)body.Length);
         frame[4] = Channels.Handshake;
-        body.CopyTo(frame, FrameFormat.HeaderSize);
+        body.CopyTo(frame, FrameFormat.HeaderBytes);
         await ssl.WriteAsync(frame, ct).ConfigureAwait(false);
         await ssl.FlushAsync(ct).ConfigureAwait(false);
     }

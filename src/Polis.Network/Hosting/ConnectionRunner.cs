@@ -180,7 +180,7 @@ internal sealed class ConnectionRunner(HostContext host)
                 ct.ThrowIfCancellationRequested();
                 if (await reader.ReadAsync(frameMax, handshake: false, ct).ConfigureAwait(false) is not { } frame)
                     return DisconnectReason.RemoteClosed;
-                host.Metrics.FrameIn(FrameFormat.HeaderSize + frame.Length);
+                host.Metrics.FrameIn(FrameFormat.HeaderBytes + frame.Length);
                 try
                 {
                     host.Handler.OnMessage(peer, (Channel)frame.Channel, frame.Payload);

@@ -20,21 +20,26 @@ internal static class BlockJson
             Convert.ToHexStringLower(tx.Body), decoded is null ? null : JsonSerializer.SerializeToElement(decoded));
     }
 
-    public static BlockEvent Outcome(Block block, BlockOutcome outcome, IReadOnlyList<CityModule> modules) => new(
-        block.Height, block.Id.ToString(), block.Header.TimeMs, block.Transactions.Count,
-        outcome.Results.Select(r => new TxResultEvent(r.TxHash.ToString(), r.Code.Name, r.Message, Events(r.Events, modules))).ToList(),
-        Events(outcome.BeginBlockEvents, modules), Events(outcome.EndBlockEvents, modules));
-
-    private static IReadOnlyList<EventResponse> Events(IReadOnlyList<ModuleEvent> events, IReadOnlyList<CityModule> modules)
+    public static BlockEvent Outcome(Block block, BlockOutcome outcome, IReadOnlyList<CityModule> modules, EventFilter filter)
     {
-        if (events.Count == 0) return [];
-        var list = new List<EventResponse>(events.Count);
+        var results = new List<TxResultEvent>(outcome.Results.Count);
+        foreach (var r in outcome.Results) results.Add(new TxResultEvent(r.TxHash.ToString(), r.Code.Name, r.Message, Events(r.Events, modules, filter)));
+        return new BlockEvent(block.Height, block.Id.ToString(), block.Header.TimeMs, block.Transactions.Count, results,
+            Events(outcome.BeginBlockEvents, modules, filter), Events(outcome.EndBlockEvents, modules, filter));
+    }
+
+    private static IReadOnlyList<EventResponse> Events(IReadOnlyList<ModuleEvent> events, IReadOnlyList<CityModule> modules, EventFilter filter)
+    {
+        if (events.Count == 0 || !filter.ShowsAny) return [];
+        List<EventResponse>? list = null;
         foreach (var e in events)
         {
+            if (!filter.Shows(e)) continue;
             var module = Find(modules, e.Module);
-            list.Add(new EventResponse(module?.Name ?? e.Module.ToString(), e.Type, module?.DescribeEvent(e), Convert.ToHexStringLower(e.Data)));
+            (list ??= new List<EventResponse>(events.Count)).Add(
+                new EventResponse(module?.Name ?? e.Module.ToString(), e.Type, module?.DescribeEvent(e), Convert.ToHexStringLower(e.Data)));
         }
-        return list;
+        return list ?? (IReadOnlyList<EventResponse>)[];
     }
 
     private static CityModule? Find(IReadOnlyList<CityModule> modules, ModuleId id)

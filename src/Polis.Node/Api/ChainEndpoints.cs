@@ -38,13 +38,14 @@ internal static class ChainEndpoints
                     s.ValidatorIndex < validators.Count ? validators[s.ValidatorIndex].Address.ToString() : "?",
                     s.Signature.ToString())).ToList(), Convert.ToBase64String(bytes)));
         }).WithName("commit");
-        app.MapGet("/v1/blocks/{height}/events", (string height) =>
+        app.MapGet("/v1/blocks/{height}/events", (string height, string? events) =>
         {
             if (!ApiResults.TryParseHeight(height, out ulong h, out var error)) return error!;
-            var bytes = node.Blocks.GetBlockBytes(h);
-            var outcome = node.Blocks.GetOutcome(h);
-            if (bytes is null || outcome is null) return ApiResults.NotFound($"no block at height {h} (latest is {node.CommittedHeight})");
-            return Results.Ok(BlockJson.Outcome(Polis.Core.Ledger.Block.Decode(bytes), outcome, node.Modules));
+            if (!EventFilter.TryParse(events, node.Modules, out var filter, out var filterError)) return filterError!;
+            var block = node.Blocks.GetBlock(h);
+            var outcome = block is null ? null : node.Blocks.GetOutcome(block);
+            if (block is null || outcome is null) return ApiResults.NotFound($"no block at height {h} (latest is {node.CommittedHeight})");
+            return Results.Ok(BlockJson.Outcome(block, outcome, node.Modules, filter));
         }).WithName("blockEvents");
         app.MapGet("/v1/nonces/{address}", (string address) =>
         {

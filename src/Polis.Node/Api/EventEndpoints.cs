@@ -15,7 +15,8 @@ namespace Polis.Node.Api;
 /// (its transactions' results and every module's events, as <c>/v1/blocks/{h}/events</c> gives
 /// them; <c>id</c> is the height), and a comment every 15 s so proxies keep the stream open.
 /// Resumable: <c>?from=H</c>, or the standard <c>Last-Event-ID</c> header (resumes after it);
-/// without either it starts at the next height. Each subscriber reads the block store at its own
+/// without either it starts at the next height. <c>?events=none</c> or <c>?events={module}</c> narrows
+/// the events shown (<see cref="EventFilter"/>). Each subscriber reads the block store at its own
 /// pace, so a slow one falls behind and catches up, never loses a height and never holds blocks in
 /// the node's memory.
 /// </summary>
@@ -28,10 +29,10 @@ internal static class EventEndpoints
     public static void Map(WebApplication app, PolisNode node)
     {
         var subscribers = new int[1]; // this node's, counted with Interlocked
-        app.MapGet("/v1/events", async (HttpContext context, string? from) =>
+        app.MapGet("/v1/events", async (HttpContext context, string? from, string? events) =>
         {
             ulong committed = node.CommittedHeight;
-            if (!TryStart(context, from, committed, out ulong next, out var refusal))
+            if (!TryStart(context, from, committed, out ulong next, out var refusal) || !EventFilter.TryParse(events, node.Modules, out var filter, out refusal))
             {
                 await refusal!.ExecuteAsync(context);
                 return;
@@ -45,7 +46,7 @@ internal static class EventEndpoints
             }
             try
             {
-                await StreamAsync(context, node, next);
+                await StreamAsync(context, node, next, filter);
             }
             finally
             {
@@ -81,7 +82,7 @@ internal static class EventEndpoints
         return true;
     }
 
-    private static async Task StreamAsync(HttpContext context, PolisNode node, ulong next)
+    private static async Task StreamAsync(HttpContext context, PolisNode node, ulong next, EventFilter filter)
     {
         var json = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         var aborted = context.RequestAborted;
@@ -96,7 +97,7 @@ internal static class EventEndpoints
                 string chunk;
                 if (next <= node.CommittedHeight)
                 {
-                    chunk = Render(node, next, json);
+                    chunk = Render(node, next, filter, json);
                     next++;
                 }
                 else
@@ -122,11 +123,11 @@ internal static class EventEndpoints
         }
     }
 
-    private static string Render(PolisNode node, ulong height, JsonSerializerOptions json)
+    private static string Render(PolisNode node, ulong height, EventFilter filter, JsonSerializerOptions json)
     {
-        var bytes = node.Blocks.GetBlockBytes(height) ?? throw new InvalidOperationException($"committed block {height} is missing from the store");
-        var outcome = node.Blocks.GetOutcome(height) ?? throw new InvalidOperationException($"committed block {height} has no stored outcome");
-        var payload = BlockJson.Outcome(Polis.Core.Ledger.Block.Decode(bytes), outcome, node.Modules);
+        var block = node.Blocks.GetBlock(height) ?? throw new InvalidOperationException($"committed block {height} is missing from the store");
+        var outcome = node.Blocks.GetOutcome(block) ?? throw new InvalidOperationException($"committed block {height} has no stored outcome");
+        var payload = BlockJson.Outcome(block, outcome, node.Modules, filter);
         return $"event: block\nid: {height}\ndata: {JsonSerializer.Serialize(payload, json)}\n\n";
     }
 }

@@ -6,8 +6,8 @@ using Polis.Execution;
 namespace Polis.Node.Storage;
 
 /// <summary>
-/// A height's stored outcome (<c>R|height</c>): every transaction's hash, result and events, the
-/// block hooks' events and the validator updates. Written in the height's atomic batch, so whoever
+/// A height's stored outcome (<c>R|height</c>): every transaction's result and events in block order
+/// (the hashes are the block's), the block hooks' events and the validator updates. Written in the height's atomic batch, so whoever
 /// follows the chain reads it for any height, as often as it likes, and never misses one.
 /// </summary>
 internal static class BlockOutcomeCodec
@@ -21,7 +21,6 @@ internal static class BlockOutcomeCodec
         w.WriteCount(outcome.Results.Count);
         foreach (var r in outcome.Results)
         {
-            w.WriteHash(r.TxHash);
             ResultCodec.Write(w, r.Code, r.Message);
             WriteEvents(w, r.Events);
         }
@@ -36,16 +35,17 @@ internal static class BlockOutcomeCodec
         return w.ToArray();
     }
 
-    public static BlockOutcome Decode(ReadOnlySpan<byte> bytes)
+    /// <summary>Reads the outcome of <paramref name="block"/>, whose transactions give the results their hashes.</summary>
+    public static BlockOutcome Decode(ReadOnlySpan<byte> bytes, Block block)
     {
         var r = new CanonicalReader(bytes);
-        int n = r.ReadCount(Limits.BlockTxsMax, 32 + 9, "results");
+        int n = r.ReadCount(Limits.BlockTxsMax, 3 + 4, "results");
+        if (n != block.Transactions.Count) throw new CodecException($"outcome of block {block.Height} has {n} results for {block.Transactions.Count} transactions");
         var results = new TxResult[n];
         for (int i = 0; i < n; i++)
         {
-            var hash = r.ReadHash("transaction hash");
             var (code, message) = ResultCodec.Read(ref r);
-            results[i] = new TxResult(hash, code, message, ReadEvents(ref r));
+            results[i] = new TxResult(block.Transactions[i].Hash, code, message, ReadEvents(ref r));
         }
         var begin = ReadEvents(ref r);
         var end = ReadEvents(ref r);

@@ -70,11 +70,11 @@ public sealed class BlockStore(RocksDbStateStorage storage)
         return bytes is null ? null : Commit.Decode(bytes);
     }
 
-    /// <summary>What the block at <paramref name="height"/> did (results, events), or null when it is not stored.</summary>
-    public BlockOutcome? GetOutcome(ulong height)
+    /// <summary>What <paramref name="block"/> (as stored at its height) did: results and events; null when it is not stored.</summary>
+    public BlockOutcome? GetOutcome(Block block)
     {
-        var bytes = Db.Get(HeightKey(OutcomePrefix, height));
-        return bytes is null ? null : BlockOutcomeCodec.Decode(bytes);
+        var bytes = Db.Get(HeightKey(OutcomePrefix, block.Height));
+        return bytes is null ? null : BlockOutcomeCodec.Decode(bytes, block);
     }
 
     public ulong? HeightOf(in Hash32 blockId)

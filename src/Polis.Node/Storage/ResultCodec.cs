@@ -5,7 +5,10 @@ using Polis.Execution;
 
 namespace Polis.Node.Storage;
 
-/// <summary>How a result code and its message are stored: module, number, name, message (cut to <see cref="MessageBytesMax"/>).</summary>
+/// <summary>
+/// How a result code and its message are stored: module, number, then (unless it is ok) the name,
+/// and the message cut to <see cref="MessageBytesMax"/>. Nearly every result is ok: three bytes.
+/// </summary>
 internal static class ResultCodec
 {
     public const int MessageBytesMax = 1024;
@@ -14,6 +17,7 @@ internal static class ResultCodec
     {
         w.WriteU8(code.Space.Value);
         w.WriteU16(code.Value);
+        if (code.IsOk) return;
         w.WriteString(code.Name);
         w.WriteString(Cut(message));
     }
@@ -22,10 +26,11 @@ internal static class ResultCodec
     {
         var space = new ModuleId(r.ReadU8("result module"));
         ushort value = r.ReadU16("result code");
+        if (space == ModuleId.None && value == 0) return (ExecutionResults.Ok, "");
         string name = r.ReadString(ResultCode.NameBytesMax, "result name");
         string message = r.ReadString(MessageBytesMax, "result message");
         if (name.Length == 0) throw new CodecException("result name is empty");
-        return (space == ModuleId.None && value == 0 ? ExecutionResults.Ok : new ResultCode(space, value, name), message);
+        return (new ResultCode(space, value, name), message);
     }
 
     /// <summary>At most <see cref="MessageBytesMax"/> bytes of UTF-8, cut on a character boundary.</summary>

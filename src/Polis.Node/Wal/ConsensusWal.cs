@@ -28,7 +28,7 @@ public sealed class ConsensusWal : IDisposable
     private const byte SignKind = 1;
     private const byte VoteKind = 2;
     /// <summary>Votes kept from the log for replay; older ones beyond this are dropped first.</summary>
-    private const int VotesMax = 100_000;
+    private const int ReplayVotesMax = 100_000;
     /// <summary>Past this size the log is rewritten at the next height with only what is still needed.</summary>
     private const long CompactAtBytes = 4 * 1024 * 1024;
 
@@ -142,7 +142,7 @@ public sealed class ConsensusWal : IDisposable
                 {
                     case SignKind: Last = SignRecord.Decode(payload.AsSpan(1)); break;
                     case VoteKind:
-                        if (Votes.Count >= VotesMax) Votes.RemoveRange(0, VotesMax / 2);
+                        if (Votes.Count >= ReplayVotesMax) Votes.RemoveRange(0, ReplayVotesMax / 2);
                         Votes.Add(Vote.Decode(payload.AsSpan(1)));
                         break;
                     default: throw new CodecException($"unknown WAL record kind {payload[0]}");

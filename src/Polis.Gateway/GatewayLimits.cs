@@ -1,0 +1,31 @@
+using Polis.Modules.Devices;
+
+namespace Polis.Gateway;
+
+/// <summary>
+/// Every fixed bound of the gateway in one place, unit last (the configurable ones are in
+/// <see cref="GatewayConfig"/>; the largest batch an anchor may cover is <see cref="DevicesLimits"/>').
+/// </summary>
+public static class GatewayLimits
+{
+    /// <summary>Readings one submission (an HTTP batch, an MQTT backlog message) may carry.</summary>
+    public const int SubmissionReadingsMax = 10_000;
+    /// <summary>The largest MQTT backlog message: a full submission of the largest readings, with their lengths and the count.</summary>
+    public const int MqttBatchBytesMax = 4 + SubmissionReadingsMax * (4 + Reading.EncodedBytesMax);
+    /// <summary>The largest MQTT packet a device may send the embedded broker: a full batch plus room for the topic and properties.</summary>
+    public const int MqttPacketBytesMax = MqttBatchBytesMax + 128 * 1024;
+    /// <summary>The largest HTTP request body: a full submission in hex JSON, the widest of the accepted encodings.</summary>
+    public const long HttpBodyBytesMax = SubmissionReadingsMax * (2L * Reading.EncodedBytesMax + 8) + 4096;
+    /// <summary>Below this many readings a submission verifies on the caller's thread (fanning out costs more than it saves).</summary>
+    public const int ParallelVerifyReadingsMin = 32;
+    /// <summary>Readings written to the store in one synced group at most.</summary>
+    public const int CommitGroupReadingsMax = 16_384;
+    /// <summary>Devices whose last sequence is cached; past this the cache starts over (it refills from the store).</summary>
+    public const int SequencesCachedDevicesMax = 1_000_000;
+    /// <summary>Device keys cached; past this the cache starts over (it refills from the node).</summary>
+    public const int KeysCachedDevicesMax = 1_000_000;
+    /// <summary>Batches whose leaves are kept in memory to assemble proofs.</summary>
+    public const int ProofBatchesCachedMax = 64;
+    /// <summary>Readings one page of a device's recent readings may list.</summary>
+    public const int RecentReadingsPageMax = 1_000;
+}
