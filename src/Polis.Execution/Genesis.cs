@@ -78,14 +78,18 @@ public sealed class Genesis
                 RoleRecord.Grant(state, role, grant.Address);
         foreach (var module in modules.Modules)
         {
+            var scratch = new OverlayView(state);
             try
             {
-                module.InitGenesis(SectionOf(module.Id), state);
+                module.InitGenesis(SectionOf(module.Id), scratch);
             }
             catch (CodecException e)
             {
                 throw new ArgumentException($"genesis section of module {module.Name}: {e.Message}", e);
             }
+            foreach (var key in scratch.WrittenKeys)
+                Invariant.Check(modules.MayWrite(module.Id, key), $"module {module.Name} wrote genesis state key {Convert.ToHexStringLower(key)} outside the prefixes it may write");
+            scratch.Flush();
         }
     }
 

@@ -1,3 +1,5 @@
+using Polis.Core;
+
 namespace Polis.Execution;
 
 /// <summary>
@@ -11,7 +13,16 @@ public sealed class OverlayView(IStateView inner) : IStateView
     public byte[]? Get(ReadOnlySpan<byte> key)
     {
         var lookup = _writes.GetAlternateLookup<ReadOnlySpan<byte>>();
-        return lookup.TryGetValue(key, out var value) ? value : inner.Get(key);
+        if (lookup.TryGetValue(key, out var value)) return value;
+        try
+        {
+            return inner.Get(key);
+        }
+        catch (Exception e) when (e is not (StateReadException or InvariantViolationException))
+        {
+            // Marked as the store's failure, so the executor cannot mistake it for a module's bug.
+            throw new StateReadException(e);
+        }
     }
 
     public void Put(byte[] key, byte[] value) => _writes[key] = value;

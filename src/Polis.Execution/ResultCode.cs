@@ -15,7 +15,7 @@ public readonly struct ResultCode : IEquatable<ResultCode>
 
     public ResultCode(ModuleId space, ushort value, string name)
     {
-        if (name.Length == 0 || name.Length > NameBytesMax) throw new ArgumentException($"a result name has 1..{NameBytesMax} characters", nameof(name));
+        if (name.Length == 0 || name.Length > NameBytesMax || !System.Text.Ascii.IsValid(name)) throw new ArgumentException($"a result name has 1..{NameBytesMax} ASCII characters", nameof(name));
         Space = space;
         Value = value;
         _name = name;

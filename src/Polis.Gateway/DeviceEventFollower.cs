@@ -23,9 +23,14 @@ internal sealed class DeviceEventFollower(NodeClient client, DeviceKeyCache cach
         {
             try
             {
-                // Start after the height the node has now: every key looked up from here on is at
-                // least that recent, and every later change arrives on the stream.
-                next ??= (await client.StatusAsync(cancel)).Height + 1;
+                // Start after the height the node has now, and forget what was looked up before it
+                // (ingress may have cached keys of an older height): every key looked up from here on
+                // is at least that recent, and every later change arrives on the stream.
+                if (next is null)
+                {
+                    next = (await client.StatusAsync(cancel)).Height + 1;
+                    cache.Clear();
+                }
                 await foreach (var block in client.EventsAsync(next, DevicesKeys.Name, cancel))
                 {
                     if (warned) log.LogInformation("gateway: following the node's events again");

@@ -27,8 +27,8 @@ namespace Polis.Node;
 /// fetches decided blocks when the node is behind, <see cref="MempoolReactor"/> admits and gossips
 /// transactions, <see cref="PeerInbound"/> decodes and checks what peers send on their readers. The
 /// loop here owns the engine, the chain and the peer table: every input reaches it through one
-/// bounded inbox, and it commits each decided height (block, outcome, indexes, state in one atomic
-/// batch). Threading: the public members are safe from any thread; everything else runs on the loop.
+/// inbox (peers' inputs bounded in count and bytes), and it commits each decided height (block,
+/// outcome, indexes, state in one atomic batch). Threading: the public members are safe from any thread; everything else runs on the loop.
 /// </summary>
 public sealed class PolisNode : IAsyncDisposable, IConsensusHost
 {

@@ -41,4 +41,16 @@ public sealed class GenesisFileTests : IDisposable
         Assert.Equal(10UL, light.Validators.TotalPower);
         Assert.Equal(["accounts", "future-module"], file.Modules.Keys);
     }
+
+    [Theory]
+    [InlineData("\"validators\":null")]
+    [InlineData("\"validators\":[null]")]
+    [InlineData("\"roles\":null")]
+    [InlineData("\"roles\":[{\"address\":null,\"roles\":[]}]")]
+    public void Nulls_where_lists_belong_are_refused_with_a_message_not_a_crash(string member)
+    {
+        var path = Write($"{{\"chainId\":\"polis-x\",\"genesisTimeMs\":1,{(member.StartsWith("\"validators", StringComparison.Ordinal) ? member : $"\"validators\":[{Validator}],{member}")}}}");
+        var file = GenesisFile.Load(path);
+        Assert.Throws<FormatException>(() => { file.ToValidatorSet(); file.ParseRoles(); });
+    }
 }

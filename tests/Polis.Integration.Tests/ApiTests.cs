@@ -83,6 +83,8 @@ public sealed class ApiTests(ITestOutputHelper output)
         // The stream resumes from any committed height, in order and without a gap, by query or by Last-Event-ID.
         Assert.Equal(Enumerable.Range(1, (int)txHeight).Select(h => (ulong)h), await StreamIds(http, "/v1/events?from=1", null, txHeight));
         Assert.Equal([txHeight], await StreamIds(http, "/v1/events", (txHeight - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), txHeight));
+        // A reconnecting EventSource sends Last-Event-ID to the same URL: it wins over ?from, so nothing is sent twice.
+        Assert.Equal([txHeight], await StreamIds(http, "/v1/events?from=1", (txHeight - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), txHeight));
         using (var future = await http.GetAsync($"/v1/events?from={txHeight + 1_000_000}"))
         {
             Assert.Equal(HttpStatusCode.BadRequest, future.StatusCode);

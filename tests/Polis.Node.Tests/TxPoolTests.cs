@@ -19,7 +19,7 @@ public sealed class TxPoolTests
     {
         private static readonly AccountsModule Accounts = new();
         public ulong NonceOf(in Address address) => accounts.GetValueOrDefault(address).Nonce;
-        public ulong NativeBalanceOf(in Address address) => accounts.GetValueOrDefault(address).Balance;
+        public (ulong Nonce, ulong Balance) AccountOf(in Address address) => accounts.GetValueOrDefault(address);
         public ulong NativeSpendOf(Transaction tx) => tx.Module == AccountsKeys.Module ? Accounts.NativeSpendOf(tx) : 0;
         public bool Runs(ModuleId module) => module == AccountsKeys.Module;
     }

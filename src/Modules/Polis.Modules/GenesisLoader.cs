@@ -19,6 +19,8 @@ public static class GenesisLoader
                     throw new FormatException($"role grant for {address}: unknown role '{name}' ({string.Join(", ", declared.Order(StringComparer.Ordinal))})");
             roles.Add(new RoleGrant(address, names));
         }
+        if (file.ChainId is null) throw new FormatException("genesis has no chainId");
+        if (file.Modules is null) throw new FormatException("genesis modules is null (leave it out, or give an object)");
         var sections = new List<GenesisSection>();
         foreach (var (name, json) in file.Modules)
         {

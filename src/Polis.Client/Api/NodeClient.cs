@@ -113,6 +113,11 @@ public sealed class NodeClient : IDisposable
                 var block = JsonSerializer.Deserialize<BlockEvent>(line.AsSpan(6), Json);
                 if (block is not null) yield return block;
             }
+            else if (line.StartsWith("data: ", StringComparison.Ordinal) && eventName == "error")
+            {
+                // The node ends the stream with an error event when its store cannot give a height.
+                throw new NodeApiException(500, ErrorOf(line[6..]) ?? "the node ended the event stream with an error");
+            }
             else if (line.Length == 0) eventName = null;
         }
     }

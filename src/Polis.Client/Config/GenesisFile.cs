@@ -47,7 +47,8 @@ public sealed class GenesisFile
     /// <summary>The validators, checked; a <see cref="FormatException"/> names the first problem.</summary>
     public ValidatorSet ToValidatorSet()
     {
-        if (Validators.Count == 0) throw new FormatException("genesis has no validators");
+        if (Validators is null || Validators.Count == 0) throw new FormatException("genesis has no validators");
+        if (Validators.Any(v => v is null || v.PublicKey is null || v.Name is null)) throw new FormatException("genesis: a validator is null or lacks a name or public key");
         var validators = new List<Validator>(Validators.Count);
         foreach (var v in Validators)
         {
@@ -78,9 +79,11 @@ public sealed class GenesisFile
     /// <summary>The role grants, checked for address syntax; which role names exist is the module set's to say.</summary>
     public IReadOnlyList<(Address Address, IReadOnlyList<string> Roles)> ParseRoles()
     {
+        if (Roles is null) throw new FormatException("genesis roles is null (leave it out, or give a list)");
         var grants = new List<(Address, IReadOnlyList<string>)>(Roles.Count);
         foreach (var g in Roles)
         {
+            if (g?.Address is null || g.Roles is null || g.Roles.Any(r => r is null)) throw new FormatException("genesis: a role grant is null or lacks an address or roles");
             if (!Address.TryParse(g.Address, out var address, out string error)) throw new FormatException($"role grant address '{g.Address}': {error}");
             grants.Add((address, g.Roles));
         }

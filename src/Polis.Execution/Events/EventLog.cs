@@ -17,7 +17,7 @@ public sealed class EventLog
     /// <summary>Records an event of <paramref name="module"/>.</summary>
     public void Emit(ModuleId module, string type, byte[] data)
     {
-        Invariant.Check(type.Length is > 0 and <= ModuleEvent.TypeBytesMax, $"event type '{type}' of module {module} is not 1..{ModuleEvent.TypeBytesMax} characters");
+        Invariant.Check(type.Length is > 0 and <= ModuleEvent.TypeBytesMax && System.Text.Ascii.IsValid(type), $"event type '{type}' of module {module} is not 1..{ModuleEvent.TypeBytesMax} ASCII characters");
         Invariant.Check(data.Length <= ModuleEvent.DataBytesMax, $"event '{type}' of module {module} has {data.Length} bytes of data, more than {ModuleEvent.DataBytesMax}");
         _events ??= new List<ModuleEvent>(1);
         Invariant.Check(_events.Count < EventsMax, $"module {module} emitted more than {EventsMax} events at once");

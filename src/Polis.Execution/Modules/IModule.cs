@@ -39,7 +39,7 @@ public interface IModule
     /// <summary>Whether this module grants and withdraws roles (governance): only then may it write the executor's role records.</summary>
     bool GrantsRoles => false;
 
-    /// <summary>Every result code the module returns (its own namespace); the executor fails loudly on any other.</summary>
+    /// <summary>Every result code the module returns, in its own namespace; the executor fails loudly on any code neither declared here nor one of the executor's own (<see cref="ExecutionResults"/>).</summary>
     IReadOnlyList<ResultCode> ResultCodes { get; }
 
     /// <summary>Names of the roles this module's operations check (<c>device-owner</c>); genesis and governance grant only declared roles.</summary>

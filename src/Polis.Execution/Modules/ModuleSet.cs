@@ -23,6 +23,10 @@ public sealed class ModuleSet
     private readonly IModule?[] _byId = new IModule?[256];
     /// <summary>Per module id: the prefixes it may write under (its own, those of the modules it writes through, role/ if it grants roles).</summary>
     private readonly byte[][]?[] _writeScopes = new byte[][]?[256];
+    /// <summary>Per module id: the result codes it may answer with (its declared ones and the executor's).</summary>
+    private readonly HashSet<ResultCode>?[] _codes = new HashSet<ResultCode>?[256];
+    /// <summary>Names the chain's own routes use under /v1/: a module of that name would shadow them.</summary>
+    private static readonly string[] ReservedNames = ["status", "validators", "blocks", "txs", "nonces", "state", "events", "readings", "gateway", "openapi", "metrics"];
     private readonly HashSet<string> _roles = new(StringComparer.Ordinal);
 
     public ModuleSet(IReadOnlyList<IModule> modules)
@@ -36,6 +40,7 @@ public sealed class ModuleSet
             if (_byId[module.Id.Value] is { } other) throw new ArgumentException($"modules '{other.Name}' and '{module.Name}' share id {module.Id}");
             if (!IsName(module.Name, NameLengthMax)) throw new ArgumentException($"module name '{module.Name}' is not 1..{NameLengthMax} of a-z, 0-9, '-' starting with a letter");
             if (!names.Add(module.Name)) throw new ArgumentException($"two modules are named '{module.Name}'");
+            if (ReservedNames.Contains(module.Name)) throw new ArgumentException($"module name '{module.Name}' is one of the chain's own routes ({string.Join(", ", ReservedNames)})");
             if (module.StatePrefixes.Count == 0) throw new ArgumentException($"module '{module.Name}' registers no state prefix");
             foreach (var prefix in module.StatePrefixes)
             {
@@ -68,6 +73,7 @@ public sealed class ModuleSet
             }
             if (module.GrantsRoles) scope.Add(RoleRecord.Prefix);
             _writeScopes[module.Id.Value] = scope.Select(Encoding.ASCII.GetBytes).ToArray();
+            _codes[module.Id.Value] = [.. module.ResultCodes, .. ExecutionResults.All];
         }
     }
 
@@ -93,6 +99,9 @@ public sealed class ModuleSet
 
     /// <summary>Whether <paramref name="module"/> may write <paramref name="key"/>: under its own prefixes, those of the modules it writes through, or role/ if it grants roles.</summary>
     public bool MayWrite(ModuleId module, ReadOnlySpan<byte> key) => _writeScopes[module.Value] is { } scope && StartsWithAny(key, scope);
+
+    /// <summary>Whether <paramref name="module"/> may answer with <paramref name="code"/>.</summary>
+    public bool Declares(ModuleId module, ResultCode code) => _codes[module.Value]?.Contains(code) == true;
 
     private static bool StartsWithAny(ReadOnlySpan<byte> key, byte[][] prefixes)
     {

@@ -14,8 +14,8 @@ namespace Polis.Node.Api;
 /// <c>GET /v1/events</c>: Server-Sent Events, one <c>block</c> event per committed height in order
 /// (its transactions' results and every module's events, as <c>/v1/blocks/{h}/events</c> gives
 /// them; <c>id</c> is the height), and a comment every 15 s so proxies keep the stream open.
-/// Resumable: <c>?from=H</c>, or the standard <c>Last-Event-ID</c> header (resumes after it);
-/// without either it starts at the next height. <c>?events=none</c> or <c>?events={module}</c> narrows
+/// Resumable: the standard <c>Last-Event-ID</c> header (resumes after it: what a reconnecting
+/// EventSource sends, so it wins over the URL's query), else <c>?from=H</c>, else the next height. <c>?events=none</c> or <c>?events={module}</c> narrows
 /// the events shown (<see cref="EventFilter"/>). Each subscriber reads the block store at its own
 /// pace, so a slow one falls behind and catches up, never loses a height and never holds blocks in
 /// the node's memory.
@@ -55,17 +55,13 @@ internal static class EventEndpoints
         }).WithName("events").Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
     }
 
-    /// <summary>The first height to send: <c>from</c>, else one after <c>Last-Event-ID</c>, else the next to commit; at most one past the committed height.</summary>
+    /// <summary>The first height to send: one after <c>Last-Event-ID</c>, else <c>from</c>, else the next to commit; at most one past the committed height.</summary>
     private static bool TryStart(HttpContext context, string? from, ulong committed, out ulong next, out IResult? refusal)
     {
         refusal = null;
         next = committed + 1;
         string? lastId = context.Request.Headers["Last-Event-ID"];
-        if (from is not null)
-        {
-            if (!ApiResults.TryParseHeight(from, out next, out refusal)) return false;
-        }
-        else if (!string.IsNullOrEmpty(lastId))
+        if (!string.IsNullOrEmpty(lastId))
         {
             if (!ulong.TryParse(lastId, NumberStyles.None, CultureInfo.InvariantCulture, out ulong last) || last == ulong.MaxValue)
             {
@@ -73,6 +69,10 @@ internal static class EventEndpoints
                 return false;
             }
             next = last + 1;
+        }
+        else if (from is not null)
+        {
+            if (!ApiResults.TryParseHeight(from, out next, out refusal)) return false;
         }
         if (next > committed + 1)
         {
@@ -97,7 +97,14 @@ internal static class EventEndpoints
                 string chunk;
                 if (next <= node.CommittedHeight)
                 {
-                    chunk = Render(node, next, filter, json);
+                    if (!TryRender(node, next, filter, json, out chunk))
+                    {
+                        // The store lacks a committed height's block or outcome: this node's fault, not
+                        // the client's. Say so on the stream and end it rather than cut it without a word.
+                        await context.Response.WriteAsync(chunk, aborted);
+                        await context.Response.Body.FlushAsync(aborted);
+                        return;
+                    }
                     next++;
                 }
                 else
@@ -123,11 +130,27 @@ internal static class EventEndpoints
         }
     }
 
-    private static string Render(PolisNode node, ulong height, EventFilter filter, JsonSerializerOptions json)
+    /// <summary>A height's <c>block</c> event, or an <c>error</c> event when the store cannot give it.</summary>
+    private static bool TryRender(PolisNode node, ulong height, EventFilter filter, JsonSerializerOptions json, out string chunk)
     {
-        var block = node.Blocks.GetBlock(height) ?? throw new InvalidOperationException($"committed block {height} is missing from the store");
-        var outcome = node.Blocks.GetOutcome(block) ?? throw new InvalidOperationException($"committed block {height} has no stored outcome");
-        var payload = BlockJson.Outcome(block, outcome, node.Modules, filter);
-        return $"event: block\nid: {height}\ndata: {JsonSerializer.Serialize(payload, json)}\n\n";
+        string error;
+        try
+        {
+            var block = node.Blocks.GetBlock(height);
+            var outcome = block is null ? null : node.Blocks.GetOutcome(block);
+            if (block is not null && outcome is not null)
+            {
+                chunk = $"event: block\nid: {height}\ndata: {JsonSerializer.Serialize(BlockJson.Outcome(block, outcome, node.Modules, filter), json)}\n\n";
+                return true;
+            }
+            error = $"committed height {height} is missing from this node's store";
+        }
+        catch (Polis.Core.Encoding.CodecException e)
+        {
+            error = $"committed height {height} does not decode from this node's store: {e.Message}";
+        }
+        node.Metrics.Rejected.WithLabels("api", "store-gap").Inc();
+        chunk = $"event: error\ndata: {JsonSerializer.Serialize(new ApiError(error), json)}\n\n";
+        return false;
     }
 }

@@ -9,7 +9,11 @@ internal sealed class CommittedLedger(PolisNode node) : IAdmissionLedger
 {
     public ulong NonceOf(in Address address) => NonceRecord.Load(node.StateAt(node.CommittedHeight), address);
 
-    public ulong NativeBalanceOf(in Address address) => node.ModuleSet.NativeAsset!.NativeBalance(node.StateAt(node.CommittedHeight), address);
+    public (ulong Nonce, ulong Balance) AccountOf(in Address address)
+    {
+        var state = node.StateAt(node.CommittedHeight);
+        return (NonceRecord.Load(state, address), node.ModuleSet.NativeAsset!.NativeBalance(state, address));
+    }
 
     public ulong NativeSpendOf(Transaction tx) => node.ModuleSet.Find(tx.Module)?.NativeSpendOf(tx) ?? 0;
 

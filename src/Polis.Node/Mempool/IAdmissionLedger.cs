@@ -9,8 +9,8 @@ public interface IAdmissionLedger
     /// <summary>The sender's next nonce at the committed height.</summary>
     ulong NonceOf(in Address address);
 
-    /// <summary>The sender's balance of the native asset at the committed height.</summary>
-    ulong NativeBalanceOf(in Address address);
+    /// <summary>The sender's next nonce and native balance, both read at one committed height.</summary>
+    (ulong Nonce, ulong Balance) AccountOf(in Address address);
 
     /// <summary>The most a transaction may take from its sender's native balance (its module says).</summary>
     ulong NativeSpendOf(Transaction tx);

@@ -71,7 +71,7 @@ public sealed class TxPool(string chainId, ISignatureVerifier verifier, int txsM
         return Admission.Ok;
     }
 
-    private (ulong Nonce, ulong Balance) AccountOf(in Address sender) => (ledger.NonceOf(sender), ledger.NativeBalanceOf(sender));
+    private (ulong Nonce, ulong Balance) AccountOf(in Address sender) => ledger.AccountOf(sender);
 
     /// <summary>Candidates for a block: each sender's consecutive nonces from its next nonce, within the bounds.</summary>
     public List<Transaction> Reap(int countMax, int bytesMax)

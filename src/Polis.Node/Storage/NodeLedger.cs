@@ -17,6 +17,8 @@ namespace Polis.Node.Storage;
 /// </summary>
 public sealed class NodeLedger : IDisposable
 {
+    /// <summary>The hash of the genesis the store was started from (<c>G</c>): a store is only ever opened with that genesis.</summary>
+    private static readonly byte[] GenesisKey = [(byte)'G'];
     private readonly IReadOnlyList<CityModule> _modules;
     private readonly IIndexWriter[] _indexWriters;
 
@@ -24,6 +26,7 @@ public sealed class NodeLedger : IDisposable
     {
         _modules = modules;
         Storage = new RocksDbStateStorage(dataDirectory);
+        CheckGenesis(genesis, dataDirectory);
         Blocks = new BlockStore(Storage);
         Indexes = new ModuleIndexes(Storage);
         _indexWriters = modules.Select(m => Indexes.WriterFor(m.Id)).ToArray();
@@ -51,6 +54,26 @@ public sealed class NodeLedger : IDisposable
             var committed = new CommittedBlock(block, outcome);
             for (int i = 0; i < _modules.Count; i++) _modules[i].Index(committed, _indexWriters[i]);
         });
+
+    /// <summary>
+    /// A new store records its genesis hash with the genesis state; an existing one must carry this
+    /// genesis's hash. Otherwise its nonces and balances belong to another chain (or to a release
+    /// whose state layout differs) and resuming on it could let old transactions replay.
+    /// </summary>
+    private void CheckGenesis(Genesis genesis, string dataDirectory)
+    {
+        var stored = Storage.Database.Get(GenesisKey);
+        if (Storage.LatestVersion is null)
+        {
+            Storage.StageWrite(GenesisKey, genesis.Hash.ToArray());
+            return;
+        }
+        if (stored is not null && stored.AsSpan().SequenceEqual(genesis.Hash.ToArray())) return;
+        Storage.Dispose();
+        throw new InvalidDataException(stored is null
+            ? $"the data directory {dataDirectory} was written by a release before 2026-12-07, whose state layout differs: move it aside and start from this genesis (a validator syncs from its peers)"
+            : $"the data directory {dataDirectory} holds the chain of another genesis ({Convert.ToHexStringLower(stored)}, this one is {genesis.Hash}): move it aside, or use the genesis it was started with");
+    }
 
     public void Dispose() => Storage.Dispose();
 }

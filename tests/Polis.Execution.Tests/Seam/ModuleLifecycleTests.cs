@@ -72,7 +72,11 @@ public sealed class ModuleLifecycleTests
             Assert.Contains("outside the prefixes it may write", outside.Message);
         }
         var foreign = Assert.Throws<InvariantViolationException>(() => executor.Execute([Tx(1, 0, "code:2")], new DictionaryView(), Block7));
-        Assert.Contains("another module's namespace", foreign.Message);
+        Assert.Contains("does not declare", foreign.Message);
+        var undeclared = Assert.Throws<InvariantViolationException>(() => executor.Execute([Tx(1, 0, "code:1")], new DictionaryView(), Block7));
+        Assert.Contains("does not declare", undeclared.Message);
+        var smuggled = Assert.Throws<InvariantViolationException>(() => executor.Execute([Tx(1, 0, "events-in-result")], new DictionaryView(), Block7));
+        Assert.Contains("event log", smuggled.Message);
     }
 
     [Fact]
@@ -83,11 +87,52 @@ public sealed class ModuleLifecycleTests
         var (outcome, reason) = Executor(probe).Execute([Tx(1, 0, "throw"), Tx(1, 1, "ok")], view, Block7);
         Assert.Equal("", reason);
         Assert.Equal([ExecutionResults.ModuleFault, ExecutionResults.Ok], outcome!.Results.Select(r => r.Code));
-        Assert.Contains("a bug the input reached", outcome.Results[0].Message);
+        Assert.Equal("module probe failed with InvalidOperationException", outcome.Results[0].Message);
         Assert.Empty(outcome.Results[0].Events);
         Assert.Null(view.Get(probe.Key("tx/0")));
         Assert.NotNull(view.Get(probe.Key("tx/1")));
         Assert.Equal(2UL, NonceRecord.Load(view, Sender.Address));
+    }
+
+    [Fact]
+    public void A_store_that_fails_underneath_a_module_stops_the_node_instead_of_failing_the_transaction_on_this_node_alone()
+    {
+        var executor = Executor(new ProbeModule(1, "probe"));
+        var broken = new FailingView(new DictionaryView());
+        NonceRecord.Store(broken.Inner, Sender.Address, 0);
+        broken.FailReads = true;
+        Assert.Throws<StateReadException>(() => executor.Execute([Tx(1, 0, "read:" + Convert.ToHexString("probe/x"u8))], new ReadThroughNonce(broken), Block7));
+    }
+
+    [Fact]
+    public void Genesis_sections_are_held_to_the_same_write_scope_as_transactions()
+    {
+        var validators = new ValidatorSet([new Validator(KeyPair.FromLabel("seam-v0").PublicKey, 1)]);
+        var modules = new ModuleSet([new ProbeModule(1, "probe"), new ProbeModule(2, "other")]);
+        var inside = new Genesis(ChainId, 1_000, validators, [], [new GenesisSection(new ModuleId(1), "probe/seed"u8.ToArray())]);
+        var view = new DictionaryView();
+        inside.ApplyTo(view, modules);
+        Assert.Equal([1], view.Get("probe/seed"u8));
+        var outside = new Genesis(ChainId, 1_000, validators, [], [new GenesisSection(new ModuleId(1), "other/seed"u8.ToArray())]);
+        Assert.Contains("outside the prefixes", Assert.Throws<InvariantViolationException>(() => outside.ApplyTo(new DictionaryView(), modules)).Message);
+    }
+
+    /// <summary>A state whose reads throw, as a store with a corrupt record would.</summary>
+    private sealed class FailingView(DictionaryView inner) : IStateView
+    {
+        public DictionaryView Inner => inner;
+        public bool FailReads { get; set; }
+        public byte[]? Get(ReadOnlySpan<byte> key) => FailReads ? throw new IOException("sector unreadable") : inner.Get(key);
+        public void Put(byte[] key, byte[] value) => inner.Put(key, value);
+        public void Delete(byte[] key) => inner.Delete(key);
+    }
+
+    /// <summary>Answers the executor's own nonce reads from a healthy copy, so only the module's reads meet the broken store.</summary>
+    private sealed class ReadThroughNonce(FailingView broken) : IStateView
+    {
+        public byte[]? Get(ReadOnlySpan<byte> key) => key.StartsWith("nonce/"u8) ? broken.Inner.Get(key) : broken.Get(key);
+        public void Put(byte[] key, byte[] value) => broken.Put(key, value);
+        public void Delete(byte[] key) => broken.Delete(key);
     }
 
     [Fact]

@@ -35,6 +35,7 @@ public sealed class ModuleSetTests
         Assert.Contains("two modules are named", Assert.Throws<ArgumentException>(() => new ModuleSet([new ProbeModule(1, "one"), new ProbeModule(2, "one", prefixes: ["x/"])])).Message);
         Assert.Contains("reserved id 0", Assert.Throws<ArgumentException>(() => new ModuleSet([new ProbeModule(0, "zero")])).Message);
         Assert.Contains("module name", Assert.Throws<ArgumentException>(() => new ModuleSet([new ProbeModule(1, "Upper")])).Message);
+        Assert.Contains("chain's own routes", Assert.Throws<ArgumentException>(() => new ModuleSet([new ProbeModule(1, "events")])).Message);
         Assert.Contains("declared twice", Assert.Throws<ArgumentException>(() => new ModuleSet([
             new ProbeModule(1, "one", roles: ["mayor"]), new ProbeModule(2, "two", roles: ["mayor"])])).Message);
         Assert.Contains("not in its namespace", Assert.Throws<ArgumentException>(() => new ModuleSet([new ForeignCodes()])).Message);

@@ -28,9 +28,11 @@ public sealed class AccountsGenesis
     /// <summary>The canonical section; a <see cref="FormatException"/> names the first bad entry.</summary>
     public byte[] ToSection()
     {
+        if (Balances is null) throw new FormatException("balances is null (give a list)");
         var parsed = new List<(Address, ulong)>(Balances.Count);
         foreach (var b in Balances)
         {
+            if (b?.Address is null) throw new FormatException("a genesis balance is null or lacks an address");
             if (!Polis.Core.Crypto.Address.TryParse(b.Address, out var address, out string error)) throw new FormatException($"balance address '{b.Address}': {error}");
             parsed.Add((address, b.Amount));
         }
