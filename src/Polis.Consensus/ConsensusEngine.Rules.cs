@@ -111,7 +111,7 @@ public sealed partial class ConsensusEngine
             {
                 valid = Validity(block);
                 if (valid is null) continue;
-                lockAllows = _options.Rules.LockAllows(_lockedRound, _lockedBlock?.Id, -1, block.Id);
+                lockAllows = _options.Rules.LockAllows(_lockedRound, _lockedBlockId, -1, block.Id);
             }
             else
             {
@@ -119,7 +119,7 @@ public sealed partial class ConsensusEngine
                     || !IsQuorum(polkaRound.Prevotes.PowerFor(block.Id))) continue;
                 valid = Validity(block);
                 if (valid is null) continue;
-                lockAllows = _options.Rules.LockAllows(_lockedRound, _lockedBlock?.Id, proposal.ValidRound, block.Id);
+                lockAllows = _options.Rules.LockAllows(_lockedRound, _lockedBlockId, proposal.ValidRound, block.Id);
             }
             bool prevoteBlock = valid.Value && lockAllows;
             SignVote(VoteType.Prevote, prevoteBlock ? block.Id : Hash32.Zero);
@@ -141,10 +141,12 @@ public sealed partial class ConsensusEngine
         // The valid value is updated before signing so the sign record (the WAL) carries it with the
         // lock: after a restart this validator must re-propose the value it is locked on.
         _validBlock = block;
+        _validBlockId = block.Id;
         _validRound = _round;
         if (_step == Step.Prevote)
         {
             _lockedBlock = block;
+            _lockedBlockId = block.Id;
             _lockedRound = _round;
             SignVote(VoteType.Precommit, blockId);
             _step = Step.Precommit;

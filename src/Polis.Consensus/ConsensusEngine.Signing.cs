@@ -20,25 +20,48 @@ public sealed partial class ConsensusEngine
         _lastSigned = lastSigned;
     }
 
+    /// <summary>
+    /// Resumes the height this validator was in when it stopped: its lock and valid value, its
+    /// round and step, and what it signed last, sent again (Ed25519 is deterministic: the same bytes
+    /// as before the crash; a proposal from the block its record carries). Timeouts then start as
+    /// the rules say: a prevote or precommit step's on a quorum of votes (rules 4 and 7), not at
+    /// once; a proposer that re-sent its proposal needs none.
+    /// </summary>
     private void ResumeFromRecord(SignRecord record)
     {
         _lockedRound = record.LockedRound;
         _lockedBlock = record.LockedBlock;
+        _lockedBlockId = record.LockedBlockId;
         _validRound = record.ValidRound;
         _validBlock = record.ValidBlock;
+        _validBlockId = record.ValidBlockId;
         if (_lockedBlock is not null) { _validity[_lockedBlock.Id] = true; _validationRequested.Add(_lockedBlock.Id); }
         if (_validBlock is not null) { _validity[_validBlock.Id] = true; _validationRequested.Add(_validBlock.Id); }
         _round = record.Round;
         _step = record.Step;
-        // Re-create our last vote (Ed25519 is deterministic: the same bytes as before the crash) so it is counted and re-sent.
-        if (record.Step != Step.Propose && _signer is not null)
+        if (_signer is null) return;
+        if (record.Step == Step.Propose)
         {
-            var type = record.Step == Step.Prevote ? VoteType.Prevote : VoteType.Precommit;
-            var vote = Vote.Create(_chainId, _signer, type, _height, _round, record.BlockId);
-            _actions.Add(new BroadcastVote(vote));
-            AddVote(vote);
+            if (record.ProposedBlock is { } proposed)
+            {
+                _validity[proposed.Id] = true;
+                _validationRequested.Add(proposed.Id);
+                var proposal = Proposal.Create(_chainId, _signer, _height, _round, record.ProposalValidRound, proposed.Id);
+                _actions.Add(new BroadcastProposal(proposal, proposed));
+                var state = RoundAt(_round);
+                if (state.FindProposal(proposed.Id) is null) state.Proposals.Add((proposal, proposed));
+            }
+            else
+            {
+                // A record from the guard alone (or an older WAL) names the proposal but not its block: wait like the others.
+                Schedule(Step.Propose);
+            }
+            return;
         }
-        Schedule(_step);
+        var type = record.Step == Step.Prevote ? VoteType.Prevote : VoteType.Precommit;
+        var vote = Vote.Create(_chainId, _signer, type, _height, _round, record.BlockId);
+        _actions.Add(new BroadcastVote(vote));
+        AddVote(vote);
     }
 
     /// <summary>
@@ -54,21 +77,28 @@ public sealed partial class ConsensusEngine
 
     private bool IsActiveValidator => _signer is not null && _validators!.IndexOf(_signer.Address) >= 0;
 
-    private void Persist(Step step, Hash32 blockId, int proposalValidRound)
+    private void Persist(Step step, Hash32 blockId, int proposalValidRound, Block? proposed = null)
     {
-        _lastSigned = new SignRecord(_height, _round, step, blockId, proposalValidRound, _lockedRound, _lockedBlock, _validRound, _validBlock);
+        _lastSigned = new SignRecord(_height, _round, step, blockId, proposalValidRound, _lockedRound, _lockedBlock, _validRound, _validBlock)
+        {
+            LockedBlockId = _lockedBlockId,
+            ValidBlockId = _validBlockId,
+            ProposedBlock = proposed,
+        };
         _actions.Add(new PersistSignRecord(_lastSigned));
     }
 
-    private void SignProposal(Block block, int validRound)
+    /// <summary>Signs and sends a proposal; false when this validator may not (not active, or it signed another for this round).</summary>
+    private bool SignProposal(Block block, int validRound)
     {
-        if (!IsActiveValidator || !MaySign(Step.Propose, block.Id, validRound)) return;
-        Persist(Step.Propose, block.Id, validRound);
+        if (!IsActiveValidator || !MaySign(Step.Propose, block.Id, validRound)) return false;
+        Persist(Step.Propose, block.Id, validRound, block);
         var proposal = Proposal.Create(_chainId, _signer!, _height, _round, validRound, block.Id);
         var broadcast = new BroadcastProposal(proposal, block);
         _actions.Add(broadcast);
         var state = RoundAt(_round);
         if (state.FindProposal(block.Id) is null) state.Proposals.Add((proposal, block));
+        return true;
     }
 
     private void SignVote(VoteType type, Hash32 blockId)

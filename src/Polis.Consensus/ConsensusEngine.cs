@@ -24,13 +24,17 @@ public sealed partial class ConsensusEngine
     private int _round;
     private Step _step;
     private Block? _lockedBlock;
+    private Hash32? _lockedBlockId; // kept apart: restored from the guard alone, the id is known and the block is not
     private int _lockedRound = -1;
     private Block? _validBlock;
+    private Hash32? _validBlockId;
     private int _validRound = -1;
     private bool _decided;
     private readonly Dictionary<int, RoundState> _rounds = new();
     private readonly Dictionary<Hash32, bool> _validity = new();
     private readonly HashSet<Hash32> _validationRequested = new();
+    /// <summary>Blocks judged not valid yet: treated as invalid until time passes, then asked about again.</summary>
+    private readonly HashSet<Hash32> _notYetValid = new();
     private readonly Dictionary<Address, int> _highestRoundSeen = new();
     private readonly HashSet<int> _buildRequested = new();
     private readonly List<ConsensusEvent> _future = new();
@@ -50,9 +54,9 @@ public sealed partial class ConsensusEngine
     public int Round => _round;
     public Step Step => _step;
     public int LockedRound => _lockedRound;
-    public Hash32? LockedBlockId => _lockedBlock?.Id;
+    public Hash32? LockedBlockId => _lockedBlockId;
     public int ValidRound => _validRound;
-    public Hash32? ValidBlockId => _validBlock?.Id;
+    public Hash32? ValidBlockId => _validBlockId;
     public bool HasDecided => _decided;
     /// <summary>The last thing this validator signed (what its WAL holds).</summary>
     public SignRecord? LastSigned => _lastSigned;
@@ -83,9 +87,9 @@ public sealed partial class ConsensusEngine
         _validators = start.Validators;
         _height = start.Height;
         _decided = false;
-        _lockedBlock = null; _lockedRound = -1;
-        _validBlock = null; _validRound = -1;
-        _rounds.Clear(); _validity.Clear(); _validationRequested.Clear(); _highestRoundSeen.Clear();
+        _lockedBlock = null; _lockedBlockId = null; _lockedRound = -1;
+        _validBlock = null; _validBlockId = null; _validRound = -1;
+        _rounds.Clear(); _validity.Clear(); _validationRequested.Clear(); _notYetValid.Clear(); _highestRoundSeen.Clear();
         _buildRequested.Clear();
 
         if (_lastSigned is not null && _lastSigned.Height == start.Height) ResumeFromRecord(_lastSigned);
@@ -103,14 +107,28 @@ public sealed partial class ConsensusEngine
         }
     }
 
+    /// <summary>
+    /// Rule 1. The proposer does not start the propose timeout (line 21 of Algorithm 1): it may take
+    /// its time to build (a node waits for transactions or for the block interval), and its own
+    /// timeout would make it prevote nil on its own block. Only when it cannot propose (it signed
+    /// another proposal for this round before a crash) does it wait like the others.
+    /// </summary>
     private void StartRound(int round)
     {
+        AskAgainAboutNotYetValid();
         _round = round;
         _step = Step.Propose;
-        Schedule(Step.Propose);
-        if (!IsProposer(_height, round)) return;
-        if (_validBlock is not null) SignProposal(_validBlock, _validRound);
+        if (!IsProposer(_height, round))
+        {
+            Schedule(Step.Propose);
+            return;
+        }
+        if (_validBlock is not null)
+        {
+            if (!SignProposal(_validBlock, _validRound)) Schedule(Step.Propose);
+        }
         else if (_buildRequested.Add(round)) _actions.Add(new BuildBlock(_height, round));
+        else Schedule(Step.Propose);
     }
 
     private void Schedule(Step step) =>
@@ -121,7 +139,9 @@ public sealed partial class ConsensusEngine
 
     private void OnTimeout(TimeoutFired t)
     {
-        if (_validators is null || t.Height != _height || _decided || t.Round != _round) return;
+        if (_validators is null || t.Height != _height || _decided) return;
+        AskAgainAboutNotYetValid(); // any timeout of this height means time has passed
+        if (t.Round != _round) return;
         switch (t.Step)
         {
             case Step.Propose when _step == Step.Propose:
@@ -142,6 +162,19 @@ public sealed partial class ConsensusEngine
     {
         if (b.Height != _height || !_validationRequested.Contains(b.BlockId)) return;
         _validity[b.BlockId] = b.Valid;
+        if (b.Verdict == BlockVerdict.NotYetValid) _notYetValid.Add(b.BlockId);
+        else _notYetValid.Remove(b.BlockId);
+    }
+
+    /// <summary>Forgets not-yet-valid verdicts: the next rule that needs one of those blocks asks the executor again.</summary>
+    private void AskAgainAboutNotYetValid()
+    {
+        foreach (var id in _notYetValid)
+        {
+            _validity.Remove(id);
+            _validationRequested.Remove(id);
+        }
+        _notYetValid.Clear();
     }
 
     private void OnBlockBuilt(BlockBuilt b)
@@ -151,7 +184,7 @@ public sealed partial class ConsensusEngine
         Invariant.Check(b.Block.Height == _height, "built block for another height");
         _validity[b.Block.Id] = true;
         _validationRequested.Add(b.Block.Id);
-        SignProposal(b.Block, -1);
+        if (!SignProposal(b.Block, -1)) Schedule(Step.Propose);
     }
 
     private void OnCommitReceived(CommitReceived c)

@@ -54,19 +54,21 @@ internal sealed class VoteSet(ValidatorSet validators)
 
     public ulong PowerFor(in Hash32 blockId) => _powerByBlock.TryGetValue(blockId, out ulong p) ? p : 0;
 
-    /// <summary>A block id (possibly nil = zero) holding a quorum, if any.</summary>
+    /// <summary>
+    /// A block id (possibly nil = zero) holding a quorum, if any. Within the fault bound at most one
+    /// can; beyond it, the smallest id is taken, so the answer never depends on dictionary order.
+    /// </summary>
     public bool TryGetQuorumBlock(Func<ulong, bool> isQuorum, out Hash32 blockId)
     {
+        bool found = false;
+        blockId = default;
         foreach (var (id, power) in _powerByBlock)
         {
-            if (isQuorum(power))
-            {
-                blockId = id;
-                return true;
-            }
+            if (!isQuorum(power) || (found && !(id < blockId))) continue;
+            blockId = id;
+            found = true;
         }
-        blockId = default;
-        return false;
+        return found;
     }
 
     /// <summary>Precommit signatures for <paramref name="blockId"/> in validator order: the commit.</summary>

@@ -62,7 +62,7 @@ public sealed partial class Simulator
                 break;
             case ValidateBlock v:
                 var verdict = node.Chain.Validate(v.Block);
-                pending.Enqueue(new BlockValidated(v.Block.Height, v.Block.Id, verdict.Valid, verdict.Reason));
+                pending.Enqueue(new BlockValidated(v.Block.Height, v.Block.Id, verdict.Valid ? BlockVerdict.Valid : BlockVerdict.Invalid, verdict.Reason));
                 break;
             case BuildBlock b:
                 var block = node.Chain.Build(GenesisTimeMs + _queue.Now, node.Key.Address, node.Mempool, []);

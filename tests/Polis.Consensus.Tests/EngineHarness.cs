@@ -70,7 +70,10 @@ internal sealed class EngineHarness
         foreach (int v in validators) Send(Vote(v, type, round, blockId));
     }
 
-    public IReadOnlyList<ConsensusAction> Valid(Block block, bool valid = true) => Send(new BlockValidated(block.Height, block.Id, valid, valid ? "" : "bad"));
+    public IReadOnlyList<ConsensusAction> Valid(Block block, bool valid = true) =>
+        Send(new BlockValidated(block.Height, block.Id, valid ? BlockVerdict.Valid : BlockVerdict.Invalid, valid ? "" : "bad"));
+
+    public IReadOnlyList<ConsensusAction> NotYetValid(Block block) => Send(new BlockValidated(block.Height, block.Id, BlockVerdict.NotYetValid, "ahead of the clock"));
 
     public IEnumerable<Vote> SentVotes(VoteType type) => Actions.OfType<BroadcastVote>().Select(b => b.Vote).Where(v => v.Type == type);
     public Vote LastVote(VoteType type) => SentVotes(type).Last();

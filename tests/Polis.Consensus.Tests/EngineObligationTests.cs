@@ -210,7 +210,7 @@ public sealed class EngineObligationTests
         engine.Handle(new StartHeight(1, validators));
         var h = new EngineHarness();
         engine.Handle(h.Proposal(BlockA, 0));
-        engine.Handle(new BlockValidated(1, BlockA.Id, true, ""));
+        engine.Handle(new BlockValidated(1, BlockA.Id, BlockVerdict.Valid, ""));
         var actions = new List<Polis.Consensus.Actions.ConsensusAction>();
         foreach (int v in new[] { 1, 2, 3 }) actions.AddRange(engine.Handle(EngineHarness.Vote(v, VoteType.Precommit, 0, BlockA.Id)));
         Assert.Single(actions.OfType<Decide>());

@@ -47,7 +47,7 @@ public sealed class SignRecordCodecTests
     {
         var valid = EngineHarness.MakeBlock(7, 1);
         var bytes = Record(null, valid).ToBytes();
-        int marker = bytes.Length - valid.ToBytes().Length - 4 - 1; // before the valid block's length prefix
+        int marker = bytes.Length - 1 - valid.ToBytes().Length - 4 - 1; // before the valid block's length prefix (the last byte is the proposed-block marker)
         Assert.Equal(1, bytes[marker]);
         var same = bytes[..(marker + 1)];
         same[marker] = 2;

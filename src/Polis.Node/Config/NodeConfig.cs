@@ -61,6 +61,13 @@ public sealed class NodeConfig
         if (BlockBytesMax <= 0 || BlockBytesMax > Polis.Core.Limits.BlockBytesMax / 2) throw new FormatException($"blockBytesMax must be in 1..{Polis.Core.Limits.BlockBytesMax / 2}");
         if (BlockIntervalMinMs is < 0 or > 60_000) throw new FormatException("blockIntervalMinMs must be 0..60000");
         if (TimeoutProposeMs <= 0 || TimeoutPrevoteMs <= 0 || TimeoutPrecommitMs <= 0 || TimeoutDeltaMs < 0) throw new FormatException("timeouts must be positive");
+        if (EmptyBlockDelayMs is < 0 or > 60_000) throw new FormatException("emptyBlockDelayMs must be 0..60000");
+        // The proposer starts no propose timeout of its own (Algorithm 1, line 21): the others' must
+        // outlast its wait before building, or every round 0 ends in nil prevotes.
+        long proposerWaitMs = Math.Max(BlockIntervalMinMs, EmptyBlockDelayMs);
+        if (proposerWaitMs >= TimeoutProposeMs)
+            throw new FormatException($"timeoutProposeMs ({TimeoutProposeMs}) must exceed blockIntervalMinMs and emptyBlockDelayMs ({proposerWaitMs}): " +
+                "validators would stop waiting before the proposer proposes");
         if (!Uri.TryCreate(ApiListen, UriKind.Absolute, out var api) || api.Scheme != "http") throw new FormatException($"apiListen '{ApiListen}' is not an http URL");
         if (!System.Net.IPEndPoint.TryParse(P2PListen, out _)) throw new FormatException($"p2pListen '{P2PListen}' is not host:port (an IP address)");
         if (Gateway is { Enabled: true }) Gateway.Check(standalone: false);

@@ -93,9 +93,9 @@ internal sealed class ConsensusReactor
                 _timeouts.Schedule(t);
                 break;
             case ValidateBlock v:
-                var verdict = Validate(v.Block);
-                if (!verdict.Valid) _log.LogWarning("block {Height} {Id} is invalid: {Reason}", v.Block.Height, v.Block.Id.Short, verdict.Reason);
-                pending.Enqueue(new BlockValidated(v.Block.Height, v.Block.Id, verdict.Valid, verdict.Reason));
+                var (verdict, reason) = Validate(v.Block);
+                if (verdict != BlockVerdict.Valid) _log.LogWarning("block {Height} {Id} is {Verdict}: {Reason}", v.Block.Height, v.Block.Id.Short, verdict, reason);
+                pending.Enqueue(new BlockValidated(v.Block.Height, v.Block.Id, verdict, reason));
                 break;
             case BuildBlock b:
                 long wait = ProposalWaitMs();
@@ -147,12 +147,14 @@ internal sealed class ConsensusReactor
         return new BlockBuilt(height, round, block);
     }
 
-    private BlockValidation Validate(Block block)
+    /// <summary>A block too far ahead of this node's clock is not valid yet (the engine asks again later); the chain judges the rest for good.</summary>
+    private (BlockVerdict Verdict, string Reason) Validate(Block block)
     {
         long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         if (block.Header.TimeMs > now + NodeLimits.ClockDriftMaxMs)
-            return BlockValidation.Invalid($"block time is {block.Header.TimeMs - now} ms ahead of this node's clock");
-        return _chain.Validate(block);
+            return (BlockVerdict.NotYetValid, $"block time is {block.Header.TimeMs - now} ms ahead of this node's clock");
+        var verdict = _chain.Validate(block);
+        return (verdict.Valid ? BlockVerdict.Valid : BlockVerdict.Invalid, verdict.Reason);
     }
 
     /// <summary>After the node committed <paramref name="block"/>: the next height starts clean.</summary>
