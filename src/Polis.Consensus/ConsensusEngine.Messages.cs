@@ -13,6 +13,7 @@ public sealed partial class ConsensusEngine
         var expected = _validators!.Proposer(_height, proposal.Round);
         if (proposal.Proposer != expected.Address) return;
         if (block.Id != proposal.BlockId || block.Height != _height) return;
+        if (proposal.ValidRound < -1 || proposal.ValidRound >= proposal.Round) return; // a valid round lies before the proposal's round (line 28)
         if (!_verifier.Verify(expected.PublicKey, proposal.SignBytes(_chainId), proposal.Signature)) return;
         NoteRound(proposal.Proposer, proposal.Round);
         if (proposal.Round > _round + _options.RoundsAheadMax) return;

@@ -115,8 +115,8 @@ public sealed partial class ConsensusEngine
             }
             else
             {
-                if (!_rounds.TryGetValue(proposal.ValidRound, out var polkaRound)
-                    || !IsQuorum(polkaRound.Prevotes.PowerFor(block.Id))) continue;
+                ulong polka = _rounds.TryGetValue(proposal.ValidRound, out var polkaRound) ? polkaRound.Prevotes.PowerFor(block.Id) : 0;
+                if (!_options.Rules.PolkaJustifies(_validators!, polka)) continue;
                 valid = Validity(block);
                 if (valid is null) continue;
                 lockAllows = _options.Rules.LockAllows(_lockedRound, _lockedBlockId, proposal.ValidRound, block.Id);

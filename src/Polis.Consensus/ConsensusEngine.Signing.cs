@@ -29,6 +29,12 @@ public sealed partial class ConsensusEngine
     /// </summary>
     private void ResumeFromRecord(SignRecord record)
     {
+        if (record.IsFloor)
+        {
+            // Nothing of this height may be signed (MaySign refuses every round): follow it without a lock.
+            StartRound(0);
+            return;
+        }
         _lockedRound = record.LockedRound;
         _lockedBlock = record.LockedBlock;
         _lockedBlockId = record.LockedBlockId;

@@ -1,7 +1,7 @@
 namespace Polis.Consensus;
 
 /// <summary>Timeouts and bounds of the engine. Timeouts grow linearly with the round: base + round × delta.</summary>
-public sealed class ConsensusOptions
+public sealed record ConsensusOptions
 {
     public long ProposeTimeoutMs { get; init; } = 1_000;
     public long ProposeTimeoutDeltaMs { get; init; } = 500;
@@ -21,6 +21,7 @@ public sealed class ConsensusOptions
 
     /// <summary>The safety rules (<see cref="EngineRules"/>); only the simulator's own tests set another, to break one on purpose.</summary>
     internal EngineRules Rules { get; init; } = EngineRules.Tendermint;
+
 
     public long TimeoutMs(Step step, int round) => step switch
     {

@@ -43,6 +43,16 @@ public sealed record SignRecord(
     /// <summary>For a proposal's record: the block proposed, so the proposal can be sent again after a crash.</summary>
     public Block? ProposedBlock { get; init; }
 
+    /// <summary>
+    /// A record that forbids signing anything at or below <paramref name="height"/>: what an
+    /// operator writes when neither the WAL nor the guard can be trusted, naming a height the chain
+    /// has committed past. A validator resuming at that height starts it fresh and signs nothing in it.
+    /// </summary>
+    public static SignRecord Floor(ulong height) => new(height, int.MaxValue, Step.Precommit, Hash32.Zero, -1, -1, null, -1, null);
+
+    /// <summary>Whether this is a <see cref="Floor"/> record rather than something signed.</summary>
+    public bool IsFloor => Round == int.MaxValue;
+
     /// <summary>True when signing (height, round, step) comes strictly after this record.</summary>
     public bool IsBefore(ulong height, int round, Step step) =>
         Height < height || (Height == height && (Round < round || (Round == round && Step < step)));

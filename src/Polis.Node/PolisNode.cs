@@ -16,7 +16,7 @@ using Polis.Node.Metrics;
 using Polis.Node.Peers;
 using Polis.Node.Storage;
 using Polis.Node.Sync;
-using Polis.Node.Wal;
+using Polis.Consensus.Wal;
 using Polis.State;
 
 namespace Polis.Node;
@@ -38,7 +38,7 @@ public sealed class PolisNode : IAsyncDisposable, IConsensusHost
     private readonly KeyPair? _validatorKey;
     private readonly NodeLedger _ledger;
     private readonly Chain _chain;
-    private readonly ConsensusWal? _wal;
+    private readonly ConsensusJournal? _wal;
     private readonly CachingSignatureVerifier _verifier = new();
     private readonly TxPool _pool;
     private readonly P2PHost _p2p;
@@ -56,7 +56,7 @@ public sealed class PolisNode : IAsyncDisposable, IConsensusHost
     private volatile CommittedView _committed;
     private Task? _loop, _ticker, _txGossip;
 
-    private PolisNode(NodeConfig config, Genesis genesis, IReadOnlyList<CityModule> modules, KeyPair nodeKey, KeyPair? validatorKey, string dataDirectory, string walPath, ILoggerFactory logs)
+    private PolisNode(NodeConfig config, Genesis genesis, IReadOnlyList<CityModule> modules, KeyPair nodeKey, KeyPair? validatorKey, string dataDirectory, string walDirectory, ILoggerFactory logs)
     {
         _config = config;
         _genesis = genesis;
@@ -87,8 +87,9 @@ public sealed class PolisNode : IAsyncDisposable, IConsensusHost
         var engine = new ConsensusEngine(genesis.Id, validatorKey, options, _verifier);
         if (validatorKey is not null)
         {
-            _wal = new ConsensusWal(walPath);
-            if (_wal.TruncatedBytes > 0) _log.LogWarning("consensus WAL: cut off a torn tail of {Bytes} bytes", _wal.TruncatedBytes);
+            // A damaged journal stops the node here (WalCorruptException, with what to run after checking the disk).
+            _wal = ConsensusJournal.Open(new FileWalDirectory(walDirectory), genesis.Id);
+            foreach (var warning in _wal.Warnings) _log.LogWarning("consensus journal: {Warning}", warning);
             if (_wal.Last is { } last) engine.Restore(last);
         }
         _sync = new BlockSyncReactor(_chain, _ledger.Blocks, _peers, () => CommittedHeight);
@@ -118,7 +119,7 @@ public sealed class PolisNode : IAsyncDisposable, IConsensusHost
         var genesis = GenesisFile.Load(home.Resolve(config.GenesisFile)).ToGenesis(modules);
         var nodeKey = KeyFile.Load(home.Resolve(config.NodeKeyFile));
         KeyPair? validatorKey = string.IsNullOrEmpty(config.ValidatorKeyFile) ? null : KeyFile.Load(home.Resolve(config.ValidatorKeyFile));
-        return new PolisNode(config, genesis, modules, nodeKey, validatorKey, home.DataDirectory, home.WalPath, logs);
+        return new PolisNode(config, genesis, modules, nodeKey, validatorKey, home.DataDirectory, home.WalDirectory, logs);
     }
 
     public NodeConfig Config => _config;

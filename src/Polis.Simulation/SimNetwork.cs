@@ -18,7 +18,7 @@ public sealed class SimNetwork(SimulationOptions options, Random random, EventQu
 
     public bool Connected(int a, int b) => _group is null || _group[a] == _group[b];
 
-    public void Send(int from, int to, Action deliver)
+    public void Send(int from, int to, Action deliver, long extraDelayMs = 0)
     {
         Sent++;
         if (!Connected(from, to) || random.NextDouble() < options.DropRate)
@@ -30,7 +30,7 @@ public sealed class SimNetwork(SimulationOptions options, Random random, EventQu
         if (copies == 2) Duplicated++;
         for (int i = 0; i < copies; i++)
         {
-            long delay = random.Next(options.DelayMinMs, options.DelayMaxMs + 1);
+            long delay = extraDelayMs + random.Next(options.DelayMinMs, options.DelayMaxMs + 1);
             if (random.NextDouble() < options.ReorderRate) delay += random.Next(options.DelayMaxMs, 4 * options.DelayMaxMs + 1);
             queue.After(delay, () =>
             {

@@ -1,4 +1,5 @@
 using Polis.Consensus;
+using Polis.Consensus.Wal;
 using Polis.Core.Crypto;
 using Polis.Core.Ledger;
 using Polis.Execution;
@@ -9,7 +10,7 @@ namespace Polis.Simulation;
 /// One simulated validator process. The durable part (WAL, block store, committed state) survives
 /// a crash; the engine, the chain's pending executions, the mempool and timers do not.
 /// </summary>
-public sealed class SimNode(int instance, int validatorIndex, KeyPair key, ByzantineBehavior behavior, IVersionedState state)
+public sealed class SimNode(int instance, int validatorIndex, KeyPair key, ByzantineBehavior behavior, IVersionedState state, Disk.SimDisk disk)
 {
     public int Instance { get; } = instance;
     public int ValidatorIndex { get; } = validatorIndex;
@@ -18,20 +19,31 @@ public sealed class SimNode(int instance, int validatorIndex, KeyPair key, Byzan
     public bool IsHonest => Behavior == ByzantineBehavior.None;
     public string Name => IsHonest ? $"v{ValidatorIndex}" : $"v{ValidatorIndex}/{Behavior}#{Instance}";
 
-    // Durable: what a real node has on disk.
-    public SignRecord? WalLast { get; set; }
+    // Durable: what a real node has on disk. The consensus journal is the node's real code on a simulated disk.
+    public Disk.SimDisk Disk { get; } = disk;
     public List<(Block Block, Commit Commit)> Blocks { get; } = new();
     public IVersionedState State { get; } = state;
 
     // Volatile: rebuilt on restart.
     public ConsensusEngine Engine { get; set; } = null!;
+    public ConsensusJournal? Journal { get; set; }
+    /// <summary>A crash is armed: the process dies at its next few disk operations (mid-write), or at the restart time at the latest.</summary>
+    public bool Dying { get; set; }
+    /// <summary>Sectors damaged while the node was down, not yet seen by the journal.</summary>
+    public List<string> UnreportedDamage { get; } = new();
     public Chain Chain { get; set; } = null!;
     public List<Transaction> Mempool { get; } = new();
     public SortedDictionary<ulong, (Block Block, Commit Commit)> CatchUp { get; } = new();
+    /// <summary>Votes of the working heights already counted and journaled (the node's known-message set).</summary>
+    public HashSet<(Address, VoteType, ulong, int, Hash32)> VoteIds { get; } = new();
+
+    public static (Address, VoteType, ulong, int, Hash32) VoteId(Vote vote) => (vote.Validator, vote.Type, vote.Height, vote.Round, vote.BlockId);
     public int Incarnation { get; set; }
     public bool IsUp { get; set; }
     public int Crashes { get; set; }
     public long EvidenceReported { get; set; }
+    public int JournalRefusals { get; set; }
+    public int JournalWarnings { get; set; }
 
     public ulong Height => Blocks.Count == 0 ? 0 : Blocks[^1].Block.Height;
 }

@@ -25,6 +25,21 @@ public sealed record SimulationOptions
     /// <summary>Keep the two halves of the network apart for the whole run (BeyondFaultBound).</summary>
     public bool SplitBrain { get; init; }
 
+    /// <summary>Chance that a crash strikes in the middle of the node's next disk operations (a torn write, a missing fsync) rather than between events.</summary>
+    public double MidWriteCrashRate { get; init; } = 0.5;
+    /// <summary>Chance that a crash also damages a sector of the node's WAL or guard.</summary>
+    public double DiskDamageRate { get; init; }
+    /// <summary>The journal compacts its WAL past this size (small, so runs exercise compaction).</summary>
+    public long WalCompactAtBytes { get; init; } = 16 * 1024;
+    /// <summary>How the journal recovers; only the simulator's tests set another, to break it on purpose.</summary>
+    internal Polis.Consensus.Wal.WalRecoveryRules WalRules { get; init; } = Polis.Consensus.Wal.WalRecoveryRules.Strict;
+
+    /// <summary>The targeted adversary (<c>Simulator.Adversary.cs</c>) holds back repair messages and prevotes to the next proposer during the fault window.</summary>
+    public bool TargetedDelays { get; init; }
+    public long TargetedDelayMs { get; init; } = 700;
+    /// <summary>Voting power of each validator (null: 1 each). Faulty validators always hold less than a third of the total.</summary>
+    public IReadOnlyList<ulong>? Powers { get; init; }
+
     public int Accounts { get; init; } = 16;
     public int TxsPerSecond { get; init; } = 40;
     public long GossipIntervalMs { get; init; } = 250;
@@ -34,9 +49,18 @@ public sealed record SimulationOptions
     /// <summary>Engine options; tests set a deliberate bug through the internal mutation flag.</summary>
     public Polis.Consensus.ConsensusOptions Consensus { get; init; } = new() { ProposeTimeoutMs = 300, ProposeTimeoutDeltaMs = 100, PrevoteTimeoutMs = 200, PrevoteTimeoutDeltaMs = 100, PrecommitTimeoutMs = 200, PrecommitTimeoutDeltaMs = 100 };
 
+    /// <summary>Stop at the first safety violation (false: run on, to see every checker that fires).</summary>
+    public bool StopAtFirstViolation { get; init; } = true;
+
+    /// <summary>The name of a deliberately broken rule the run carries (set by the simulator's tests, which own the mutations), for its replay command.</summary>
+    public string? Mutation { get; init; }
+
     /// <summary>Receives a line per signed message, timeout and decision, for debugging one seed.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public Action<string>? Trace { get; init; }
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public int FaultyCount => Byzantine.Count + Crashes;
+    [System.Text.Json.Serialization.JsonIgnore]
     public int F => (Validators - 1) / 3;
 }

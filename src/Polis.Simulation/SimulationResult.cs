@@ -20,11 +20,14 @@ public sealed class SimulationResult
     public double MeanCommitRound { get; init; }
     public long EvidenceReported { get; init; }
     public int Crashes { get; init; }
+    /// <summary>Restarts the journal refused (damage found), each followed by the operator's repair.</summary>
+    public int JournalRefusals { get; init; }
+    /// <summary>Problems the journal found and reported at open (torn tails cut, damaged guard slots).</summary>
+    public int JournalWarnings { get; init; }
     public long SignaturesChecked { get; init; }
 
     public bool Passed => Violations.Count == 0;
 
-    /// <summary>The one command that replays this run exactly.</summary>
-    public string ReplayCommand =>
-        $"dotnet run --project src/Polis.Cli -- sim --validators {Options.Validators} --heights {Options.Heights} --seed {Options.Seed} --scenario {Options.Scenario}";
+    /// <summary>The one command that replays this run exactly (<see cref="SimulationReplay"/>).</summary>
+    public string ReplayCommand => SimulationReplay.Command(Options);
 }

@@ -1,3 +1,4 @@
+using Polis.Consensus;
 using Polis.Consensus.Actions;
 using Polis.Core.Crypto;
 using Polis.Core.Ledger;
@@ -8,29 +9,41 @@ namespace Polis.Simulation;
 
 /// <summary>
 /// Byzantine validators run the honest engine and lie on the wire: the engine decides what it
-/// would send, these hooks send something else, signed with the validator's real key.
+/// would send, these hooks send something else, signed with the validator's real key. The
+/// competing blocks are real and valid, so honest validators can vote for them.
 /// </summary>
 public sealed partial class Simulator
 {
     private readonly Dictionary<(int Validator, ulong Height), Hash32> _corruptBlock = new();
+    /// <summary>The second block a Byzantine proposer sent to half 1 at (height, round); its colluders vote for it there.</summary>
+    private readonly Dictionary<(ulong Height, int Round), (Hash32 First, Hash32 Second)> _competing = new();
 
     private void SendProposal(SimNode node, BroadcastProposal bp)
     {
+        var p = bp.Proposal;
         switch (node.Behavior)
         {
             case ByzantineBehavior.EquivocatingProposer:
-                var other = node.Chain.Build(bp.Block.Header.TimeMs + 1 + _random.Next(1000), node.Key.Address, [], []);
-                var otherProposal = Proposal.Create(ChainIdValue, node.Key, bp.Proposal.Height, bp.Proposal.Round, -1, other.Id);
-                SplitSend(node, new ProposalMessage(bp.Proposal, bp.Block), new ProposalMessage(otherProposal, other));
+                var other = CompetingBlock(node, bp.Block);
+                var otherProposal = Proposal.Create(ChainIdValue, node.Key, p.Height, p.Round, -1, other.Id);
+                _competing[(p.Height, p.Round)] = (bp.Block.Id, other.Id);
+                SplitSend(node, new ProposalMessage(p, bp.Block), new ProposalMessage(otherProposal, other));
                 break;
             case ByzantineBehavior.InvalidBlocks:
                 var bad = CorruptBlock(node, bp.Block);
                 _corruptBlock[(node.ValidatorIndex, bad.Height)] = bad.Id;
-                var badProposal = Proposal.Create(ChainIdValue, node.Key, bp.Proposal.Height, bp.Proposal.Round, bp.Proposal.ValidRound, bad.Id);
-                Broadcast(node, new ProposalMessage(badProposal, bad));
+                Broadcast(node, new ProposalMessage(Proposal.Create(ChainIdValue, node.Key, p.Height, p.Round, p.ValidRound, bad.Id), bad));
+                break;
+            case ByzantineBehavior.FakeValidRound when p.Round > 0:
+                // A fresh block presented as the value of a polka in the previous round: honest
+                // validators must look for that polka before they unlock for it.
+                var fresh = CompetingBlock(node, bp.Block);
+                var fake = Proposal.Create(ChainIdValue, node.Key, p.Height, p.Round, p.Round - 1, fresh.Id);
+                Broadcast(node, new ProposalMessage(fake, fresh));
+                Broadcast(node, new VoteMessage(Vote.Create(ChainIdValue, node.Key, VoteType.Prevote, p.Height, p.Round - 1, fresh.Id)));
                 break;
             default:
-                Broadcast(node, new ProposalMessage(bp.Proposal, bp.Block));
+                Broadcast(node, new ProposalMessage(p, bp.Block));
                 break;
         }
     }
@@ -40,13 +53,35 @@ public sealed partial class Simulator
         switch (node.Behavior)
         {
             case ByzantineBehavior.DoubleVote:
+            case ByzantineBehavior.EquivocatingProposer:
+                if (_competing.TryGetValue((vote.Height, vote.Round), out var pair))
+                {
+                    SplitSend(node, new VoteMessage(Vote.Create(ChainIdValue, node.Key, vote.Type, vote.Height, vote.Round, pair.First)),
+                        new VoteMessage(Vote.Create(ChainIdValue, node.Key, vote.Type, vote.Height, vote.Round, pair.Second)));
+                    break;
+                }
+                if (node.Behavior == ByzantineBehavior.EquivocatingProposer)
+                {
+                    Broadcast(node, new VoteMessage(vote));
+                    break;
+                }
                 var otherId = vote.IsNil ? RandomHash() : Hash32.Zero;
-                var conflicting = Vote.Create(ChainIdValue, node.Key, vote.Type, vote.Height, vote.Round, otherId);
-                SplitSend(node, new VoteMessage(vote), new VoteMessage(conflicting));
+                SplitSend(node, new VoteMessage(vote), new VoteMessage(Vote.Create(ChainIdValue, node.Key, vote.Type, vote.Height, vote.Round, otherId)));
                 break;
             case ByzantineBehavior.InvalidBlocks:
                 var target = _corruptBlock.TryGetValue((node.ValidatorIndex, vote.Height), out var id) ? id : RandomHash();
                 Broadcast(node, new VoteMessage(Vote.Create(ChainIdValue, node.Key, vote.Type, vote.Height, vote.Round, target)));
+                break;
+            case ByzantineBehavior.WithholdPrecommit or ByzantineBehavior.FakeValidRound when vote.Type == VoteType.Precommit && !vote.IsNil:
+                // Released just after the honest precommit timeouts of its round, to half of the peers.
+                long hold = _options.Consensus.TimeoutMs(Step.Precommit, vote.Round) + _random.Next(50, 250);
+                int incarnation = node.Incarnation;
+                _queue.After(hold, () =>
+                {
+                    if (!node.IsUp || node.Incarnation != incarnation) return;
+                    foreach (var to in _nodes)
+                        if (to.Instance != node.Instance && to.Instance % 2 == 0) Send(node, to, new VoteMessage(vote));
+                });
                 break;
             default:
                 Broadcast(node, new VoteMessage(vote));
@@ -54,13 +89,16 @@ public sealed partial class Simulator
         }
     }
 
-    /// <summary>Sends one message to half of the peers and the other to the rest.</summary>
+    /// <summary>Sends <paramref name="a"/> to half 0 of the network and <paramref name="b"/> to half 1 (the same halves for every colluder).</summary>
     private void SplitSend(SimNode node, SimMessage a, SimMessage b)
     {
-        int k = 0;
         foreach (var to in _nodes)
-            if (to.Instance != node.Instance) Send(node, to, k++ % 2 == 0 ? a : b);
+            if (to.Instance != node.Instance) Send(node, to, to.Instance % 2 == 0 ? a : b);
     }
+
+    /// <summary>A second valid block for the same height: no transactions, another time.</summary>
+    private Block CompetingBlock(SimNode node, Block block) =>
+        node.Chain.Build(block.Header.TimeMs + 1 + _random.Next(1000), node.Key.Address, [], []);
 
     /// <summary>A block that is well-formed and correctly signed but invalid: a wrong state root or a forged transaction.</summary>
     private Block CorruptBlock(SimNode node, Block block)

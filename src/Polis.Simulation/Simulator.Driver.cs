@@ -6,6 +6,7 @@ using Polis.Core.Ledger;
 using Polis.Execution.Auth;
 using Polis.Modules.Accounts;
 using Polis.Simulation.Checkers;
+using Polis.Simulation.Disk;
 using Polis.Simulation.Messages;
 
 namespace Polis.Simulation;
@@ -30,6 +31,10 @@ public sealed partial class Simulator
             _violations.Add(new Violation(node.IsHonest ? "validity" : "byzantine-invariant", _queue.Now, $"{node.Name}: {e.Message}"));
             node.IsUp = false;
         }
+        catch (SimulatedCrashException)
+        {
+            Crash(node); // the armed crash hit a disk operation: nothing after it happened
+        }
     }
 
     private void Carry(SimNode node, ConsensusAction action, Queue<ConsensusEvent> pending)
@@ -39,7 +44,7 @@ public sealed partial class Simulator
         switch (action)
         {
             case PersistSignRecord p:
-                node.WalLast = p.Record; // synced before anything below leaves the node
+                node.Journal!.Append(p.Record); // WAL and guard synced before anything below leaves the node
                 break;
             case BroadcastProposal bp:
                 if (node.IsHonest) _doubleSign.OnSigned(_queue.Now, node.ValidatorIndex, bp.Proposal.Height, bp.Proposal.Round, Step.Propose, bp.Proposal.BlockId);
@@ -50,7 +55,14 @@ public sealed partial class Simulator
                 {
                     var step = bv.Vote.Type == VoteType.Prevote ? Step.Prevote : Step.Precommit;
                     _doubleSign.OnSigned(_queue.Now, node.ValidatorIndex, bv.Vote.Height, bv.Vote.Round, step, bv.Vote.BlockId);
+                    if (step == Step.Prevote)
+                    {
+                        _lock.OnPrevoteSent(bv.Vote);
+                        _lock.OnHonestPrevote(_queue.Now, node.ValidatorIndex, bv.Vote);
+                    }
+                    else _lock.OnHonestPrecommit(_queue.Now, node.ValidatorIndex, bv.Vote);
                 }
+                if (node.VoteIds.Add(SimNode.VoteId(bv.Vote))) node.Journal!.AppendVote(bv.Vote);
                 SendVote(node, bv.Vote);
                 break;
             case ScheduleTimeout t:
@@ -89,6 +101,8 @@ public sealed partial class Simulator
     {
         var results = node.Chain.Commit(block, commit);
         node.Blocks.Add((block, commit));
+        node.VoteIds.Clear();
+        node.Journal?.CompactIfLarge(block.Height + 1);
         if (node.IsHonest)
         {
             bool first = _agreement.DecidedAt(block.Height) is null;
@@ -114,8 +128,13 @@ public sealed partial class Simulator
             if (to.Instance != from.Instance) Send(from, to, message);
     }
 
-    private void Send(SimNode from, SimNode to, SimMessage message) =>
-        _network.Send(from.Instance, to.Instance, () => Deliver(to, from, message));
+    /// <summary>Every message between validators passes here: the lock checker learns of every proposal and prevote that left anyone.</summary>
+    private void Send(SimNode from, SimNode to, SimMessage message)
+    {
+        if (message is ProposalMessage p) _lock.OnProposalSent(p.Proposal);
+        else if (message is VoteMessage { Vote.Type: VoteType.Prevote } v) _lock.OnPrevoteSent(v.Vote);
+        _network.Send(from.Instance, to.Instance, () => Deliver(to, from, message), AdversaryDelayMs(to, message));
+    }
 
     private void Deliver(SimNode node, SimNode from, SimMessage message)
     {
@@ -129,7 +148,13 @@ public sealed partial class Simulator
                 break;
             case VoteMessage v:
                 if (v.Height < next) ReplyWithCommits(node, from, v.Height);
-                else Feed(node, new VoteReceived(v.Vote));
+                else if (node.VoteIds.Add(SimNode.VoteId(v.Vote)))
+                {
+                    // Journaled before it is counted, as the node does (the next signature's fsync carries it).
+                    try { node.Journal!.AppendVote(v.Vote); }
+                    catch (SimulatedCrashException) { Crash(node); return; }
+                    Feed(node, new VoteReceived(v.Vote));
+                }
                 break;
             case CommitMessage c:
                 if (c.Height == next) Feed(node, new CommitReceived(c.Block, c.Commit));

@@ -34,7 +34,12 @@ public sealed partial class Simulator
             candidates.Remove(node);
             long crashAt = NextLong(0, Math.Max(1, window - CrashDownMinMs));
             long restartAt = Math.Min(window, crashAt + NextLong(CrashDownMinMs, CrashDownMaxMs));
-            _queue.At(crashAt, () => Crash(node));
+            bool midWrite = _random.NextDouble() < _options.MidWriteCrashRate;
+            _queue.At(crashAt, () =>
+            {
+                if (midWrite) CrashMidWrite(node);
+                else Crash(node);
+            });
             _queue.At(restartAt, () => Boot(node));
         }
     }
@@ -53,15 +58,19 @@ public sealed partial class Simulator
         _network.Partition(groups);
     }
 
-    /// <summary>kill -9: everything in memory is gone; the WAL, blocks and committed state stay.</summary>
+    /// <summary>kill -9: everything in memory is gone; of the disk, what was synced stays and the rest maybe (see <see cref="Disk.SimDisk"/>).</summary>
     private void Crash(SimNode node)
     {
         if (!node.IsUp) return;
         node.IsUp = false;
+        node.Dying = false;
         node.Incarnation++;
         node.Crashes++;
         node.Mempool.Clear();
         node.CatchUp.Clear();
+        node.Journal = null; // abandoned, not closed: a dead process flushes nothing
+        node.Disk.Crash();
+        MaybeDamageDisk(node);
     }
 
     private long NextLong(long min, long max) => min >= max ? min : _random.NextInt64(min, max);

@@ -8,6 +8,7 @@ using Polis.City;
 using Polis.Execution.Auth;
 using Polis.Modules.Accounts;
 using Polis.Simulation.Checkers;
+using Polis.Simulation.Disk;
 
 namespace Polis.Simulation;
 
@@ -37,6 +38,7 @@ public sealed partial class Simulator
     private readonly List<SimNode> _nodes = new();
     private readonly AgreementChecker _agreement = new();
     private readonly DoubleSignChecker _doubleSign = new();
+    private readonly LockChecker _lock;
     private readonly List<Violation> _violations = new();
     private readonly ValidatorSet _validators;
     private readonly Genesis _genesis;
@@ -56,8 +58,11 @@ public sealed partial class Simulator
         _random = new Random(options.Seed);
         _network = new SimNetwork(options, _random, _queue);
         var validators = new Validator[options.Validators];
-        for (int i = 0; i < validators.Length; i++) validators[i] = new Validator(ValidatorKeys[i].PublicKey, 1);
+        if (options.Powers is { } powers && (powers.Count != options.Validators || powers.Any(p => p == 0)))
+            throw new ArgumentOutOfRangeException(nameof(options), "one positive power per validator");
+        for (int i = 0; i < validators.Length; i++) validators[i] = new Validator(ValidatorKeys[i].PublicKey, options.Powers?[i] ?? 1);
         _validators = new ValidatorSet(validators);
+        _lock = new LockChecker(_validators);
         var allocations = new List<(Address, ulong)>();
         for (int i = 0; i < options.Accounts; i++) allocations.Add((AccountKeys[i].Address, AllocationPerAccount));
         _genesis = new Genesis(ChainIdValue, GenesisTimeMs, _validators, [], [new GenesisSection(AccountsKeys.Module, AccountsGenesis.Encode(allocations))]);
@@ -79,7 +84,7 @@ public sealed partial class Simulator
         long deadline = _faultsHealedAt + _options.ProgressBoundMs;
         while (_queue.RunNext(deadline))
         {
-            if (SafetyViolated()) break;
+            if (_options.StopAtFirstViolation && SafetyViolated()) break;
             if (_queue.Now >= _faultsHealedAt && AllHonestReached(_options.Heights)) break;
         }
         CheckProgress();
@@ -93,26 +98,42 @@ public sealed partial class Simulator
         {
             var behavior = _options.Byzantine.TryGetValue(v, out var b) ? b : ByzantineBehavior.None;
             int instances = behavior == ByzantineBehavior.Twins ? 2 : 1;
-            for (int k = 0; k < instances; k++) _nodes.Add(new SimNode(_nodes.Count, v, ValidatorKeys[v], behavior, _newState()));
+            for (int k = 0; k < instances; k++)
+            {
+                var disk = new SimDisk(new Random(unchecked(_options.Seed * 7919 + _nodes.Count)));
+                _nodes.Add(new SimNode(_nodes.Count, v, ValidatorKeys[v], behavior, _newState(), disk));
+            }
         }
     }
 
+    /// <summary>Starts (or restarts) a node as the real one does: opens its journal, restores its last signature, replays its votes.</summary>
     private void Boot(SimNode node)
     {
-        node.IsUp = true;
+        if (node.IsUp) Crash(node); // an armed mid-write crash that no disk operation triggered dies now
+        node.Dying = false;
         node.Incarnation++;
         node.Mempool.Clear();
         node.CatchUp.Clear();
+        node.VoteIds.Clear();
+        if (!OpenJournal(node)) return;
+        node.IsUp = true;
         node.Chain = new Chain(_genesis, node.State, _verifier, CityModules.Set());
         if (node.Blocks.Count > 0) node.Chain.Resume(node.Blocks[^1].Block, node.Blocks[^1].Commit);
         node.Engine = new ConsensusEngine(ChainIdValue, node.Key, _options.Consensus, _verifier);
-        if (node.WalLast is not null) node.Engine.Restore(node.WalLast);
+        var journal = node.Journal!;
+        if (journal.Last is { } last) node.Engine.Restore(last);
         Feed(node, new StartHeight(node.Chain.Height + 1, _validators));
+        // The votes the WAL holds are counted again and gossiped again, as the node's replay does.
+        var replay = journal.Votes.ToArray();
+        journal.Votes.Clear();
+        foreach (var vote in replay)
+            if (node.IsUp && vote.Height > node.Chain.Height && node.VoteIds.Add(SimNode.VoteId(vote))) Feed(node, new VoteReceived(vote));
+        if (!node.IsUp) return;
         ScheduleGossip(node, node.Incarnation);
         if (node.Blocks.Count > 0) Broadcast(node, new Messages.CatchUpRequest(node.Chain.Height + 1));
     }
 
-    private bool SafetyViolated() => _agreement.Violations.Count > 0 || _doubleSign.Violations.Count > 0 || _violations.Count > 0;
+    private bool SafetyViolated() => _agreement.Violations.Count > 0 || _doubleSign.Violations.Count > 0 || _lock.Violations.Count > 0 || _violations.Count > 0;
 
     private bool AllHonestReached(ulong height)
     {
@@ -152,15 +173,18 @@ public sealed partial class Simulator
         var all = new List<Violation>();
         all.AddRange(_agreement.Violations);
         all.AddRange(_doubleSign.Violations);
+        all.AddRange(_lock.Violations);
         all.AddRange(_violations);
         var nodes = new List<(string, ulong, bool)>();
         long evidence = 0;
-        int crashes = 0;
+        int crashes = 0, refusals = 0, warnings = 0;
         foreach (var n in _nodes)
         {
             nodes.Add((n.Name, n.Height, n.IsHonest));
             evidence += n.EvidenceReported;
             crashes += n.Crashes;
+            refusals += n.JournalRefusals;
+            warnings += n.JournalWarnings;
         }
         var states = new List<string>();
         foreach (var n in _nodes)
@@ -184,6 +208,8 @@ public sealed partial class Simulator
             MeanCommitRound = _commitRounds.Count == 0 ? 0 : _commitRounds.Average(),
             EvidenceReported = evidence,
             Crashes = crashes,
+            JournalRefusals = refusals,
+            JournalWarnings = warnings,
             SignaturesChecked = _doubleSign.Signatures,
         };
     }

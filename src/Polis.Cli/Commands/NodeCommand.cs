@@ -6,6 +6,8 @@ using Polis.Client.Config;
 using Polis.Node.Config;
 using Polis.City;
 using Polis.Modules.Cli;
+using Polis.Consensus.Wal;
+using Polis.Modules;
 
 namespace Polis.Cli.Commands;
 
@@ -34,11 +36,46 @@ public static class NodeCommand
             {
                 return CliOutput.Fail(e.Message);
             }
+            catch (WalCorruptException e)
+            {
+                return CliOutput.Fail($"{e.Message} (polis node wal-recover --home {nodeHome.Directory})");
+            }
             catch (System.Net.Sockets.SocketException e)
             {
                 return CliOutput.Fail($"cannot listen for peers on {NodeConfig.Load(nodeHome.ConfigPath).P2PListen}: {e.Message}");
             }
         });
-        return new Command("node", "Run a Polis node.") { run };
+        return new Command("node", "Run a Polis node.") { run, WalRecover(home) };
+    }
+
+    /// <summary>`polis node wal-recover --home DIR [--sign-above-height H]`: what to run after the node refused a damaged consensus journal.</summary>
+    private static Command WalRecover(Option<string> home)
+    {
+        var floor = new Option<ulong?>("--sign-above-height")
+        {
+            Description = "when neither the WAL nor the double-sign guard can be trusted: a height the chain has committed past; this validator signs nothing at or below it",
+        };
+        var command = new Command("wal-recover", "After the node refused a damaged consensus journal and the disk was checked: set the WAL aside, or rebuild the double-sign guard, keeping the double-sign guarantee.")
+        {
+            home, floor,
+        };
+        command.SetAction(parse =>
+        {
+            var nodeHome = new NodeHome(parse.GetValue(home)!);
+            try
+            {
+                var config = NodeConfig.Load(nodeHome.ConfigPath);
+                var genesis = GenesisFile.Load(nodeHome.Resolve(config.GenesisFile)).ToGenesis(CityModules.Create());
+                if (!Directory.Exists(nodeHome.WalDirectory)) return CliOutput.Fail($"no consensus journal at {nodeHome.WalDirectory} (an observer, or a node never started)");
+                var outcome = JournalRepair.Run(new FileWalDirectory(nodeHome.WalDirectory), genesis.Id, parse.GetValue(floor));
+                Console.WriteLine(outcome.Done);
+                return 0;
+            }
+            catch (Exception e) when (e is WalCorruptException or FormatException or IOException or ArgumentOutOfRangeException)
+            {
+                return CliOutput.Fail(e.Message);
+            }
+        });
+        return command;
     }
 }

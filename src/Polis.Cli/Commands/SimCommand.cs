@@ -14,11 +14,14 @@ public static class SimCommand
         var seed = new Option<int>("--seed") { Description = "seed of the run (the same seed replays exactly)", DefaultValueFactory = _ => 7 };
         var scenario = new Option<Scenario>("--scenario") { Description = "fault mix: " + string.Join(", ", Enum.GetNames<Scenario>()), DefaultValueFactory = _ => Scenario.Mixed };
         var runs = new Option<int>("--runs") { Description = "run this many consecutive seeds starting at --seed", DefaultValueFactory = _ => 1 };
+        var replay = new Option<string?>("--replay") { Description = "every option of one run as JSON, as a failing run prints it (the other options are then ignored)" };
         var command = new Command("sim", "Run the deterministic simulator: n validators, virtual time, a seeded faulty network, checkers on every run.")
         {
-            validators, heights, seed, scenario, runs,
+            validators, heights, seed, scenario, runs, replay,
         };
-        command.SetAction(parse => Run(parse.GetValue(validators), parse.GetValue(heights), parse.GetValue(seed), parse.GetValue(scenario), parse.GetValue(runs)));
+        command.SetAction(parse => parse.GetValue(replay) is { } json
+            ? Replay(json)
+            : Run(parse.GetValue(validators), parse.GetValue(heights), parse.GetValue(seed), parse.GetValue(scenario), parse.GetValue(runs)));
         return command;
     }
 
@@ -44,6 +47,34 @@ public static class SimCommand
         }
         if (runs > 1) AnsiConsole.MarkupLine(failed == 0 ? $"[green]{runs} runs, all checkers passed[/]" : $"[red]{failed} of {runs} runs failed[/]");
         return failed == 0 ? 0 : 1;
+    }
+
+    private static int Replay(string json)
+    {
+        SimulationOptions options;
+        try
+        {
+            options = SimulationReplay.FromJson(json);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or FormatException or NotSupportedException)
+        {
+            return Fail($"--replay: {e.Message}");
+        }
+        if (options.Mutation is not null)
+            return Fail($"the run carries the mutation {options.Mutation}, which lives in the simulator's tests: {SimulationReplay.Command(options)}");
+        if (Environment.GetEnvironmentVariable("POLIS_SIM_TRACE") == "1") options = options with { Trace = Console.Error.WriteLine };
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        SimulationResult result;
+        try
+        {
+            result = SimulationRunner.Run(options);
+        }
+        catch (ArgumentException e)
+        {
+            return Fail($"--replay: {e.Message}");
+        }
+        PrintSummary(result, started.Elapsed);
+        return result.Passed ? 0 : 1;
     }
 
     private static void PrintSummary(SimulationResult r, TimeSpan wall)
@@ -73,6 +104,7 @@ public static class SimCommand
         stats.AddRow("honest signatures checked for double-signing", r.SignaturesChecked.ToString());
         stats.AddRow("equivocation evidence reported", r.EvidenceReported.ToString());
         stats.AddRow("crashes", r.Crashes.ToString());
+        stats.AddRow("journal: refused at restart / problems reported", $"{r.JournalRefusals} / {r.JournalWarnings}");
         AnsiConsole.Write(stats);
 
         if (r.Passed) AnsiConsole.MarkupLine("[green]checkers: agreement, validity, no double-signing, progress, conservation of CITY: all passed[/]");

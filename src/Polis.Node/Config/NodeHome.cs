@@ -9,7 +9,8 @@ public sealed class NodeHome(string directory)
     public string Directory { get; } = Path.GetFullPath(directory);
     public string ConfigPath => Path.Combine(Directory, "config.json");
     public string DataDirectory => Path.Combine(Directory, "data");
-    public string WalPath => Path.Combine(Directory, "wal", "consensus.wal");
+    /// <summary>The consensus journal: the WAL and the double-sign guard.</summary>
+    public string WalDirectory => Path.Combine(Directory, "wal");
     public string Resolve(string relative) => Path.IsPathRooted(relative) ? relative : Path.Combine(Directory, relative);
 
     /// <summary>Writes a new home: its config, a fresh node key and (unless the config has none) a validator key; returns their public keys.</summary>

@@ -10,7 +10,7 @@ using Polis.Node.Config;
 using Polis.Node.Gossip;
 using Polis.Node.Mempool;
 using Polis.Node.Metrics;
-using Polis.Node.Wal;
+using Polis.Consensus.Wal;
 using Polis.Node.Wire;
 
 namespace Polis.Node.Consensus;
@@ -28,7 +28,7 @@ internal sealed class ConsensusReactor
     private readonly NodeConfig _config;
     private readonly Chain _chain;
     private readonly ConsensusEngine _engine;
-    private readonly ConsensusWal? _wal;
+    private readonly ConsensusJournal? _wal;
     private readonly KeyPair? _validatorKey;
     private readonly TimeoutTimer _timeouts;
     private readonly TxPool _pool;
@@ -46,7 +46,7 @@ internal sealed class ConsensusReactor
     private int _ticksSinceCommit;
     private long _lastCommitTicks;
 
-    public ConsensusReactor(NodeConfig config, Chain chain, ConsensusEngine engine, ConsensusOptions options, ConsensusWal? wal, KeyPair? validatorKey,
+    public ConsensusReactor(NodeConfig config, Chain chain, ConsensusEngine engine, ConsensusOptions options, ConsensusJournal? wal, KeyPair? validatorKey,
         TxPool pool, PeerTable peers, P2PHost p2p, NodeMetrics metrics, ILogger log, IConsensusHost host, CancellationToken stop)
     {
         (_config, _chain, _engine, _wal, _validatorKey, _pool, _peers, _p2p, _metrics, _log, _host, _stop) =

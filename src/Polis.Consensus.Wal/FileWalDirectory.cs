@@ -1,0 +1,83 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace Polis.Consensus.Wal;
+
+/// <summary>The consensus journal's directory on the real file system.</summary>
+public sealed partial class FileWalDirectory : IWalDirectory
+{
+    private readonly string _path;
+
+    public FileWalDirectory(string path)
+    {
+        _path = Path.GetFullPath(path);
+        Directory.CreateDirectory(_path);
+    }
+
+    public bool Exists(string name) => File.Exists(Full(name));
+    public IWalFile Open(string name) => new RealFile(File.OpenHandle(Full(name), FileMode.Open, FileAccess.ReadWrite, FileShare.Read));
+    public IWalFile Create(string name) => new RealFile(File.OpenHandle(Full(name), FileMode.Create, FileAccess.ReadWrite, FileShare.Read));
+    public void Rename(string from, string to) => File.Move(Full(from), Full(to), overwrite: true); // rename(2): atomic on POSIX
+    public void Delete(string name) => File.Delete(Full(name));
+    public string Describe(string name) => Full(name);
+
+    /// <summary>
+    /// fsync of the directory, so a create or rename survives a power cut. .NET cannot open a
+    /// directory as a file, so this calls open(2) and fsync(2) directly. Windows has no such call
+    /// (NTFS journals its metadata).
+    /// </summary>
+    public void Sync()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        int fd = Posix.Open(_path, Posix.ReadOnly);
+        if (fd < 0) throw new IOException($"cannot open the directory {_path} to sync it (errno {Marshal.GetLastPInvokeError()})");
+        try
+        {
+            if (Posix.Fsync(fd) != 0) throw new IOException($"fsync of the directory {_path} failed (errno {Marshal.GetLastPInvokeError()})");
+        }
+        finally
+        {
+            Posix.Close(fd);
+        }
+    }
+
+    private static partial class Posix
+    {
+        public const int ReadOnly = 0;
+
+        [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+        public static partial int Open(string path, int flags);
+
+        [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+        public static partial int Fsync(int fd);
+
+        [LibraryImport("libc", EntryPoint = "close")]
+        public static partial int Close(int fd);
+    }
+
+    private string Full(string name)
+    {
+        if (name.Length == 0 || name.Contains('/') || name.Contains('\\') || name.StartsWith('.')) throw new ArgumentException($"bad journal file name '{name}'", nameof(name));
+        return System.IO.Path.Combine(_path, name);
+    }
+
+    private sealed class RealFile(SafeFileHandle handle) : IWalFile
+    {
+        public long Length => RandomAccess.GetLength(handle);
+        public int Read(long offset, Span<byte> into)
+        {
+            int total = 0;
+            while (total < into.Length)
+            {
+                int n = RandomAccess.Read(handle, into[total..], offset + total);
+                if (n == 0) break;
+                total += n;
+            }
+            return total;
+        }
+        public void Write(long offset, ReadOnlySpan<byte> data) => RandomAccess.Write(handle, data, offset);
+        public void SetLength(long length) => RandomAccess.SetLength(handle, length);
+        public void Sync() => RandomAccess.FlushToDisk(handle);
+        public void Dispose() => handle.Dispose();
+    }
+}

@@ -1,0 +1,117 @@
+using Polis.Core.Encoding;
+using Polis.Core.Ledger;
+
+namespace Polis.Consensus.Wal;
+
+/// <summary>
+/// What reading a WAL file found: its header, its last sign record, the votes to replay, and the
+/// first damaged record, if any, with whether a valid sign record lies beyond it (then the damage
+/// cannot be a torn final write: that record's fsync came after it).
+/// </summary>
+internal sealed class WalScan
+{
+    /// <summary>Votes kept from the log for replay; older ones beyond this are dropped first.</summary>
+    public const int ReplayVotesMax = 100_000;
+    /// <summary>How far past damage the reader looks for a later sign record before it gives up and calls the damage corruption.</summary>
+    private const long LookAheadBytesMax = 64L * 1024 * 1024;
+
+    public WalHeader? Header { get; private set; }
+    public SignRecord? Last { get; private set; }
+    /// <summary>Where the last sign record ends (its fsync made everything before it durable).</summary>
+    public long LastSignEnd { get; private set; }
+    public List<Vote> Votes { get; } = new();
+    /// <summary>End of the last good record: the file is cut here when the damage is a torn tail.</summary>
+    public long ValidEnd { get; private set; }
+    public long Length { get; private set; }
+    /// <summary>Offset of the first damaged record, or -1.</summary>
+    public long DamageAt { get; private set; } = -1;
+    public string DamageReason { get; private set; } = "";
+    /// <summary>A complete, checksummed sign record lies after the damage.</summary>
+    public bool SignRecordAfterDamage { get; private set; }
+
+    public static WalScan Read(IWalFile file)
+    {
+        var scan = new WalScan { Length = file.Length };
+        scan.ReadRecords(file);
+        if (scan.DamageAt >= 0) scan.SignRecordAfterDamage = FindSignRecord(file, scan.DamageAt + 1, scan.Length);
+        return scan;
+    }
+
+    private void ReadRecords(IWalFile file)
+    {
+        Span<byte> header = stackalloc byte[WalFrame.HeaderBytes];
+        long offset = 0;
+        while (offset < Length)
+        {
+            if (Length - offset < WalFrame.HeaderBytes) { Damage(offset, "a partial record header at the end"); return; }
+            file.Read(offset, header);
+            int length = WalFrame.PayloadLength(header);
+            if (length < 0) { Damage(offset, "a damaged record header"); return; }
+            if (offset + WalFrame.HeaderBytes + length > Length) { Damage(offset, "a record longer than the rest of the file"); return; }
+            var payload = new byte[length];
+            file.Read(offset + WalFrame.HeaderBytes, payload);
+            if (!WalFrame.Verifies(header, payload)) { Damage(offset, "a record whose checksum does not match"); return; }
+            long end = offset + WalFrame.HeaderBytes + length;
+            try
+            {
+                Apply(offset, payload, end);
+            }
+            catch (CodecException e)
+            {
+                // Checksummed yet unreadable: written by another build or damaged in memory before the checksum.
+                Damage(offset, $"a record that does not decode ({e.Message})");
+                return;
+            }
+            offset = end;
+            ValidEnd = end;
+        }
+    }
+
+    private void Apply(long offset, byte[] payload, long end)
+    {
+        byte kind = payload[0];
+        var body = payload.AsSpan(1);
+        if (offset == 0)
+        {
+            if (kind != WalFrame.HeaderKind) throw new CodecException($"the first record is of kind {kind}, not the header");
+            Header = WalHeader.Decode(body);
+            return;
+        }
+        switch (kind)
+        {
+            case WalFrame.SignKind:
+                Last = SignRecord.Decode(body);
+                LastSignEnd = end;
+                break;
+            case WalFrame.VoteKind:
+                if (Votes.Count >= ReplayVotesMax) Votes.RemoveRange(0, ReplayVotesMax / 2);
+                Votes.Add(Vote.Decode(body));
+                break;
+            default:
+                throw new CodecException($"unknown record kind {kind}");
+        }
+    }
+
+    private void Damage(long offset, string reason)
+    {
+        DamageAt = offset;
+        DamageReason = reason;
+    }
+
+    /// <summary>Looks at every offset after the damage for a complete sign record (only on the damaged path).</summary>
+    private static bool FindSignRecord(IWalFile file, long from, long length)
+    {
+        if (length - from > LookAheadBytesMax) return true; // too much after the damage to be one torn write
+        var rest = new byte[length - from];
+        int read = file.Read(from, rest);
+        var span = rest.AsSpan(0, read);
+        for (int at = 0; at + WalFrame.HeaderBytes < span.Length; at++)
+        {
+            int payload = WalFrame.PayloadLength(span[at..]);
+            if (payload < 0 || at + WalFrame.HeaderBytes + payload > span.Length) continue;
+            var body = span.Slice(at + WalFrame.HeaderBytes, payload);
+            if (body[0] == WalFrame.SignKind && WalFrame.Verifies(span[at..], body)) return true;
+        }
+        return false;
+    }
+}
