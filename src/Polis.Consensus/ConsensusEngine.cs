@@ -206,22 +206,4 @@ public sealed partial class ConsensusEngine
     }
 
     private bool IsQuorum(ulong power) => _options.Rules.IsQuorum(_validators!, power);
-
-    /// <summary>
-    /// Everything this validator knows of the current height (its own and received proposals and
-    /// votes, conflicting ones included), to re-send: the algorithm assumes that whatever one correct
-    /// validator received reaches all, and the network may drop messages. The driver decides how
-    /// often, and to whom (a node that tracks what each peer has sends only the difference).
-    /// </summary>
-    public IReadOnlyList<ConsensusAction> MessagesToResend()
-    {
-        var messages = new List<ConsensusAction>();
-        foreach (var (_, state) in _rounds)
-        {
-            foreach (var (proposal, block) in state.Proposals) messages.Add(new BroadcastProposal(proposal, block));
-            foreach (var vote in state.Prevotes.All()) messages.Add(new BroadcastVote(vote));
-            foreach (var vote in state.Precommits.All()) messages.Add(new BroadcastVote(vote));
-        }
-        return messages;
-    }
 }

@@ -13,6 +13,8 @@ internal sealed record PeerProposal(Peer From, Proposal Proposal, Block Block, H
 internal sealed record PeerVote(Peer From, Vote Vote, Hash32 Id, byte[] Encoded) : LoopInput;
 internal sealed record PeerHas(Peer From, Hash32 Id) : LoopInput;
 internal sealed record PeerStatus(Peer From, ulong Height, int Round) : LoopInput;
+/// <summary>A peer lacks the proposal of (height, round) for a block it saw a quorum precommit.</summary>
+internal sealed record PeerWantsProposal(Peer From, ulong Height, int Round, Hash32 BlockId) : LoopInput;
 internal sealed record PeerBlock(Peer From, Block Block, Commit Commit) : LoopInput;
 internal sealed record PeerConnected(Peer Peer) : LoopInput;
 internal sealed record PeerDisconnected(Peer Peer) : LoopInput;

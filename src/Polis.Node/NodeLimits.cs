@@ -29,10 +29,7 @@ public static class NodeLimits
     // Gossip.
     /// <summary>The gossip tick: status, re-sending what peers lack, block sync.</summary>
     public const int GossipTickMs = 250;
-    /// <summary>Status goes out every few ticks even without a commit, so peers learn our height after reconnects.</summary>
-    public const int StatusEveryTicks = 4;
-    /// <summary>Without a commit for this many ticks (then twice as many, and so on), every peer is assumed to lack everything again.</summary>
-    public const int ForgetKnownAfterTicks = 8;
+    // The consensus gossip's own bounds and back-off are ConsensusGossip's (shared with the simulator).
 
     // Block sync.
     /// <summary>Blocks asked for in one request.</summary>

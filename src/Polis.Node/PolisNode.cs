@@ -204,7 +204,7 @@ public sealed class PolisNode : IAsyncDisposable, IConsensusHost
         {
             await foreach (var input in _inbox.Reader.ReadAllAsync(_stop.Token))
             {
-                if (input is PeerProposal or PeerVote or PeerStatus or PeerBlock or PeerHas)
+                if (input is PeerProposal or PeerVote or PeerStatus or PeerBlock or PeerHas or PeerWantsProposal)
                 {
                     Interlocked.Decrement(ref _peerInputsQueued);
                     Interlocked.Add(ref _peerBytesQueued, -QueuedBytes(input));
@@ -233,6 +233,7 @@ public sealed class PolisNode : IAsyncDisposable, IConsensusHost
             case PeerVote v: _consensus.OnPeerMessage(v.From, v.Id, v.Encoded, v.Vote.Height, v.Vote.Round, new VoteReceived(v.Vote)); break;
             case PeerStatus s: OnPeerStatus(s); break;
             case PeerHas h: if (_peers.TryGet(h.From, out var view)) view.Known.Add(h.Id); break;
+            case PeerWantsProposal w: if (_peers.TryGet(w.From, out var asker)) _consensus.OnProposalWanted(asker, w.Height, w.Round, w.BlockId); break;
             case PeerBlock b: _sync.OnBlock(b, _consensus.EngineHeight, _consensus.Feed, NotAdopted); break;
             case PeerConnected c: OnPeerConnected(c.Peer); break;
             case ReplayedVote r: _consensus.OnReplayedVote(r.Vote); break;
@@ -264,10 +265,7 @@ public sealed class PolisNode : IAsyncDisposable, IConsensusHost
     private void OnPeerStatus(PeerStatus status)
     {
         if (!_peers.TryGet(status.From, out var view)) return;
-        bool couldUse = view.CanUse(_chain.Height + 1);
-        view.Height = status.Height;
-        view.Round = status.Round;
-        _consensus.OnPeerStatus(view, couldUse);
+        _consensus.OnPeerStatus(view, status.Height, status.Round);
         if (status.Height > _chain.Height) _sync.RequestBlocks();
     }
 
@@ -301,7 +299,6 @@ public sealed class PolisNode : IAsyncDisposable, IConsensusHost
         long previousCommit = _consensus.LastCommitTicks;
         _consensus.OnCommitted(block);
         _inbound.ForgetProposalsSeen();
-        _peers.ForgetKnown();
         if (previousCommit != 0) Metrics.BlockInterval.Observe((_consensus.LastCommitTicks - previousCommit) / 1000.0);
         Metrics.Height.Set(block.Height);
         Metrics.Commits.Inc();

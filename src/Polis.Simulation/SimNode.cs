@@ -1,4 +1,5 @@
 using Polis.Consensus;
+using Polis.Consensus.Gossip;
 using Polis.Consensus.Wal;
 using Polis.Core.Crypto;
 using Polis.Core.Ledger;
@@ -27,6 +28,11 @@ public sealed class SimNode(int instance, int validatorIndex, KeyPair key, Byzan
     // Volatile: rebuilt on restart.
     public ConsensusEngine Engine { get; set; } = null!;
     public ConsensusJournal? Journal { get; set; }
+    /// <summary>The node's consensus gossip (its real rules) and its views of the peers it is connected to, by instance.</summary>
+    public ConsensusGossip<Messages.SimMessage>? Gossip { get; set; }
+    public Dictionary<int, SimPeer> Peers { get; } = new();
+    /// <summary>Future-height messages already passed to the engine (the node counts each once).</summary>
+    public HashSet<Hash32> FutureSeen { get; } = new();
     /// <summary>A crash is armed: the process dies at its next few disk operations (mid-write), or at the restart time at the latest.</summary>
     public bool Dying { get; set; }
     /// <summary>Sectors damaged while the node was down, not yet seen by the journal.</summary>

@@ -43,7 +43,7 @@ public sealed partial class Simulator
                 Broadcast(node, new VoteMessage(Vote.Create(ChainIdValue, node.Key, VoteType.Prevote, p.Height, p.Round - 1, fresh.Id)));
                 break;
             default:
-                Broadcast(node, new ProposalMessage(p, bp.Block));
+                Publish(node, new ProposalMessage(p, bp.Block));
                 break;
         }
     }
@@ -84,7 +84,7 @@ public sealed partial class Simulator
                 });
                 break;
             default:
-                Broadcast(node, new VoteMessage(vote));
+                Publish(node, new VoteMessage(vote));
                 break;
         }
     }

@@ -82,6 +82,9 @@ public sealed partial class Simulator
                 break;
             case Decide d:
                 CommitDecided(node, d.Block, d.Commit);
+                node.Gossip?.StartHeight(d.Block.Height + 1, node.Peers.Values);
+                node.FutureSeen.Clear();
+                foreach (var view in node.Peers.Values) Send(node, view.Node, Status(node));
                 pending.Enqueue(new StartHeight(d.Block.Height + 1, _validators));
                 if (node.CatchUp.Remove(d.Block.Height + 1, out var next)) pending.Enqueue(new CommitReceived(next.Block, next.Commit));
                 break;
@@ -92,7 +95,8 @@ public sealed partial class Simulator
                 Broadcast(node, new CatchUpRequest(node.Chain.Height + 1));
                 break;
             case RequestProposal r:
-                Broadcast(node, new ResendRequest(r.Height));
+                if (node.Gossip is { } gossip && gossip.WorkingHeight == r.Height && gossip.Want(r.Round, r.BlockId)) AskForProposal(node, r.Height, r.Round, r.BlockId);
+                else if (node.Gossip is null) AskForProposal(node, r.Height, r.Round, r.BlockId);
                 break;
         }
     }
@@ -143,18 +147,17 @@ public sealed partial class Simulator
         switch (message)
         {
             case ProposalMessage p:
-                if (p.Height < next) ReplyWithCommits(node, from, p.Height);
-                else Feed(node, new ProposalReceived(p.Proposal, p.Block));
+                ReceiveConsensus(node, from, p, new ProposalReceived(p.Proposal, p.Block));
                 break;
             case VoteMessage v:
-                if (v.Height < next) ReplyWithCommits(node, from, v.Height);
-                else if (node.VoteIds.Add(SimNode.VoteId(v.Vote)))
-                {
-                    // Journaled before it is counted, as the node does (the next signature's fsync carries it).
-                    try { node.Journal!.AppendVote(v.Vote); }
-                    catch (SimulatedCrashException) { Crash(node); return; }
-                    Feed(node, new VoteReceived(v.Vote));
-                }
+                ReceiveConsensus(node, from, v, new VoteReceived(v.Vote));
+                break;
+            case StatusMessage s:
+                OnStatus(node, from, s);
+                break;
+            case ProposalWanted w:
+                if (w.ForHeight == next && node.Gossip is not null && node.Peers.TryGetValue(from.Instance, out var asker))
+                    node.Gossip.AnswerRequest(asker, w.Round, w.BlockId);
                 break;
             case CommitMessage c:
                 if (c.Height == next) Feed(node, new CommitReceived(c.Block, c.Commit));
@@ -162,10 +165,6 @@ public sealed partial class Simulator
                 break;
             case CatchUpRequest r:
                 ReplyWithCommits(node, from, r.FromHeight);
-                break;
-            case ResendRequest r:
-                if (r.ForHeight < next) ReplyWithCommits(node, from, r.ForHeight);
-                else if (r.ForHeight == next && node.IsHonest) Resend(node, from);
                 break;
         }
     }
@@ -177,30 +176,6 @@ public sealed partial class Simulator
         {
             var (block, commit) = node.Blocks[(int)(h - 1)];
             Send(node, to, new CommitMessage(block, commit));
-        }
-    }
-
-    private void ScheduleGossip(SimNode node, int incarnation)
-    {
-        _queue.After(_options.GossipIntervalMs, () =>
-        {
-            if (!node.IsUp || node.Incarnation != incarnation) return;
-            if (node.IsHonest || node.Behavior == ByzantineBehavior.Twins)
-                foreach (var to in _nodes) if (to.Instance != node.Instance) Resend(node, to);
-            ScheduleGossip(node, incarnation);
-        });
-    }
-
-    /// <summary>Re-sends this node's messages of its current height: the network may have dropped them.</summary>
-    private void Resend(SimNode node, SimNode to)
-    {
-        foreach (var action in node.Engine.MessagesToResend())
-        {
-            switch (action)
-            {
-                case BroadcastProposal bp: Send(node, to, new ProposalMessage(bp.Proposal, bp.Block)); break;
-                case BroadcastVote bv: Send(node, to, new VoteMessage(bv.Vote)); break;
-            }
         }
     }
 

@@ -22,9 +22,9 @@ public sealed partial class Simulator
             var groups = new int[_nodes.Count];
             for (int i = 0; i < groups.Length; i++) groups[i] = _random.Next(2);
             _queue.At(start, () => _network.Partition(groups));
-            _queue.At(end, () => _network.Heal());
+            _queue.At(end, Heal);
         }
-        if (_options.Partitions > 0) _queue.At(window, () => _network.Heal());
+        if (_options.Partitions > 0) _queue.At(window, Heal);
 
         var candidates = new List<SimNode>();
         foreach (var n in _nodes) if (n.IsHonest) candidates.Add(n);
@@ -69,8 +69,16 @@ public sealed partial class Simulator
         node.Mempool.Clear();
         node.CatchUp.Clear();
         node.Journal = null; // abandoned, not closed: a dead process flushes nothing
+        Disconnect(node);
         node.Disk.Crash();
         MaybeDamageDisk(node);
+    }
+
+    private void Heal()
+    {
+        if (!_network.IsPartitioned) return;
+        _network.Heal();
+        Reconnect();
     }
 
     private long NextLong(long min, long max) => min >= max ? min : _random.NextInt64(min, max);

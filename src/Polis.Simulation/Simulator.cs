@@ -122,15 +122,24 @@ public sealed partial class Simulator
         node.Engine = new ConsensusEngine(ChainIdValue, node.Key, _options.Consensus, _verifier);
         var journal = node.Journal!;
         if (journal.Last is { } last) node.Engine.Restore(last);
+        StartGossip(node);
         Feed(node, new StartHeight(node.Chain.Height + 1, _validators));
         // The votes the WAL holds are counted again and gossiped again, as the node's replay does.
         var replay = journal.Votes.ToArray();
         journal.Votes.Clear();
         foreach (var vote in replay)
-            if (node.IsUp && vote.Height > node.Chain.Height && node.VoteIds.Add(SimNode.VoteId(vote))) Feed(node, new VoteReceived(vote));
+        {
+            if (!node.IsUp || vote.Height <= node.Chain.Height || !node.VoteIds.Add(SimNode.VoteId(vote))) continue;
+            if (vote.Height == node.Chain.Height + 1 && node.Gossip is { } gossip)
+            {
+                var message = new Messages.VoteMessage(vote);
+                var (id, round, _, _) = Describe(message);
+                gossip.Keep(id, message, round, isProposal: false, Hash32.Zero);
+            }
+            Feed(node, new VoteReceived(vote));
+        }
         if (!node.IsUp) return;
         ScheduleGossip(node, node.Incarnation);
-        if (node.Blocks.Count > 0) Broadcast(node, new Messages.CatchUpRequest(node.Chain.Height + 1));
     }
 
     private bool SafetyViolated() => _agreement.Violations.Count > 0 || _doubleSign.Violations.Count > 0 || _lock.Violations.Count > 0 || _violations.Count > 0;

@@ -187,22 +187,6 @@ public sealed class EngineObligationTests
     }
 
     [Fact]
-    public void Everything_known_of_the_current_height_can_be_resent_including_conflicting_votes()
-    {
-        var h = new EngineHarness();
-        h.Start();
-        h.Send(h.Proposal(BlockA, 0));
-        h.Valid(BlockA);
-        h.Votes(VoteType.Prevote, 0, BlockA.Id, 1, 2);
-        h.Votes(VoteType.Prevote, 0, BlockB.Id, 1);
-        var resend = h.Engine.MessagesToResend();
-        var votes = resend.OfType<BroadcastVote>().Select(b => b.Vote).ToList();
-        Assert.Equal(5, votes.Count); // our prevote and precommit, 1 and 2's prevotes, 1's conflicting prevote
-        Assert.Contains(votes, v => v.Validator == h.Me.Address && v.Type == VoteType.Precommit);
-        Assert.Single(resend.OfType<BroadcastProposal>()); // the proposal we received, relayed
-    }
-
-    [Fact]
     public void An_observer_without_a_key_follows_decisions_without_signing()
     {
         var validators = new EngineHarness().Validators;

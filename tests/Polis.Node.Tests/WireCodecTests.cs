@@ -19,6 +19,7 @@ public sealed class WireCodecTests
         {
             (new VoteMessage(vote), Channel.Consensus),
             (new StatusMessage(42, 3), Channel.Consensus),
+            (new ProposalWantedMessage(42, 3, Sha256.Hash([2])), Channel.Consensus),
             (new BlocksRequestMessage(7, 32), Channel.Sync),
             (new TxsMessage([Transaction.Create("polis-test", key, 0, AccountsKeys.Module, [1, 2, 3])]), Channel.Transactions),
             (new PeersMessage([key.PublicKey, other.PublicKey]), Channel.Transactions),
@@ -34,6 +35,13 @@ public sealed class WireCodecTests
             for (int cut = 0; cut < bytes.Length; cut++) Assert.Throws<CodecException>(() => WireCodec.Decode(channel, bytes.AsSpan(0, cut)));
             Assert.Throws<CodecException>(() => WireCodec.Decode(channel, [.. bytes, 0]));
         }
+    }
+
+    [Fact]
+    public void Proposal_requests_for_height_0_a_negative_round_or_a_nil_block_are_malformed()
+    {
+        foreach (var bad in new[] { new ProposalWantedMessage(0, 0, Sha256.Hash([1])), new ProposalWantedMessage(5, -1, Sha256.Hash([1])), new ProposalWantedMessage(5, 0, Hash32.Zero) })
+            Assert.Throws<CodecException>(() => WireCodec.Decode(Channel.Consensus, WireCodec.Encode(bad)));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Polis.Consensus;
 using Polis.Consensus.Actions;
 using Polis.Consensus.Events;
+using Polis.Consensus.Gossip;
 using Polis.Core.Crypto;
 using Polis.Core.Ledger;
 using Polis.Execution;
@@ -38,12 +39,10 @@ internal sealed class ConsensusReactor
     private readonly ILogger _log;
     private readonly IConsensusHost _host;
     private readonly CancellationToken _stop;
-    private readonly HeightMessages _messages = new();
+    private readonly ConsensusGossip<byte[]> _gossip;
     private readonly List<DuplicateVoteEvidence> _evidence = new();
     private readonly HashSet<Hash32> _futureSeen = new();
     private readonly int _roundsAheadKept;
-    private int _ticks;
-    private int _ticksSinceCommit;
     private long _lastCommitTicks;
 
     public ConsensusReactor(NodeConfig config, Chain chain, ConsensusEngine engine, ConsensusOptions options, ConsensusJournal? wal, KeyPair? validatorKey,
@@ -53,6 +52,8 @@ internal sealed class ConsensusReactor
             (config, chain, engine, wal, validatorKey, pool, peers, p2p, metrics, log, host, stop);
         _roundsAheadKept = options.RoundsAheadMax;
         _timeouts = new TimeoutTimer(t => host.Post(new EngineInput(new TimeoutFired(t.Height, t.Round, t.Step))));
+        _gossip = new ConsensusGossip<byte[]>((peer, encoded) => ((PeerView)peer).Peer.Send(Channel.Consensus, encoded));
+        _gossip.StartHeight(chain.Height + 1, []);
     }
 
     public ulong EngineHeight => _engine.Height;
@@ -83,11 +84,11 @@ internal sealed class ConsensusReactor
                 _metrics.WalAppends.Inc();
                 break;
             case BroadcastProposal bp:
-                Publish(new ProposalMessage(bp.Proposal, bp.Block), Sha256.Hash(bp.Proposal.ToBytes()));
+                Publish(new ProposalMessage(bp.Proposal, bp.Block), Sha256.Hash(bp.Proposal.ToBytes()), bp.Proposal.Round, bp.Block.Id);
                 break;
             case BroadcastVote bv:
                 _wal?.AppendVote(bv.Vote);
-                Publish(new VoteMessage(bv.Vote), Sha256.Hash(bv.Vote.ToBytes()));
+                Publish(new VoteMessage(bv.Vote), Sha256.Hash(bv.Vote.ToBytes()), bv.Vote.Round, null);
                 break;
             case ScheduleTimeout t:
                 _timeouts.Schedule(t);
@@ -118,8 +119,9 @@ internal sealed class ConsensusReactor
             case RequestCatchUp:
                 _host.RequestBlocks();
                 break;
-            case RequestProposal:
-                // Peers re-send what we are not known to have on every tick; nothing to ask for.
+            case RequestProposal r:
+                // A quorum precommitted a block we never received (peers skip re-sending proposals of rounds we left): ask, and again until it comes.
+                if (r.Height == WorkingHeight && _gossip.Want(r.Round, r.BlockId)) AskForProposal(r.Round, r.BlockId);
                 break;
         }
     }
@@ -162,29 +164,18 @@ internal sealed class ConsensusReactor
     {
         if (block.Evidence.Count > 0) _evidence.RemoveAll(e => block.Evidence.Any(x => x.Hash() == e.Hash()));
         _wal?.CompactIfLarge(block.Height + 1);
-        _messages.Reset(block.Height + 1);
+        _gossip.StartHeight(block.Height + 1, _peers.Views);
         _timeouts.DropBelow(block.Height + 1);
         _futureSeen.Clear();
-        _ticksSinceCommit = 0;
         _lastCommitTicks = Environment.TickCount64;
     }
 
-    // Gossip of the working height's messages.
+    // Gossip of the working height's messages: the rules are ConsensusGossip's (shared with the simulator).
 
-    private void Publish(WireMessage message, Hash32 id)
+    private void Publish(WireMessage message, Hash32 id, int round, Hash32? blockId)
     {
-        var encoded = WireCodec.Encode(message);
-        if (_messages.Height != WorkingHeight) _messages.Reset(WorkingHeight);
-        if (message is ProposalMessage p) _messages.Add(id, encoded, p.Proposal.Round, isProposal: true);
-        else if (message is VoteMessage v) _messages.Add(id, encoded, v.Vote.Round, isProposal: false);
-        foreach (var view in _peers.Views) SendKnown(view, id, encoded);
-    }
-
-    private void SendKnown(PeerView view, in Hash32 id, byte[] encoded)
-    {
-        if (view.Known.Contains(id)) return;
-        bool usable = view.CanUse(WorkingHeight);
-        if (view.Peer.Send(Channel.Consensus, encoded) && usable) view.Known.Add(id);
+        if (_gossip.WorkingHeight != WorkingHeight) _gossip.StartHeight(WorkingHeight, _peers.Views);
+        _gossip.Publish(id, WireCodec.Encode(message), round, blockId is not null, blockId ?? Hash32.Zero, _peers.Views);
     }
 
     /// <summary>A proposal or vote from a peer (decoded and signature-checked on its reader).</summary>
@@ -200,7 +191,7 @@ internal sealed class ConsensusReactor
             Feed(input); // the engine keeps a bounded number for the next heights and asks us to catch up
             return;
         }
-        if (_messages.Height != WorkingHeight) _messages.Reset(WorkingHeight);
+        if (_gossip.WorkingHeight != WorkingHeight) _gossip.StartHeight(WorkingHeight, _peers.Views);
         if (round > _engine.Round + _roundsAheadKept)
         {
             // The engine only counts such a message towards a round skip; it must come again once we
@@ -208,24 +199,21 @@ internal sealed class ConsensusReactor
             Feed(input);
             return;
         }
-        source.Known.Add(id);
-        if (_messages.Contains(id)) return;
-        _messages.Add(id, encoded, round, isProposal: input is ProposalReceived);
+        var blockId = input is ProposalReceived p ? p.Block.Id : Hash32.Zero;
+        if (!_gossip.Relay(source, id, encoded, round, input is ProposalReceived, blockId, _peers.Views)) return;
         if (input is VoteReceived counted) _wal?.AppendVote(counted.Vote);
         Feed(input);
-        foreach (var view in _peers.Views)
-            if (view != source) SendKnown(view, id, encoded);
     }
 
-    /// <summary>A vote from the WAL after a restart: counted again and gossiped again, like a received one.</summary>
+    /// <summary>A vote from the WAL after a restart: counted again, and gossiped again on the next tick, like a received one.</summary>
     public void OnReplayedVote(Vote vote)
     {
         if (vote.Height < WorkingHeight) return;
         if (vote.Height == WorkingHeight)
         {
-            if (_messages.Height != WorkingHeight) _messages.Reset(WorkingHeight);
+            if (_gossip.WorkingHeight != WorkingHeight) _gossip.StartHeight(WorkingHeight, _peers.Views);
             var bytes = vote.ToBytes();
-            _messages.Add(Sha256.Hash(bytes), WireCodec.Encode(new VoteMessage(vote)), vote.Round, isProposal: false);
+            _gossip.Keep(Sha256.Hash(bytes), WireCodec.Encode(new VoteMessage(vote)), vote.Round, isProposal: false, Hash32.Zero);
         }
         Feed(new VoteReceived(vote));
     }
@@ -233,36 +221,32 @@ internal sealed class ConsensusReactor
     /// <summary>A new peer hears our status at once.</summary>
     public void OnPeerConnected(Peer peer) => peer.Send(Channel.Consensus, StatusMessage());
 
-    /// <summary>A peer reported its height: if it can now use our height's messages, it gets them.</summary>
-    public void OnPeerStatus(PeerView view, bool couldUseBefore)
+    /// <summary>A peer reported its height and round: if it can now use our height's messages, it gets them.</summary>
+    public void OnPeerStatus(PeerView view, ulong height, int round) => _gossip.OnStatus(view, height, round);
+
+    /// <summary>A peer asks for a proposal of our working height (one it saw a quorum precommit): sent if we have it.</summary>
+    public void OnProposalWanted(PeerView view, ulong height, int round, Hash32 blockId)
     {
-        if (!couldUseBefore && view.CanUse(WorkingHeight)) ResendTo(view);
+        if (height == WorkingHeight) _gossip.AnswerRequest(view, round, blockId);
     }
 
-    private void ResendTo(PeerView view)
+    private void AskForProposal(int round, Hash32 blockId)
     {
-        if (!view.CanUse(WorkingHeight) || _messages.Height != WorkingHeight) return;
-        bool sameHeight = view.Height == _chain.Height;
-        foreach (var (id, entry) in _messages.All)
-        {
-            // A proposal of a round the peer has left is a large message it has no use for: a value
-            // carried over comes back in a new proposal. Votes of old rounds stay (polkas justify locks).
-            if (entry.IsProposal && sameHeight && entry.Round < view.Round) continue;
-            SendKnown(view, id, entry.Encoded);
-        }
+        var request = WireCodec.Encode(new ProposalWantedMessage(WorkingHeight, round, blockId));
+        foreach (var view in _peers.Views)
+            if (view.CanUse(WorkingHeight)) view.Peer.Send(Channel.Consensus, request);
     }
 
     public void BroadcastStatus() => _p2p.Broadcast(Channel.Consensus, StatusMessage());
 
     private byte[] StatusMessage() => WireCodec.Encode(new StatusMessage(_chain.Height, _engine.Round));
 
-    /// <summary>The gossip tick: status now and then, and what each peer still lacks.</summary>
+    /// <summary>The gossip tick: what each peer still lacks, status now and then, proposals still wanted.</summary>
     public void OnTick()
     {
-        if (++_ticks % NodeLimits.StatusEveryTicks == 0) BroadcastStatus();
-        // Forget at 2 s, 4 s, 8 s… without a commit: re-sending must not itself swamp an overloaded network.
-        if (++_ticksSinceCommit >= NodeLimits.ForgetKnownAfterTicks && (_ticksSinceCommit & (_ticksSinceCommit - 1)) == 0) _peers.ForgetKnown();
-        foreach (var view in _peers.Views) ResendTo(view);
+        var (statusDue, askFor) = _gossip.OnTick(_peers.Views);
+        if (statusDue) BroadcastStatus();
+        foreach (var (round, blockId) in askFor) AskForProposal(round, blockId);
     }
 
     public void Dispose() => _timeouts.Dispose();

@@ -30,9 +30,4 @@ internal sealed class PeerTable
         }
     }
 
-    /// <summary>Every peer may lack everything again (after a commit, or when a height stalls).</summary>
-    public void ForgetKnown()
-    {
-        foreach (var view in _views.Values) view.Known.Clear();
-    }
 }

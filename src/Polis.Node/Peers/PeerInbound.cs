@@ -54,6 +54,7 @@ internal sealed class PeerInbound(string chainId, Func<CommittedView> committed,
             case ProposalMessage p: OnProposal(peer, p, proposalId!.Value, payload); break;
             case VoteMessage v: OnVote(peer, v, payload); break;
             case StatusMessage s: postFromPeer(new PeerStatus(peer, s.Height, s.Round)); break;
+            case ProposalWantedMessage w: postFromPeer(new PeerWantsProposal(peer, w.Height, w.Round, w.BlockId)); break;
             case TxsMessage t: mempool.OnTxs(peer, t); break;
             case PeersMessage m: mempool.OnPeers(peer, m); break;
             case BlocksRequestMessage r: sync.Serve(peer, r); break;

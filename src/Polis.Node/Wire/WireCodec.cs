@@ -35,6 +35,12 @@ public static class WireCodec
                 w.WriteU64(s.Height);
                 w.WriteI32(s.Round);
                 break;
+            case ProposalWantedMessage pw:
+                w.WriteU8((byte)MessageKind.ProposalWanted);
+                w.WriteU64(pw.Height);
+                w.WriteI32(pw.Round);
+                w.WriteHash(pw.BlockId);
+                break;
             case TxsMessage t:
                 w.WriteU8((byte)MessageKind.Txs);
                 w.WriteCount(t.Txs.Count);
@@ -87,7 +93,7 @@ public static class WireCodec
         var kind = (MessageKind)r.ReadU8("message kind");
         var expected = kind switch
         {
-            MessageKind.Proposal or MessageKind.Vote or MessageKind.Status => Channel.Consensus,
+            MessageKind.Proposal or MessageKind.Vote or MessageKind.Status or MessageKind.ProposalWanted => Channel.Consensus,
             MessageKind.Txs or MessageKind.Peers => Channel.Transactions,
             MessageKind.BlocksRequest or MessageKind.BlockResponse => Channel.Sync,
             _ => throw new CodecException($"unknown message kind {(byte)kind}"),
@@ -106,6 +112,13 @@ public static class WireCodec
                 break;
             case MessageKind.Status:
                 message = new StatusMessage(r.ReadU64("height"), r.ReadI32("round"));
+                break;
+            case MessageKind.ProposalWanted:
+                ulong wantedHeight = r.ReadU64("height");
+                int wantedRound = r.ReadI32("round");
+                var wantedBlock = r.ReadHash("block id");
+                if (wantedHeight == 0 || wantedRound < 0 || wantedBlock.IsZero) throw new CodecException($"proposal request {wantedHeight}/{wantedRound} out of bounds");
+                message = new ProposalWantedMessage(wantedHeight, wantedRound, wantedBlock);
                 break;
             case MessageKind.Txs:
                 int n = r.ReadCount(TxsPerMessageMax, 4, "transactions");

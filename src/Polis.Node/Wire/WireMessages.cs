@@ -11,6 +11,8 @@ public sealed record ProposalMessage(Proposal Proposal, Block Block) : WireMessa
 public sealed record VoteMessage(Vote Vote) : WireMessage;
 /// <summary>The sender's last committed height and current round: peers use it to sync and to decide what to re-send.</summary>
 public sealed record StatusMessage(ulong Height, int Round) : WireMessage;
+/// <summary>"Send me the proposal of (height, round) for this block": the sender saw a quorum precommit a block it never received (consensus channel).</summary>
+public sealed record ProposalWantedMessage(ulong Height, int Round, Hash32 BlockId) : WireMessage;
 /// <summary>A batch of transactions for the mempool (transactions channel).</summary>
 public sealed record TxsMessage(IReadOnlyList<Transaction> Txs) : WireMessage;
 /// <summary>
@@ -27,6 +29,7 @@ public enum MessageKind : byte
     Proposal = 1,
     Vote = 2,
     Status = 3,
+    ProposalWanted = 4,
     Txs = 16,
     Peers = 17,
     BlocksRequest = 32,

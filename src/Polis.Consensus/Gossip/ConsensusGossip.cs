@@ -1,0 +1,146 @@
+using Polis.Core.Crypto;
+
+namespace Polis.Consensus.Gossip;
+
+/// <summary>
+/// The node's consensus gossip rules, with no I/O, so the node and the simulator run the same ones
+/// (the re-send rules are where liveness bugs hide):
+/// <list type="bullet">
+/// <item>our own proposals and votes go to every peer; a received one on to every peer not known
+/// to have it; a message counts as delivered to a peer only while the peer can use it;</item>
+/// <item>every tick, each peer gets what it still lacks, except proposals of rounds it has left (a
+/// large message it has no use for: a value carried over comes back in a new proposal; a peer that
+/// does need one, to decide from an old round's precommits, asks for it);</item>
+/// <item>without a commit for 2 s, 4 s, 8 s… every peer is assumed to lack everything again: a
+/// message lost with a dropped connection never stalls a round, and re-sending does not swamp an
+/// overloaded network;</item>
+/// <item>a proposal the engine lacks (a quorum of precommits for an unseen block) is asked for
+/// again every second until it arrives; a peer answers from what it keeps, a few per tick.</item>
+/// </list>
+/// Threading: one owner (the node's loop; the simulator's single thread).
+/// </summary>
+public sealed class ConsensusGossip<TMessage>(Func<PeerGossipState, TMessage, bool> send)
+{
+    /// <summary>Status goes out every few ticks even without a commit, so peers learn our height after reconnects.</summary>
+    public const int StatusEveryTicks = 4;
+    /// <summary>Without a commit for this many ticks (then twice as many, and so on), every peer is assumed to lack everything again.</summary>
+    public const int ForgetKnownAfterTicks = 8;
+    /// <summary>A wanted proposal is asked for again this often.</summary>
+    public const int AskAgainEveryTicks = 4;
+    /// <summary>Proposals sent to one peer on its requests per tick.</summary>
+    public const int RequestedProposalsPerTickMax = 4;
+    /// <summary>Proposals wanted at once (one per round at most matters).</summary>
+    private const int WantedMax = 16;
+
+    private readonly Dictionary<(int Round, Hash32 BlockId), int> _wanted = new();
+    private int _ticks;
+    private int _ticksSinceCommit;
+
+    public HeightMessages<TMessage> Messages { get; } = new();
+    public ulong WorkingHeight => Messages.Height;
+
+    /// <summary>A new working height: its messages start empty and every peer's known set with them (ids are of one height).</summary>
+    public void StartHeight(ulong workingHeight, IEnumerable<PeerGossipState> peers)
+    {
+        Messages.Reset(workingHeight);
+        foreach (var peer in peers) peer.Known.Clear();
+        _wanted.Clear();
+        _ticksSinceCommit = 0;
+    }
+
+    /// <summary>Our own message: kept and sent to every peer.</summary>
+    public void Publish(in Hash32 id, TMessage message, int round, bool isProposal, in Hash32 blockId, IEnumerable<PeerGossipState> peers)
+    {
+        Messages.Add(id, new HeightMessages<TMessage>.Entry(message, round, isProposal, blockId));
+        foreach (var peer in peers) SendKnown(peer, id, message);
+    }
+
+    /// <summary>
+    /// A message of the working height from <paramref name="source"/>: false if we had it (the
+    /// source is then known to have it too); otherwise kept and relayed to the peers not known to
+    /// have it, and the caller feeds it to the engine.
+    /// </summary>
+    public bool Relay(PeerGossipState source, in Hash32 id, TMessage message, int round, bool isProposal, in Hash32 blockId, IEnumerable<PeerGossipState> peers)
+    {
+        source.Known.Add(id);
+        if (Messages.Contains(id)) return false;
+        Messages.Add(id, new HeightMessages<TMessage>.Entry(message, round, isProposal, blockId));
+        if (isProposal) _wanted.Remove((round, blockId));
+        foreach (var peer in peers)
+            if (peer != source) SendKnown(peer, id, message);
+        return true;
+    }
+
+    /// <summary>A message of the working height kept without sending it now (replayed from the WAL: the next tick sends it).</summary>
+    public void Keep(in Hash32 id, TMessage message, int round, bool isProposal, in Hash32 blockId) =>
+        Messages.Add(id, new HeightMessages<TMessage>.Entry(message, round, isProposal, blockId));
+
+    /// <summary>A peer reported its height and round; if it can now use our height's messages, it gets them.</summary>
+    public void OnStatus(PeerGossipState peer, ulong height, int round)
+    {
+        bool couldUse = peer.CanUse(WorkingHeight);
+        peer.Height = height;
+        peer.Round = round;
+        if (!couldUse && peer.CanUse(WorkingHeight)) ResendTo(peer);
+    }
+
+    /// <summary>Sends a peer what it lacks of the working height (see the class summary for what is skipped).</summary>
+    public void ResendTo(PeerGossipState peer)
+    {
+        if (!peer.CanUse(WorkingHeight)) return;
+        bool sameHeight = peer.Height + 1 == WorkingHeight;
+        foreach (var (id, entry) in Messages.All)
+        {
+            if (entry.IsProposal && sameHeight && entry.Round < peer.Round) continue;
+            SendKnown(peer, id, entry.Message);
+        }
+    }
+
+    /// <summary>
+    /// The gossip tick: forgets known sets on the back-off, re-sends to every peer, and returns
+    /// whether our status is due and which proposals to ask for again.
+    /// </summary>
+    public (bool StatusDue, IReadOnlyList<(int Round, Hash32 BlockId)> AskFor) OnTick(IEnumerable<PeerGossipState> peers)
+    {
+        bool statusDue = ++_ticks % StatusEveryTicks == 0;
+        bool forget = ++_ticksSinceCommit >= ForgetKnownAfterTicks && (_ticksSinceCommit & (_ticksSinceCommit - 1)) == 0;
+        foreach (var peer in peers)
+        {
+            if (forget) peer.Known.Clear();
+            peer.ProposalsRequestedThisTick = 0;
+            ResendTo(peer);
+        }
+        var ask = new List<(int, Hash32)>();
+        foreach (var key in _wanted.Keys.ToList())
+        {
+            int ticks = _wanted[key] + 1;
+            _wanted[key] = ticks;
+            if (ticks % AskAgainEveryTicks == 0) ask.Add(key);
+        }
+        return (statusDue, ask);
+    }
+
+    /// <summary>The engine lacks the proposal of (round, block): the caller asks peers now; it is asked again until it arrives.</summary>
+    public bool Want(int round, in Hash32 blockId)
+    {
+        if (Messages.TryGetProposal(round, blockId, out _, out _)) return false;
+        if (_wanted.Count >= WantedMax) return false;
+        return _wanted.TryAdd((round, blockId), 0);
+    }
+
+    /// <summary>A peer asks for a proposal: sent (even of a round it has left) if we have it, a few per tick.</summary>
+    public bool AnswerRequest(PeerGossipState peer, int round, in Hash32 blockId)
+    {
+        if (peer.ProposalsRequestedThisTick >= RequestedProposalsPerTickMax) return false;
+        if (!Messages.TryGetProposal(round, blockId, out var id, out var message)) return false;
+        peer.ProposalsRequestedThisTick++;
+        if (send(peer, message) && peer.CanUse(WorkingHeight)) peer.Known.Add(id);
+        return true;
+    }
+
+    private void SendKnown(PeerGossipState peer, in Hash32 id, TMessage message)
+    {
+        if (peer.Known.Contains(id)) return;
+        if (send(peer, message) && peer.CanUse(WorkingHeight)) peer.Known.Add(id);
+    }
+}

@@ -1,0 +1,26 @@
+using Polis.Core.Crypto;
+
+namespace Polis.Consensus.Gossip;
+
+/// <summary>
+/// What a node knows of one connected peer for consensus gossip: its last reported height and
+/// round and which messages of the working height it is known to have (it sent them to us, or we
+/// sent them while it could use them). Rebuilt on every reconnect, so a peer that restarts gets
+/// everything again. The node's peer view and the simulator's extend it.
+/// </summary>
+public class PeerGossipState
+{
+    /// <summary>The peer's last committed height, from its status; null until it reports.</summary>
+    public ulong? Height { get; set; }
+    public int Round { get; set; }
+    public HashSet<Hash32> Known { get; } = new();
+    /// <summary>Proposals sent on request this tick (bounded: a request costs the asker nothing and us a block).</summary>
+    public int ProposalsRequestedThisTick { get; set; }
+
+    /// <summary>
+    /// Whether a message of our working height would be used by the peer: it works on it, or keeps
+    /// it for later (the engine buffers up to two heights ahead). Otherwise sending is wasted and
+    /// must not count as delivered.
+    /// </summary>
+    public bool CanUse(ulong workingHeight) => Height is { } h && h + 1 <= workingHeight && workingHeight - (h + 1) <= 2;
+}
