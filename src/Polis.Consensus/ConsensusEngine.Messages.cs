@@ -52,13 +52,30 @@ public sealed partial class ConsensusEngine
         if (_validators is null) return false;
         if (height == _height) return !_decided;
         if (height < _height) return false;
-        if (height <= _height + (ulong)_options.FutureHeightsMax && _future.Count < _options.FutureMessagesMax) _future.Add(input);
+        if (height <= _height + (ulong)_options.FutureHeightsMax) KeepForLater(input);
         if (_catchUpRequestedAt != _height)
         {
             _catchUpRequestedAt = _height;
             _actions.Add(new RequestCatchUp(_height));
         }
         return false;
+    }
+
+    /// <summary>Keeps a message of a later height within the buffer's bounds: in all, and per validator (count and bytes).</summary>
+    private void KeepForLater(ConsensusEvent input)
+    {
+        var (sender, bytes) = input switch
+        {
+            ProposalReceived p => (p.Proposal.Proposer, Proposal.EncodedSize + p.Block.ApproximateBytes),
+            VoteReceived v => (v.Vote.Validator, (long)Vote.EncodedSize),
+            _ => (default(Polis.Core.Crypto.Address), 0L),
+        };
+        if (bytes == 0 || _future.Count >= _options.FutureMessagesMax || _futureBytes + bytes > _options.FutureBytesMax) return;
+        var share = _futureBySender.TryGetValue(sender, out var s) ? s : (0, 0L);
+        if (share.Item1 >= _options.FutureMessagesPerSenderMax || share.Item2 + bytes > _options.FutureBytesPerSenderMax) return;
+        _futureBySender[sender] = (share.Item1 + 1, share.Item2 + bytes);
+        _futureBytes += bytes;
+        _future.Add(input);
     }
 
     private void NoteRound(Polis.Core.Crypto.Address validator, int round)

@@ -38,6 +38,9 @@ public sealed partial class ConsensusEngine
     private readonly Dictionary<Address, int> _highestRoundSeen = new();
     private readonly HashSet<int> _buildRequested = new();
     private readonly List<ConsensusEvent> _future = new();
+    /// <summary>What each validator has in <see cref="_future"/>: a Byzantine one fills only its own share.</summary>
+    private readonly Dictionary<Address, (int Messages, long Bytes)> _futureBySender = new();
+    private long _futureBytes;
     private ulong _catchUpRequestedAt;
     private List<ConsensusAction> _actions = new();
 
@@ -97,6 +100,8 @@ public sealed partial class ConsensusEngine
 
         var buffered = _future.ToArray();
         _future.Clear();
+        _futureBySender.Clear();
+        _futureBytes = 0;
         foreach (var e in buffered)
         {
             switch (e)
@@ -206,4 +211,28 @@ public sealed partial class ConsensusEngine
     }
 
     private bool IsQuorum(ulong power) => _options.Rules.IsQuorum(_validators!, power);
+
+    /// <summary>
+    /// What the engine holds now, for the simulator's bounded-memory checker and the node's metrics:
+    /// rounds, the most proposals and votes in any one round, the future buffer, and about how many
+    /// bytes all of it takes (see <see cref="ConsensusOptions.FootprintBytesMax"/> for the bound).
+    /// </summary>
+    public EngineFootprint Footprint()
+    {
+        int proposalsMax = 0, votesMax = 0;
+        long bytes = 0;
+        foreach (var (_, state) in _rounds)
+        {
+            proposalsMax = Math.Max(proposalsMax, state.Proposals.Count);
+            votesMax = Math.Max(votesMax, Math.Max(state.Prevotes.Count, state.Precommits.Count));
+            foreach (var (_, block) in state.Proposals) bytes += Proposal.EncodedSize + block.ApproximateBytes;
+            bytes += (long)(state.Prevotes.Count + state.Precommits.Count) * Vote.EncodedSize;
+        }
+        int futurePerSenderMax = 0;
+        foreach (var (_, share) in _futureBySender) futurePerSenderMax = Math.Max(futurePerSenderMax, share.Messages);
+        return new EngineFootprint(_rounds.Count, proposalsMax, votesMax, _future.Count, futurePerSenderMax, bytes + _futureBytes);
+    }
 }
+
+/// <summary>What a <see cref="ConsensusEngine"/> holds (<see cref="ConsensusEngine.Footprint"/>).</summary>
+public readonly record struct EngineFootprint(int Rounds, int ProposalsPerRoundMax, int VotesPerRoundMax, int FutureMessages, int FuturePerSenderMax, long Bytes);

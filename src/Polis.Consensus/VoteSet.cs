@@ -14,12 +14,14 @@ namespace Polis.Consensus;
 internal sealed class VoteSet(ValidatorSet validators)
 {
     /// <summary>Distinct block ids kept per validator: bounds what an equivocator can make us store.</summary>
-    private const int VotesPerValidatorMax = 8;
+    public const int VotesPerValidatorMax = 8;
 
     private readonly Dictionary<Address, List<Vote>> _votes = new();
     private readonly Dictionary<Hash32, ulong> _powerByBlock = new();
 
     public ulong TotalPower { get; private set; }
+    /// <summary>Votes kept, conflicting ones included.</summary>
+    public int Count { get; private set; }
 
     /// <summary>Adds a vote already known to be validly signed by a member of the set.</summary>
     public VoteAddResult Add(Vote vote, out DuplicateVoteEvidence? evidence)
@@ -29,6 +31,7 @@ internal sealed class VoteSet(ValidatorSet validators)
         if (!_votes.TryGetValue(vote.Validator, out var mine))
         {
             _votes.Add(vote.Validator, [vote]);
+            Count++;
             TotalPower += power;
             _powerByBlock[vote.BlockId] = PowerFor(vote.BlockId) + power;
             return VoteAddResult.Added;
@@ -38,6 +41,7 @@ internal sealed class VoteSet(ValidatorSet validators)
         if (mine.Count < VotesPerValidatorMax)
         {
             mine.Add(vote);
+            Count++;
             _powerByBlock[vote.BlockId] = PowerFor(vote.BlockId) + power;
         }
         return VoteAddResult.Conflicting;

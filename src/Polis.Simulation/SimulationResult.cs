@@ -25,6 +25,8 @@ public sealed class SimulationResult
     /// <summary>Problems the journal found and reported at open (torn tails cut, damaged guard slots).</summary>
     public int JournalWarnings { get; init; }
     public long SignaturesChecked { get; init; }
+    /// <summary>The most bytes any validator's engine held at a sample (the memory checker's bound is far above).</summary>
+    public long EngineBytesMax { get; init; }
 
     public bool Passed => Violations.Count == 0;
 

@@ -80,7 +80,7 @@ public sealed partial class Simulator
         if (message.Height > next)
         {
             // Counted once each before the engine buffers it for a later height.
-            if (!node.FutureSeen.Add(id)) return;
+            if (node.FutureSeen.Count >= FutureSeenMax || !node.FutureSeen.Add(id)) return;
             if (input is VoteReceived future && !JournalVote(node, future.Vote)) return;
             Feed(node, input);
             return;
@@ -134,6 +134,8 @@ public sealed partial class Simulator
         _queue.After(_options.GossipIntervalMs, () =>
         {
             if (!node.IsUp || node.Incarnation != incarnation) return;
+            _memory.Sample(_queue.Now, node.Name, node.Engine.Round, node.Engine.Footprint(), node.Gossip?.Messages.Count ?? 0, HeightMessages<SimMessage>.MessagesMax,
+                node.CatchUp.Count, CatchUpBufferMax, node.FutureSeen.Count, FutureSeenMax);
             if (node.Gossip is { } gossip)
             {
                 var (statusDue, askFor) = gossip.OnTick(node.Peers.Values);

@@ -39,6 +39,9 @@ public sealed partial class Simulator
     private readonly AgreementChecker _agreement = new();
     private readonly DoubleSignChecker _doubleSign = new();
     private readonly LockChecker _lock;
+    private readonly MemoryChecker _memory;
+    /// <summary>Future-height messages a node counts once each (the node's bound).</summary>
+    private const int FutureSeenMax = 50_000;
     private readonly List<Violation> _violations = new();
     private readonly ValidatorSet _validators;
     private readonly Genesis _genesis;
@@ -63,6 +66,7 @@ public sealed partial class Simulator
         for (int i = 0; i < validators.Length; i++) validators[i] = new Validator(ValidatorKeys[i].PublicKey, options.Powers?[i] ?? 1);
         _validators = new ValidatorSet(validators);
         _lock = new LockChecker(_validators);
+        _memory = new MemoryChecker(options.Consensus, options.Validators);
         var allocations = new List<(Address, ulong)>();
         for (int i = 0; i < options.Accounts; i++) allocations.Add((AccountKeys[i].Address, AllocationPerAccount));
         _genesis = new Genesis(ChainIdValue, GenesisTimeMs, _validators, [], [new GenesisSection(AccountsKeys.Module, AccountsGenesis.Encode(allocations))]);
@@ -142,7 +146,7 @@ public sealed partial class Simulator
         ScheduleGossip(node, node.Incarnation);
     }
 
-    private bool SafetyViolated() => _agreement.Violations.Count > 0 || _doubleSign.Violations.Count > 0 || _lock.Violations.Count > 0 || _violations.Count > 0;
+    private bool SafetyViolated() => _agreement.Violations.Count > 0 || _doubleSign.Violations.Count > 0 || _lock.Violations.Count > 0 || _memory.Violations.Count > 0 || _violations.Count > 0;
 
     private bool AllHonestReached(ulong height)
     {
@@ -183,6 +187,7 @@ public sealed partial class Simulator
         all.AddRange(_agreement.Violations);
         all.AddRange(_doubleSign.Violations);
         all.AddRange(_lock.Violations);
+        all.AddRange(_memory.Violations);
         all.AddRange(_violations);
         var nodes = new List<(string, ulong, bool)>();
         long evidence = 0;
@@ -220,6 +225,7 @@ public sealed partial class Simulator
             JournalRefusals = refusals,
             JournalWarnings = warnings,
             SignaturesChecked = _doubleSign.Signatures,
+            EngineBytesMax = _memory.BytesMax,
         };
     }
 }

@@ -17,6 +17,17 @@ public sealed class Block(BlockHeader header, IReadOnlyList<Transaction> transac
     public Hash32 Id => Header.Id;
     public ulong Height => Header.Height;
 
+    /// <summary>About the bytes this block holds in memory (its encoding's size, from its parts, without encoding it).</summary>
+    public long ApproximateBytes
+    {
+        get
+        {
+            long bytes = 512 + 2L * Evidence.Count * Vote.EncodedSize + (LastCommit?.Signatures.Count ?? 0) * 128L;
+            foreach (var tx in Transactions) bytes += 4 + tx.Encoded.Length;
+            return bytes;
+        }
+    }
+
     public static Hash32 TransactionsRoot(IReadOnlyList<Transaction> transactions)
     {
         var leaves = new Hash32[transactions.Count];

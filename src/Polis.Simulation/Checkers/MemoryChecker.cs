@@ -1,0 +1,37 @@
+using Polis.Consensus;
+
+namespace Polis.Simulation.Checkers;
+
+/// <summary>
+/// What each validator holds never exceeds its bounds: the engine's rounds, proposals and votes per
+/// round, its future buffer (in all and per sender) and their bytes against
+/// <see cref="ConsensusOptions.FootprintBytesMax"/>; the driver's own buffers (the gossip's height
+/// messages, fetched blocks, future messages seen) against theirs. Sampled at every gossip tick.
+/// </summary>
+public sealed class MemoryChecker(ConsensusOptions options, int validators)
+{
+    public List<Violation> Violations { get; } = new();
+    public long Samples { get; private set; }
+    public long BytesMax { get; private set; }
+
+    public void Sample(long now, string node, int round, EngineFootprint engine, int heightMessages, int heightMessagesMax,
+        int fetched, int fetchedMax, int futureSeen, int futureSeenMax)
+    {
+        Samples++;
+        BytesMax = Math.Max(BytesMax, engine.Bytes);
+        Check(now, node, "rounds held", engine.Rounds, round + options.RoundsAheadMax + 1L);
+        Check(now, node, "proposals in one round", engine.ProposalsPerRoundMax, options.ProposalsPerRoundMax);
+        Check(now, node, "votes of one kind in one round", engine.VotesPerRoundMax, ConsensusOptions.VotesPerRoundMax(validators));
+        Check(now, node, "future messages", engine.FutureMessages, options.FutureMessagesMax);
+        Check(now, node, "future messages of one sender", engine.FuturePerSenderMax, options.FutureMessagesPerSenderMax);
+        Check(now, node, "engine bytes", engine.Bytes, options.FootprintBytesMax(validators, round));
+        Check(now, node, "gossip messages of the height", heightMessages, heightMessagesMax);
+        Check(now, node, "fetched blocks waiting", fetched, fetchedMax);
+        Check(now, node, "future messages seen", futureSeen, futureSeenMax);
+    }
+
+    private void Check(long now, string node, string what, long value, long bound)
+    {
+        if (value > bound) Violations.Add(new Violation("memory", now, $"{node}: {what} {value} > bound {bound}"));
+    }
+}
