@@ -18,9 +18,20 @@ public sealed partial class ConsensusEngine
         NoteRound(proposal.Proposer, proposal.Round);
         if (proposal.Round > _round + _options.RoundsAheadMax) return;
         var state = RoundAt(proposal.Round);
+        ReportIfConflicting(state, proposal);
         if (state.FindProposal(block.Id) is not null || state.Proposals.Count >= _options.ProposalsPerRoundMax) return;
         state.Proposals.Add((proposal, block));
         RequestValidation(block);
+    }
+
+    /// <summary>The round's proposer signed something else before: evidence, once per round (the first conflict proves it).</summary>
+    private void ReportIfConflicting(RoundState state, Proposal proposal)
+    {
+        if (state.ProposalEvidenceReported || state.Proposals.Count == 0) return;
+        var first = state.Proposals[0].Proposal;
+        if (first.BlockId == proposal.BlockId && first.ValidRound == proposal.ValidRound) return;
+        state.ProposalEvidenceReported = true;
+        _actions.Add(new ReportProposalEvidence(new DuplicateProposalEvidence(first, proposal)));
     }
 
     private void OnVote(Vote vote)

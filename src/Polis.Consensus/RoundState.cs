@@ -14,6 +14,7 @@ internal sealed class RoundState(ValidatorSet validators)
     public bool PrecommitTimeoutScheduled { get; set; }
     public bool PolkaHandled { get; set; }
     public bool ProposalRequested { get; set; }
+    public bool ProposalEvidenceReported { get; set; }
 
     public (Proposal Proposal, Block Block)? First => Proposals.Count > 0 ? Proposals[0] : null;
 

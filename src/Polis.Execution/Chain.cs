@@ -1,6 +1,7 @@
 using Polis.Core;
 using Polis.Core.Crypto;
 using Polis.Core.Ledger;
+using Polis.Execution.Evidence;
 
 namespace Polis.Execution;
 
@@ -72,6 +73,8 @@ public sealed class Chain
         var working = _state.Begin(Height);
         var (included, outcome, _) = _executor.SelectAndExecute(candidates, working, new BlockContext(height, time), txsMax, bytesMax);
         RefuseValidatorUpdates(outcome);
+        evidence = AcceptableEvidence(evidence, height, working);
+        RecordEvidence(evidence, height, working);
         var header = new BlockHeader(ChainId, height, time, LastBlockId,
             Block.TransactionsRoot(included), working.ComputeRoot(), Validators.Hash, proposer,
             LastCommit?.Hash() ?? Hash32.Zero, Block.EvidenceRootOf(evidence));
@@ -98,19 +101,45 @@ public sealed class Chain
             string commitError = block.LastCommit.Verify(ChainId, Validators, Height, LastBlockId, _verifier);
             if (commitError.Length > 0) return BlockValidation.Invalid("last commit: " + commitError);
         }
+        var working = _state.Begin(Height);
+        var seen = new HashSet<Hash32>();
         foreach (var e in block.Evidence)
         {
             var key = Validators.Find(e.Validator)?.PublicKey;
-            if (key is null || e.Height > h.Height || !e.Verify(ChainId, key)) return BlockValidation.Invalid("evidence does not verify");
+            if (key is null || !e.Verify(ChainId, key)) return BlockValidation.Invalid("evidence does not verify");
+            if (!seen.Add(e.Hash())) return BlockValidation.Invalid("the same evidence twice in one block");
+            string refusal = EvidenceRecord.Refusal(e, h.Height, working);
+            if (refusal.Length > 0) return BlockValidation.Invalid(refusal);
         }
-        var working = _state.Begin(Height);
         var (outcome, reason) = _executor.Execute(block.Transactions, working, new BlockContext(h.Height, h.TimeMs));
         if (outcome is null) return BlockValidation.Invalid(reason);
         RefuseValidatorUpdates(outcome);
+        RecordEvidence(block.Evidence, h.Height, working);
         var root = working.ComputeRoot();
         if (root != h.StateRoot) return BlockValidation.Invalid($"state root {h.StateRoot.Short} differs from the executed {root.Short}");
         Remember(new ExecutedBlock(block, outcome, working));
         return BlockValidation.Ok;
+    }
+
+    /// <summary>The evidence a proposer may include: verifiable, once, not too old, not committed before.</summary>
+    private List<DuplicateVoteEvidence> AcceptableEvidence(IReadOnlyList<DuplicateVoteEvidence> candidates, ulong height, IStateView state)
+    {
+        var accepted = new List<DuplicateVoteEvidence>();
+        var seen = new HashSet<Hash32>();
+        foreach (var e in candidates)
+        {
+            if (accepted.Count >= Limits.BlockEvidenceMax) break;
+            var key = Validators.Find(e.Validator)?.PublicKey;
+            if (key is null || !e.Verify(ChainId, key) || !seen.Add(e.Hash()) || EvidenceRecord.Refusal(e, height, state).Length > 0) continue;
+            accepted.Add(e);
+        }
+        return accepted;
+    }
+
+    /// <summary>Committed evidence is recorded in the state, after the block's transactions (every validator writes the same).</summary>
+    private static void RecordEvidence(IReadOnlyList<DuplicateVoteEvidence> evidence, ulong height, IStateView state)
+    {
+        foreach (var e in evidence) EvidenceRecord.Store(state, e.Hash(), height);
     }
 
     /// <summary>

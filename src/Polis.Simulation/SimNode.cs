@@ -39,6 +39,8 @@ public sealed class SimNode(int instance, int validatorIndex, KeyPair key, Byzan
     public List<string> UnreportedDamage { get; } = new();
     public Chain Chain { get; set; } = null!;
     public List<Transaction> Mempool { get; } = new();
+    /// <summary>Evidence of equivocating votes waiting for this node's next block (the node's pool).</summary>
+    public List<DuplicateVoteEvidence> Evidence { get; } = new();
     public SortedDictionary<ulong, (Block Block, Commit Commit)> CatchUp { get; } = new();
     /// <summary>Votes of the working heights already counted and journaled (the node's known-message set).</summary>
     public HashSet<(Address, VoteType, ulong, int, Hash32)> VoteIds { get; } = new();

@@ -19,6 +19,8 @@ public sealed class SimulationResult
     public int MaxRound { get; init; }
     public double MeanCommitRound { get; init; }
     public long EvidenceReported { get; init; }
+    /// <summary>Evidence items in decided blocks (counted once per height, on the first honest decision).</summary>
+    public long EvidenceCommitted { get; init; }
     public int Crashes { get; init; }
     /// <summary>Restarts the journal refused (damage found), each followed by the operator's repair.</summary>
     public int JournalRefusals { get; init; }

@@ -77,7 +77,7 @@ public sealed partial class Simulator
                 pending.Enqueue(new BlockValidated(v.Block.Height, v.Block.Id, verdict.Valid ? BlockVerdict.Valid : BlockVerdict.Invalid, verdict.Reason));
                 break;
             case BuildBlock b:
-                var block = node.Chain.Build(GenesisTimeMs + _queue.Now, node.Key.Address, node.Mempool, []);
+                var block = node.Chain.Build(GenesisTimeMs + _queue.Now, node.Key.Address, node.Mempool, node.Evidence);
                 pending.Enqueue(new BlockBuilt(b.Height, b.Round, block));
                 break;
             case Decide d:
@@ -88,7 +88,11 @@ public sealed partial class Simulator
                 pending.Enqueue(new StartHeight(d.Block.Height + 1, _validators));
                 if (node.CatchUp.Remove(d.Block.Height + 1, out var next)) pending.Enqueue(new CommitReceived(next.Block, next.Commit));
                 break;
-            case ReportEvidence:
+            case ReportEvidence r:
+                node.EvidenceReported++;
+                if (node.Evidence.Count < Limits.BlockEvidenceMax && !node.Evidence.Exists(e => e.Hash() == r.Evidence.Hash())) node.Evidence.Add(r.Evidence);
+                break;
+            case ReportProposalEvidence:
                 node.EvidenceReported++;
                 break;
             case RequestCatchUp:
@@ -107,6 +111,7 @@ public sealed partial class Simulator
         node.Blocks.Add((block, commit));
         node.VoteIds.Clear();
         node.Journal?.CompactIfLarge(block.Height + 1);
+        if (block.Evidence.Count > 0) node.Evidence.RemoveAll(e => block.Evidence.Any(x => x.Hash() == e.Hash()));
         if (node.IsHonest)
         {
             bool first = _agreement.DecidedAt(block.Height) is null;
@@ -115,6 +120,7 @@ public sealed partial class Simulator
             {
                 _commitRounds.Add(commit.Round);
                 foreach (var r in results.Results) if (r.IsOk) _txsCommitted++;
+                _evidenceCommitted += block.Evidence.Count;
             }
         }
         PruneMempool(node);

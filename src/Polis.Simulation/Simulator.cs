@@ -48,6 +48,7 @@ public sealed partial class Simulator
     private readonly ISignatureVerifier _verifier = SharedVerifier;
     private long _faultsHealedAt;
     private long _txsCommitted;
+    private long _evidenceCommitted;
     private readonly List<int> _commitRounds = new();
 
     public Simulator(SimulationOptions options, Func<IVersionedState> newState)
@@ -117,6 +118,7 @@ public sealed partial class Simulator
         node.Dying = false;
         node.Incarnation++;
         node.Mempool.Clear();
+        node.Evidence.Clear();
         node.CatchUp.Clear();
         node.VoteIds.Clear();
         if (!OpenJournal(node)) return;
@@ -221,6 +223,7 @@ public sealed partial class Simulator
             MaxRound = _commitRounds.Count == 0 ? 0 : _commitRounds.Max(),
             MeanCommitRound = _commitRounds.Count == 0 ? 0 : _commitRounds.Average(),
             EvidenceReported = evidence,
+            EvidenceCommitted = _evidenceCommitted,
             Crashes = crashes,
             JournalRefusals = refusals,
             JournalWarnings = warnings,

@@ -187,6 +187,20 @@ public sealed class EngineObligationTests
     }
 
     [Fact]
+    public void Two_different_proposals_of_one_proposer_for_a_round_become_evidence_once()
+    {
+        var h = new EngineHarness();
+        h.Start();
+        h.Send(h.Proposal(BlockA, 0));
+        var conflicting = h.Send(h.Proposal(BlockB, 0));
+        var evidence = Assert.Single(conflicting.OfType<ReportProposalEvidence>()).Evidence;
+        Assert.Equal((1UL, 0), (evidence.Height, evidence.ProposalA.Round));
+        Assert.True(evidence.Verify(EngineHarness.ChainId, EngineHarness.Keys[h.KeyIndexOfProposer(1, 0)].PublicKey));
+        Assert.Empty(h.Send(h.Proposal(EngineHarness.MakeBlock(1, 3), 0)).OfType<ReportProposalEvidence>());
+        Assert.Empty(h.Send(h.Proposal(BlockA, 0)).OfType<ReportProposalEvidence>());
+    }
+
+    [Fact]
     public void An_observer_without_a_key_follows_decisions_without_signing()
     {
         var validators = new EngineHarness().Validators;

@@ -102,7 +102,7 @@ public static class SimCommand
         stats.AddRow("mean / max commit round", $"{r.MeanCommitRound:F2} / {r.MaxRound}");
         stats.AddRow("messages sent / dropped / duplicated", $"{r.MessagesSent} / {r.MessagesDropped} / {r.MessagesDuplicated}");
         stats.AddRow("honest signatures checked for double-signing", r.SignaturesChecked.ToString());
-        stats.AddRow("equivocation evidence reported", r.EvidenceReported.ToString());
+        stats.AddRow("equivocation evidence reported / committed in blocks", $"{r.EvidenceReported} / {r.EvidenceCommitted}");
         stats.AddRow("crashes", r.Crashes.ToString());
         stats.AddRow("journal: refused at restart / problems reported", $"{r.JournalRefusals} / {r.JournalWarnings}");
         AnsiConsole.Write(stats);

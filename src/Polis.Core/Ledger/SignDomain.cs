@@ -13,5 +13,6 @@ public static class SignDomain
     public const byte Commit = 0x50;
     public const byte ValidatorSet = 0x60;
     public const byte Evidence = 0x70;
+    public const byte ProposalEvidence = 0x71;
     public const byte Reading = 0x80;
 }

@@ -18,7 +18,7 @@ public sealed class ModuleSet
     public const int RoleNameLengthMax = 48;
 
     /// <summary>State prefixes the executor itself owns: every account's nonce, and the roles granted.</summary>
-    public static IReadOnlyList<string> FrameworkPrefixes { get; } = [NonceRecord.Prefix, RoleRecord.Prefix];
+    public static IReadOnlyList<string> FrameworkPrefixes { get; } = [NonceRecord.Prefix, RoleRecord.Prefix, Evidence.EvidenceRecord.Prefix];
 
     private readonly IModule?[] _byId = new IModule?[256];
     /// <summary>Per module id: the prefixes it may write under (its own, those of the modules it writes through, role/ if it grants roles).</summary>

@@ -40,7 +40,7 @@ internal sealed class ConsensusReactor
     private readonly IConsensusHost _host;
     private readonly CancellationToken _stop;
     private readonly ConsensusGossip<byte[]> _gossip;
-    private readonly List<DuplicateVoteEvidence> _evidence = new();
+    private readonly EvidencePool _evidence = new();
     private readonly HashSet<Hash32> _futureSeen = new();
     private readonly int _roundsAheadKept;
     private long _lastCommitTicks;
@@ -113,8 +113,14 @@ internal sealed class ConsensusReactor
                 else if (_host.IsSyncing) _host.RequestBlocks();
                 break;
             case ReportEvidence r:
-                _log.LogWarning("evidence of double signing by {Validator} at height {Height}", r.Evidence.Validator, r.Evidence.Height);
-                if (_evidence.Count < NodeLimits.EvidencePendingMax && !_evidence.Any(e => e.Hash() == r.Evidence.Hash())) _evidence.Add(r.Evidence);
+                if (_evidence.Add(r.Evidence))
+                    _log.LogWarning("evidence of double signing by {Validator} at height {Height}", r.Evidence.Validator, r.Evidence.Height);
+                _metrics.EvidencePending.WithLabels("vote").Set(_evidence.VoteEvidenceCount);
+                break;
+            case ReportProposalEvidence r:
+                if (_evidence.Add(r.Evidence))
+                    _log.LogWarning("evidence of two proposals by {Proposer} at height {Height} round {Round}", r.Evidence.Proposer, r.Evidence.Height, r.Evidence.ProposalA.Round);
+                _metrics.EvidencePending.WithLabels("proposal").Set(_evidence.ProposalEvidenceCount);
                 break;
             case RequestCatchUp:
                 _host.RequestBlocks();
@@ -144,7 +150,7 @@ internal sealed class ConsensusReactor
     private BlockBuilt MakeBlock(ulong height, int round)
     {
         var candidates = _pool.Reap(_config.BlockTxsMax, _config.BlockBytesMax);
-        var block = _chain.Build(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), _validatorKey!.Address, candidates, _evidence,
+        var block = _chain.Build(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), _validatorKey!.Address, candidates, _evidence.ForBlock(),
             _config.BlockTxsMax, _config.BlockBytesMax);
         return new BlockBuilt(height, round, block);
     }
@@ -162,7 +168,9 @@ internal sealed class ConsensusReactor
     /// <summary>After the node committed <paramref name="block"/>: the next height starts clean.</summary>
     public void OnCommitted(Block block)
     {
-        if (block.Evidence.Count > 0) _evidence.RemoveAll(e => block.Evidence.Any(x => x.Hash() == e.Hash()));
+        _evidence.OnCommitted(block);
+        _metrics.EvidencePending.WithLabels("vote").Set(_evidence.VoteEvidenceCount);
+        _metrics.EvidencePending.WithLabels("proposal").Set(_evidence.ProposalEvidenceCount);
         _wal?.CompactIfLarge(block.Height + 1);
         _gossip.StartHeight(block.Height + 1, _peers.Views);
         _timeouts.DropBelow(block.Height + 1);

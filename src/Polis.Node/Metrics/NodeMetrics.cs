@@ -15,6 +15,7 @@ public sealed class NodeMetrics
         TxsCommitted = f.CreateCounter("polis_txs_committed_total", "Transactions in committed blocks.");
         MempoolSize = f.CreateGauge("polis_mempool_size", "Transactions waiting in the mempool.");
         Peers = f.CreateGauge("polis_peers", "Connected, authenticated peers.");
+        EvidencePending = f.CreateGauge("polis_evidence_pending", "Evidence of equivocation held, by kind (vote: waiting for a block; proposal: kept for governance).", "kind");
         Rejected = f.CreateCounter("polis_rejected_inputs_total", "Inputs rejected, by source and reason.", "source", "reason");
         BlockInterval = f.CreateHistogram("polis_block_interval_seconds", "Time between consecutive commits at this node.",
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.05, 2, 10) });
@@ -28,6 +29,7 @@ public sealed class NodeMetrics
 
     public CollectorRegistry Registry { get; }
     public Gauge Height { get; }
+    public Gauge EvidencePending { get; }
     public Gauge Round { get; }
     public Counter Commits { get; }
     public Counter TxsCommitted { get; }
