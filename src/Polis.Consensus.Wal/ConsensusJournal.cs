@@ -24,6 +24,8 @@ public sealed class ConsensusJournal : IDisposable
     private readonly ConsensusWal _wal;
     private readonly SignGuard _guard;
     private readonly long _compactAtBytes;
+    /// <summary>The directory's lock, held while this journal is open.</summary>
+    private IDisposable? _owner;
 
     private ConsensusJournal(ConsensusWal wal, SignGuard guard, SignRecord? last, List<Vote> votes, List<string> warnings, long compactAtBytes)
     {
@@ -41,7 +43,23 @@ public sealed class ConsensusJournal : IDisposable
 
     public static ConsensusJournal Open(IWalDirectory dir, string chainId) => Open(dir, chainId, WalRecoveryRules.Strict);
 
-    internal static ConsensusJournal Open(IWalDirectory dir, string chainId, WalRecoveryRules rules, long compactAtBytes = DefaultCompactAtBytes)
+    internal static ConsensusJournal Open(IWalDirectory dir, string chainId, WalRecoveryRules rules, long compactAtBytes = DefaultCompactAtBytes, bool lockDirectory = true)
+    {
+        var owner = lockDirectory ? dir.Lock() : null;
+        try
+        {
+            var journal = OpenLocked(dir, chainId, rules, compactAtBytes);
+            journal._owner = owner;
+            return journal;
+        }
+        catch
+        {
+            owner?.Dispose();
+            throw;
+        }
+    }
+
+    private static ConsensusJournal OpenLocked(IWalDirectory dir, string chainId, WalRecoveryRules rules, long compactAtBytes)
     {
         var warnings = new List<string>();
         ConsensusWal.RemoveLeftovers(dir);
@@ -70,10 +88,15 @@ public sealed class ConsensusJournal : IDisposable
                 throw new WalCorruptException($"the double-sign guard {dir.Describe(SignGuard.FileName)} was never written, yet the WAL holds signatures: it was replaced. " +
                     $"`{RecoverCommand}` rebuilds it from the WAL.", dir.Describe(SignGuard.FileName), -1);
             var last = Later(walLast, guarded.Record, dir);
+            // A WAL begun again (lost, set aside, unreadable header) holds the guard's record too, so
+            // each file alone still knows the last signature, lock id included.
+            if (walLast is null && last is not null) wal.Append(last);
             var journal = new ConsensusJournal(wal, guard, last, votes, warnings, compactAtBytes);
-            // A crash between the WAL's fsync and the guard's leaves the guard one record behind: bring it level.
-            if (walLast is not null && (guard.State.Record is null || guard.State.Record.IsBefore(walLast.Height, walLast.Round, walLast.Step)))
-                guard.Write(walLast, wal.Header.Generation, wal.Length);
+            // A crash between the WAL's fsync and the guard's leaves the guard one record behind, and
+            // a WAL begun again is of a generation the guard does not know yet: bring it level.
+            bool guardBehind = last is not null && (guard.State.Record is null || guard.State.Record.IsBefore(last.Height, last.Round, last.Step));
+            if (guardBehind || guard.State.WalGeneration != wal.Header.Generation || guard.State.WalSyncedBytes != wal.Length)
+                guard.Write(guardBehind ? last : guard.State.Record, wal.Header.Generation, wal.Length);
             return journal;
         }
         catch
@@ -97,7 +120,7 @@ public sealed class ConsensusJournal : IDisposable
             var scan = WalScan.Read(file);
             if (scan.Header is null)
             {
-                if (scan.SignRecordAfterDamage && rules.RefuseDurableDamage) throw Corrupt(where, scan);
+                if (scan.FindSignRecordAfterDamage(file) && rules.RefuseDurableDamage) throw Corrupt(where, scan);
                 warnings.Add($"the WAL {where} had no readable header ({scan.DamageReason}) and no signature after it: replaced by an empty one");
                 file.Dispose();
                 return (ConsensusWal.Create(dir, chainId, guarded.WalGeneration + 1), new List<Vote>());
@@ -105,13 +128,18 @@ public sealed class ConsensusJournal : IDisposable
             if (scan.Header.ChainId != chainId)
                 throw new WalCorruptException($"the WAL {where} belongs to chain '{scan.Header.ChainId}', this node runs '{chainId}'", where, 0);
             long durable = scan.Header.SyncedAtCreationBytes;
-            if (guarded.WalGeneration == scan.Header.Generation) durable = Math.Max(durable, guarded.WalSyncedBytes);
+            bool guardKnowsThisFile = guarded.Sequence > 0 && guarded.WalGeneration == scan.Header.Generation;
+            if (guardKnowsThisFile) durable = Math.Max(durable, guarded.WalSyncedBytes);
             else if (guarded.WalGeneration > scan.Header.Generation)
                 warnings.Add($"the WAL {where} is of generation {scan.Header.Generation}, the guard knows {guarded.WalGeneration}: an older copy? Its votes may be incomplete; the guard decides what was signed");
             long keep = scan.Length;
             if (scan.DamageAt >= 0)
             {
-                bool durableDamage = scan.DamageAt < durable || scan.SignRecordAfterDamage;
+                // The guard's write follows the WAL's fsync for every signature, so when it knows this
+                // file it knows exactly how much of it was durable: damage past that is a torn write,
+                // even with a whole sign record after it (whose fsync never returned: never sent).
+                // Without it, a later sign record is what shows the damage was durable.
+                bool durableDamage = scan.DamageAt < durable || !guardKnowsThisFile && scan.FindSignRecordAfterDamage(file);
                 if (durableDamage && rules.RefuseDurableDamage) throw Corrupt(where, scan);
                 warnings.Add($"the WAL {where}: cut off {scan.Length - scan.ValidEnd} bytes at offset {scan.ValidEnd} ({scan.DamageReason}), written after the last fsync: a crash tore them");
                 keep = scan.ValidEnd;
@@ -166,7 +194,14 @@ public sealed class ConsensusJournal : IDisposable
 
     public void Dispose()
     {
-        try { _wal.Dispose(); }
-        finally { _guard.Dispose(); }
+        try
+        {
+            try { _wal.Dispose(); }
+            finally { _guard.Dispose(); }
+        }
+        finally
+        {
+            _owner?.Dispose();
+        }
     }
 }

@@ -51,14 +51,15 @@ internal sealed class ConsensusWal : IDisposable
         return new ConsensusWal(dir, file, WalHeader.Decode(frame.AsSpan(WalFrame.HeaderBytes + 1)), frame.Length, new List<Vote>());
     }
 
-    /// <summary>Continues a scanned log after <paramref name="validEnd"/> (a torn tail past it is cut and the cut synced).</summary>
+    /// <summary>
+    /// Continues a scanned log after <paramref name="validEnd"/>: a torn tail past it is cut, and the
+    /// file is synced either way, since what a crashed process wrote may still be only in the page
+    /// cache (the guard is then told all of it is durable).
+    /// </summary>
     public static ConsensusWal Resume(IWalDirectory dir, IWalFile file, WalScan scan, long validEnd)
     {
-        if (file.Length > validEnd)
-        {
-            file.SetLength(validEnd);
-            file.Sync();
-        }
+        if (file.Length > validEnd) file.SetLength(validEnd);
+        file.Sync();
         return new ConsensusWal(dir, file, scan.Header!, validEnd, new List<Vote>(scan.Votes)) { Last = scan.Last };
     }
 
@@ -77,6 +78,9 @@ internal sealed class ConsensusWal : IDisposable
     public void AppendVote(Vote vote)
     {
         WriteFrame(WalFrame.VoteKind, vote.ToBytes());
+        // Votes are of one size, so this count bounds the bytes too (about 13 MB encoded), however many
+        // rounds a height takes or however many votes peers send before the next compaction.
+        if (_kept.Count >= WalScan.ReplayVotesMax) _kept.RemoveRange(0, WalScan.ReplayVotesMax / 2);
         _kept.Add(vote);
         if (_pending.Length >= PendingBytesMax) FlushPending();
     }
@@ -136,12 +140,17 @@ internal sealed class ConsensusWal : IDisposable
         Header = WalHeader.Decode(header.AsSpan(WalFrame.HeaderBytes + 1));
     }
 
-    /// <summary>Removes a compaction's file left by a crash before its rename (the old log is whole).</summary>
+    /// <summary>Removes a compaction's or a repair's file left by a crash before its rename (the old file is whole).</summary>
     public static void RemoveLeftovers(IWalDirectory dir)
     {
-        if (!dir.Exists(CompactingName)) return;
-        dir.Delete(CompactingName);
-        dir.Sync();
+        bool removed = false;
+        foreach (var name in new[] { CompactingName, SignGuard.ReplacementName })
+        {
+            if (!dir.Exists(name)) continue;
+            dir.Delete(name);
+            removed = true;
+        }
+        if (removed) dir.Sync();
     }
 
     /// <summary>The header frame of a file whose records after the header take <paramref name="extraBytes"/>.</summary>

@@ -21,6 +21,21 @@ public sealed partial class FileWalDirectory : IWalDirectory
     public void Delete(string name) => File.Delete(Full(name));
     public string Describe(string name) => Full(name);
 
+    /// <summary>An exclusive open of a LOCK file: .NET takes flock(2) LOCK_EX for FileShare.None, which the kernel drops when the process dies.</summary>
+    public IDisposable Lock()
+    {
+        try
+        {
+            return new FileStream(Full(LockName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"the consensus journal {_path} is in use by another process (a node running on this home?): {e.Message}", e);
+        }
+    }
+
+    private const string LockName = "LOCK";
+
     /// <summary>
     /// fsync of the directory, so a create or rename survives a power cut. .NET cannot open a
     /// directory as a file, so this calls open(2) and fsync(2) directly. Windows has no such call

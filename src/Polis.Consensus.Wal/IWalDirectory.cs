@@ -19,6 +19,11 @@ public interface IWalDirectory
     void Sync();
     /// <summary>Where the files are, for messages to an operator.</summary>
     string Describe(string name);
+    /// <summary>
+    /// Takes the directory for one owner until disposed (a second node on the same home, or a repair
+    /// while the node runs, gets an <see cref="IOException"/>); a process that dies lets it go.
+    /// </summary>
+    IDisposable Lock();
 }
 
 /// <summary>One file of an <see cref="IWalDirectory"/>. Writes are durable only after <see cref="Sync"/>.</summary>

@@ -14,6 +14,7 @@ public static class JournalRepair
 
     public static Outcome Run(IWalDirectory dir, string chainId, ulong? signAboveHeight)
     {
+        using var owner = dir.Lock();
         ConsensusWal.RemoveLeftovers(dir);
         if (signAboveHeight is { } floor) return ResetToFloor(dir, chainId, floor);
         bool walExists = dir.Exists(ConsensusWal.FileName), guardExists = dir.Exists(SignGuard.FileName);
@@ -27,7 +28,7 @@ public static class JournalRepair
             {
                 try
                 {
-                    using var journal = ConsensusJournal.Open(dir, chainId);
+                    using var journal = ConsensusJournal.Open(dir, chainId, WalRecoveryRules.Strict, lockDirectory: false);
                     return new Outcome("nothing to repair: the WAL and the guard both read; start the node (it logs what else it finds)");
                 }
                 catch (WalCorruptException)
@@ -40,27 +41,55 @@ public static class JournalRepair
         // The guard is missing, unreadable, or never written while a WAL exists: rebuild it from a whole WAL.
         if (!walExists || !WalIsWhole(dir, chainId))
             throw new WalCorruptException("neither the WAL nor the double-sign guard can be trusted, so what this validator signed last is unknown. " +
-                "Find a height the chain has committed past (polis status on another node), then run again with --sign-above-height HEIGHT: " +
-                "this validator then signs nothing at or below it.", dir.Describe(SignGuard.FileName), -1);
-        using var file = dir.Open(ConsensusWal.FileName);
-        var scan = WalScan.Read(file);
-        using var rebuilt = SignGuard.Create(dir, chainId);
-        rebuilt.Write(scan.Last, scan.Header!.Generation, scan.Length);
+                "Find the chain's latest committed height on a healthy node (polis status) and run again with --sign-above-height set to that height plus one: " +
+                "this validator then signs nothing at or below it (it may have signed at the height after the last one it committed).", dir.Describe(SignGuard.FileName), -1);
+        WalScan scan;
+        using (var file = dir.Open(ConsensusWal.FileName)) scan = WalScan.Read(file);
+        // Only the whole records count: a torn tail past them is cut when the node opens the WAL.
+        ReplaceGuard(dir, chainId, scan.Last, scan.Header!.Generation, scan.ValidEnd);
         return new Outcome($"the guard was rebuilt from the WAL (last signature: {(scan.Last is { } l ? $"height {l.Height} round {l.Round} {l.Step}" : "none")})");
     }
 
+    /// <summary>
+    /// Signs nothing at or below the higher of the operator's height and any signature either file
+    /// still shows. The new guard is written whole under another name and renamed over the old one
+    /// before the WAL is set aside: a crash at any step leaves the old guard or the new one, never
+    /// neither (which would read as a validator that never signed).
+    /// </summary>
     private static Outcome ResetToFloor(IWalDirectory dir, string chainId, ulong floor)
     {
         if (floor == 0) throw new ArgumentOutOfRangeException(nameof(floor), "the height must be at least 1");
+        ulong seen = HighestSignedHeight(dir, chainId);
+        ulong effective = Math.Max(floor, seen);
+        ReplaceGuard(dir, chainId, SignRecord.Floor(effective), 0, 0);
         string? aside = dir.Exists(ConsensusWal.FileName) ? SetAside(dir) : null;
-        if (dir.Exists(SignGuard.FileName))
+        string raised = effective > floor ? $" (raised from {floor}: the journal shows a signature at height {seen})" : "";
+        return new Outcome($"{(aside is null ? "" : $"the WAL was set aside as {aside}; ")}the guard now says: sign nothing at or below height {effective}{raised}");
+    }
+
+    /// <summary>The highest height of a signature the guard or the WAL's readable part still shows (0: none).</summary>
+    private static ulong HighestSignedHeight(IWalDirectory dir, string chainId)
+    {
+        ulong highest = 0;
+        if (dir.Exists(SignGuard.FileName) && TryOpenGuard(dir, chainId, new List<string>()) is { } guard)
         {
-            dir.Rename(SignGuard.FileName, SignGuard.FileName + ".replaced");
-            dir.Sync();
+            highest = guard.State.Record?.Height ?? 0;
+            guard.Dispose();
         }
-        using var guard = SignGuard.Create(dir, chainId);
-        guard.Write(SignRecord.Floor(floor), 0, 0);
-        return new Outcome($"{(aside is null ? "" : $"the WAL was set aside as {aside}; ")}the guard now says: sign nothing at or below height {floor}");
+        if (dir.Exists(ConsensusWal.FileName))
+        {
+            using var file = dir.Open(ConsensusWal.FileName);
+            var scan = WalScan.Read(file);
+            if (scan.Header?.ChainId == chainId && scan.Last is { } last) highest = Math.Max(highest, last.Height);
+        }
+        return highest;
+    }
+
+    private static void ReplaceGuard(IWalDirectory dir, string chainId, SignRecord? record, ulong walGeneration, long walSyncedBytes)
+    {
+        using (var guard = SignGuard.Create(dir, chainId, SignGuard.ReplacementName)) guard.Write(record, walGeneration, walSyncedBytes);
+        dir.Rename(SignGuard.ReplacementName, SignGuard.FileName);
+        dir.Sync();
     }
 
     private static SignGuard? TryOpenGuard(IWalDirectory dir, string chainId, List<string> warnings)
@@ -79,7 +108,7 @@ public static class JournalRepair
     {
         using var file = dir.Open(ConsensusWal.FileName);
         var scan = WalScan.Read(file);
-        return scan.Header is { } h && h.ChainId == chainId && (scan.DamageAt < 0 || !scan.SignRecordAfterDamage && scan.DamageAt >= h.SyncedAtCreationBytes);
+        return scan.Header is { } h && h.ChainId == chainId && (scan.DamageAt < 0 || scan.DamageAt >= h.SyncedAtCreationBytes && !scan.FindSignRecordAfterDamage(file));
     }
 
     private static string SetAside(IWalDirectory dir)

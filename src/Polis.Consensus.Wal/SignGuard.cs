@@ -18,6 +18,8 @@ namespace Polis.Consensus.Wal;
 internal sealed class SignGuard : IDisposable
 {
     public const string FileName = "sign_guard";
+    /// <summary>A repair writes the new guard under this name, then renames it over <see cref="FileName"/>.</summary>
+    public const string ReplacementName = "sign_guard-new";
     public const int SlotBytes = 512;
     private const uint Magic = 0x50475244; // "PGRD"
     private const byte Version = 1;
@@ -36,9 +38,12 @@ internal sealed class SignGuard : IDisposable
     public GuardState State { get; private set; }
 
     /// <summary>A new guard holding nothing signed yet, durable (file and directory entry) when this returns.</summary>
-    public static SignGuard Create(IWalDirectory dir, string chainId)
+    public static SignGuard Create(IWalDirectory dir, string chainId) => Create(dir, chainId, FileName);
+
+    /// <summary>A new guard under another name, to be renamed over the guard once it holds what it must (a repair).</summary>
+    public static SignGuard Create(IWalDirectory dir, string chainId, string name)
     {
-        var file = dir.Create(FileName);
+        var file = dir.Create(name);
         file.SetLength(2 * SlotBytes);
         var guard = new SignGuard(file, chainId, GuardState.Empty);
         guard.Write(null, 0, 0);
@@ -76,6 +81,13 @@ internal sealed class SignGuard : IDisposable
                 if (best is null || state.Sequence > best.Sequence) best = state;
             }
             if (best is null && !unreadable) return new SignGuard(file, chainId, GuardState.Empty); // created, never written: nothing signed
+            // The first write (at creation, nothing signed) goes to slot 1 and every later one
+            // alternates starting with slot 0: slot 0 never written means nothing was ever signed.
+            if (best is null && read >= 2 * SlotBytes && IsZero(slots.AsSpan(0, SlotBytes)))
+            {
+                warnings.Add($"double-sign guard {where}: torn while it was created; nothing was signed yet");
+                return new SignGuard(file, chainId, GuardState.Empty);
+            }
             if (best is null)
                 throw new WalCorruptException($"the double-sign guard {where} has no readable slot: what this validator signed last is unknown", where, -1);
             return new SignGuard(file, chainId, best);

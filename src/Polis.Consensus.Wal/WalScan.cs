@@ -5,8 +5,9 @@ namespace Polis.Consensus.Wal;
 
 /// <summary>
 /// What reading a WAL file found: its header, its last sign record, the votes to replay, and the
-/// first damaged record, if any, with whether a valid sign record lies beyond it (then the damage
-/// cannot be a torn final write: that record's fsync came after it).
+/// first damaged record, if any. Whether a sign record lies beyond the damage (then the damage
+/// cannot be a torn final write: that record's fsync came after it) is looked for only when the
+/// guard cannot say how much of the file was durable (<see cref="FindSignRecordAfterDamage"/>).
 /// </summary>
 internal sealed class WalScan
 {
@@ -26,14 +27,11 @@ internal sealed class WalScan
     /// <summary>Offset of the first damaged record, or -1.</summary>
     public long DamageAt { get; private set; } = -1;
     public string DamageReason { get; private set; } = "";
-    /// <summary>A complete, checksummed sign record lies after the damage.</summary>
-    public bool SignRecordAfterDamage { get; private set; }
 
     public static WalScan Read(IWalFile file)
     {
         var scan = new WalScan { Length = file.Length };
         scan.ReadRecords(file);
-        if (scan.DamageAt >= 0) scan.SignRecordAfterDamage = FindSignRecord(file, scan.DamageAt + 1, scan.Length);
         return scan;
     }
 
@@ -56,7 +54,7 @@ internal sealed class WalScan
             {
                 Apply(offset, payload, end);
             }
-            catch (CodecException e)
+            catch (Exception e) when (e is CodecException or ArgumentException or FormatException or OverflowException or InvalidOperationException)
             {
                 // Checksummed yet unreadable: written by another build or damaged in memory before the checksum.
                 Damage(offset, $"a record that does not decode ({e.Message})");
@@ -98,20 +96,41 @@ internal sealed class WalScan
         DamageReason = reason;
     }
 
-    /// <summary>Looks at every offset after the damage for a complete sign record (only on the damaged path).</summary>
-    private static bool FindSignRecord(IWalFile file, long from, long length)
+    /// <summary>
+    /// Looks at every offset after the damage for a complete sign record that decodes and comes
+    /// after <see cref="Last"/> (only on the damaged path, and only when the guard does not know
+    /// this file's generation). Records inside a block's transactions are bytes a client chose, so
+    /// a frame found there must also decode and be later than the last whole record to count.
+    /// </summary>
+    public bool FindSignRecordAfterDamage(IWalFile file)
     {
-        if (length - from > LookAheadBytesMax) return true; // too much after the damage to be one torn write
-        var rest = new byte[length - from];
+        if (DamageAt < 0) return false;
+        long from = DamageAt + 1;
+        if (Length - from > LookAheadBytesMax) return true; // too much after the damage to be one torn write
+        var rest = new byte[Length - from];
         int read = file.Read(from, rest);
         var span = rest.AsSpan(0, read);
         for (int at = 0; at + WalFrame.HeaderBytes < span.Length; at++)
         {
             int payload = WalFrame.PayloadLength(span[at..]);
-            if (payload < 0 || at + WalFrame.HeaderBytes + payload > span.Length) continue;
+            if (payload <= 0 || at + WalFrame.HeaderBytes + payload > span.Length) continue;
             var body = span.Slice(at + WalFrame.HeaderBytes, payload);
-            if (body[0] == WalFrame.SignKind && WalFrame.Verifies(span[at..], body)) return true;
+            if (body[0] != WalFrame.SignKind || !WalFrame.Verifies(span[at..], body)) continue;
+            if (IsLaterRecord(body[1..])) return true;
         }
         return false;
+    }
+
+    private bool IsLaterRecord(ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            var record = SignRecord.Decode(body);
+            return Last is null || Last.IsBefore(record.Height, record.Round, record.Step);
+        }
+        catch (Exception e) when (e is CodecException or ArgumentException or FormatException or OverflowException or InvalidOperationException)
+        {
+            return false;
+        }
     }
 }

@@ -61,8 +61,12 @@ public sealed record SignRecord(
     public bool SignsSameAs(SignRecord other) =>
         Height == other.Height && Round == other.Round && Step == other.Step && BlockId == other.BlockId && ProposalValidRound == other.ProposalValidRound;
 
-    /// <summary>Markers of an optional block: none, a block follows, or the same block as an earlier field.</summary>
-    private const byte NoBlock = 0, BlockFollows = 1, SameAsLocked = 2, SameAsValid = 3;
+    /// <summary>
+    /// Markers of an optional block: none, a block follows, the same block as an earlier field, or
+    /// the id alone (a record resumed from the guard knows its lock by id: the WAL must keep that id,
+    /// or a restart that reads this record would forget the lock).
+    /// </summary>
+    private const byte NoBlock = 0, BlockFollows = 1, SameAsLocked = 2, SameAsValid = 3, IdOnly = 4;
 
     public byte[] ToBytes()
     {
@@ -73,23 +77,32 @@ public sealed record SignRecord(
         w.WriteHash(BlockId);
         w.WriteI32(ProposalValidRound);
         w.WriteI32(LockedRound);
-        WriteOptionalBlock(w, LockedBlock);
+        WriteOptionalBlock(w, LockedBlock, _lockedBlockId);
         w.WriteI32(ValidRound);
         // From a polka on, the valid block is the locked one: a precommit's record would otherwise
         // carry the same block (up to megabytes, hashed, written and fsynced) twice.
         if (ValidBlock is not null && LockedBlock is not null && ValidBlock.Id == LockedBlock.Id) w.WriteU8(SameAsLocked);
-        else WriteOptionalBlock(w, ValidBlock);
+        else WriteOptionalBlock(w, ValidBlock, _validBlockId);
         // A re-proposal proposes the valid block: written once.
         if (ProposedBlock is not null && ValidBlock is not null && ProposedBlock.Id == ValidBlock.Id) w.WriteU8(SameAsValid);
         else if (ProposedBlock is not null && LockedBlock is not null && ProposedBlock.Id == LockedBlock.Id) w.WriteU8(SameAsLocked);
-        else WriteOptionalBlock(w, ProposedBlock);
+        else WriteOptionalBlock(w, ProposedBlock, null);
         return w.ToArray();
     }
 
-    private static void WriteOptionalBlock(CanonicalWriter w, Block? block)
+    private static void WriteOptionalBlock(CanonicalWriter w, Block? block, Hash32? idAlone)
     {
-        w.WriteU8(block is null ? NoBlock : BlockFollows);
-        if (block is not null) w.WriteBytes(block.ToBytes());
+        if (block is not null)
+        {
+            w.WriteU8(BlockFollows);
+            w.WriteBytes(block.ToBytes());
+        }
+        else if (idAlone is { } id)
+        {
+            w.WriteU8(IdOnly);
+            w.WriteHash(id);
+        }
+        else w.WriteU8(NoBlock);
     }
 
     /// <summary>
@@ -105,20 +118,25 @@ public sealed record SignRecord(
         var blockId = r.ReadHash("block id");
         int proposalValidRound = r.ReadI32("proposal valid round");
         int lockedRound = r.ReadI32("locked round");
-        var locked = r.ReadU8("locked block marker") switch
+        Hash32? lockedId = null, validId = null;
+        byte lockedMarker = r.ReadU8("locked block marker");
+        var locked = lockedMarker switch
         {
-            NoBlock => null,
+            NoBlock or IdOnly => null,
             BlockFollows => Block.Decode(r.ReadBytesSpan(Limits.BlockBytesMax, "locked block")),
-            var other => throw new CodecException($"locked block marker {other} (0 or 1)"),
+            var other => throw new CodecException($"locked block marker {other} (0, 1 or {IdOnly})"),
         };
+        if (lockedMarker == IdOnly) lockedId = r.ReadHash("locked block id");
         int validRound = r.ReadI32("valid round");
-        var valid = r.ReadU8("valid block marker") switch
+        byte validMarker = r.ReadU8("valid block marker");
+        var valid = validMarker switch
         {
-            NoBlock => null,
+            NoBlock or IdOnly => null,
             BlockFollows => Block.Decode(r.ReadBytesSpan(Limits.BlockBytesMax, "valid block")),
             SameAsLocked => locked ?? throw new CodecException("valid block marked as the locked block, but there is no locked block"),
-            var other => throw new CodecException($"valid block marker {other} (0, 1 or {SameAsLocked})"),
+            var other => throw new CodecException($"valid block marker {other} (0 to {IdOnly})"),
         };
+        if (validMarker == IdOnly) validId = r.ReadHash("valid block id");
         Block? proposed = null;
         if (r.Remaining > 0)
         {
@@ -134,7 +152,12 @@ public sealed record SignRecord(
         r.End("sign record");
         if (proposed is not null && (step != Step.Propose || proposed.Id != blockId))
             throw new CodecException("a proposed block belongs only to a proposal's record, for the block it signs");
-        return new SignRecord(height, round, step, blockId, proposalValidRound, lockedRound, locked, validRound, valid) { ProposedBlock = proposed };
+        return new SignRecord(height, round, step, blockId, proposalValidRound, lockedRound, locked, validRound, valid)
+        {
+            ProposedBlock = proposed,
+            LockedBlockId = lockedId,
+            ValidBlockId = validId,
+        };
     }
 
     /// <summary>The guard: the same record with ids in place of blocks, at most <see cref="GuardBytesMax"/> bytes.</summary>

@@ -54,7 +54,7 @@ public sealed partial class Simulator
         {
             ulong committed = 0;
             foreach (var n in _nodes) if (n.IsHonest && n.Height > committed) committed = n.Height;
-            JournalRepair.Run(node.Disk, ChainIdValue, signAboveHeight: Math.Max(1, committed));
+            JournalRepair.Run(node.Disk, ChainIdValue, signAboveHeight: committed + 1); // it may have signed at the height after its last commit
         }
     }
 

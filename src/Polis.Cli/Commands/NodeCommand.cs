@@ -71,7 +71,7 @@ public static class NodeCommand
                 Console.WriteLine(outcome.Done);
                 return 0;
             }
-            catch (Exception e) when (e is WalCorruptException or FormatException or IOException or ArgumentOutOfRangeException)
+            catch (Exception e) when (e is WalCorruptException or FormatException or IOException or UnauthorizedAccessException or ArgumentOutOfRangeException)
             {
                 return CliOutput.Fail(e.Message);
             }

@@ -57,10 +57,32 @@ public sealed class SimDisk(Random random) : IWalDirectory
 
     public string Describe(string name) => $"simulated disk:{name}";
 
+    private bool _locked;
+
+    /// <summary>One owner at a time, as flock(2) gives; a crash lets go.</summary>
+    public IDisposable Lock()
+    {
+        if (_locked) throw new IOException("the simulated disk's journal is in use");
+        _locked = true;
+        return new Release(this);
+    }
+
+    private sealed class Release(SimDisk disk) : IDisposable
+    {
+        private bool _done;
+        public void Dispose()
+        {
+            if (_done) return;
+            _done = true;
+            disk._locked = false;
+        }
+    }
+
     /// <summary>The process died: keeps what was synced and a random part of what was not.</summary>
     public void Crash()
     {
         _operationsLeft = long.MaxValue;
+        _locked = false;
         if (random.Next(2) == 0) _durableEntries = new Dictionary<string, SimFile>(_entries); // the directory's unsynced changes happened to reach the disk
         _entries = new Dictionary<string, SimFile>(_durableEntries);
         foreach (var file in _entries.Values.Distinct()) file.Crash(random);
