@@ -53,7 +53,7 @@ public static class NodeCommand
     {
         var floor = new Option<ulong?>("--sign-above-height")
         {
-            Description = "when neither the WAL nor the double-sign guard can be trusted: a height the chain has committed past; this validator signs nothing at or below it",
+            Description = "when neither the WAL nor the double-sign guard can be trusted: the chain's latest committed height (polis status on a healthy node) plus one; this validator signs nothing at or below it, or below a signature the journal still shows",
         };
         var command = new Command("wal-recover", "After the node refused a damaged consensus journal and the disk was checked: set the WAL aside, or rebuild the double-sign guard, keeping the double-sign guarantee.")
         {
