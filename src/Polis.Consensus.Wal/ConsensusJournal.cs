@@ -41,14 +41,21 @@ public sealed class ConsensusJournal : IDisposable
     public long WalBytes => _wal.Length;
     public ulong WalGeneration => _wal.Header.Generation;
 
-    public static ConsensusJournal Open(IWalDirectory dir, string chainId) => Open(dir, chainId, WalRecoveryRules.Strict);
+    /// <summary>
+    /// Opens (or creates) the journal. <paramref name="committedHeight"/> is the node's committed
+    /// height: with no journal at all above 0, this validator may have signed at the next height
+    /// before its journal was lost, so it does not start.
+    /// </summary>
+    public static ConsensusJournal Open(IWalDirectory dir, string chainId, ulong committedHeight = 0) =>
+        Open(dir, chainId, WalRecoveryRules.Strict, committedHeight: committedHeight);
 
-    internal static ConsensusJournal Open(IWalDirectory dir, string chainId, WalRecoveryRules rules, long compactAtBytes = DefaultCompactAtBytes, bool lockDirectory = true)
+    internal static ConsensusJournal Open(IWalDirectory dir, string chainId, WalRecoveryRules rules, long compactAtBytes = DefaultCompactAtBytes,
+        bool lockDirectory = true, ulong committedHeight = 0)
     {
         var owner = lockDirectory ? dir.Lock() : null;
         try
         {
-            var journal = OpenLocked(dir, chainId, rules, compactAtBytes);
+            var journal = OpenLocked(dir, chainId, rules, compactAtBytes, committedHeight);
             journal._owner = owner;
             return journal;
         }
@@ -59,7 +66,7 @@ public sealed class ConsensusJournal : IDisposable
         }
     }
 
-    private static ConsensusJournal OpenLocked(IWalDirectory dir, string chainId, WalRecoveryRules rules, long compactAtBytes)
+    private static ConsensusJournal OpenLocked(IWalDirectory dir, string chainId, WalRecoveryRules rules, long compactAtBytes, ulong committedHeight)
     {
         var warnings = new List<string>();
         ConsensusWal.RemoveLeftovers(dir);
@@ -67,6 +74,10 @@ public sealed class ConsensusJournal : IDisposable
         bool guardExists = dir.Exists(SignGuard.FileName);
         if (!walExists && !guardExists)
         {
+            if (committedHeight > 0 && rules.ReadGuard)
+                throw new WalCorruptException($"there is no consensus journal in {dir.Describe("")}, yet this node has committed height {committedHeight}: " +
+                    $"it may have signed at height {committedHeight + 1} before the journal was lost. If this key never signed on this chain from another home, " +
+                    $"`{RecoverCommand} --sign-above-height H` with H the chain's latest committed height plus one lets it sign again above H.", dir.Describe(SignGuard.FileName), -1);
             // The guard first: a WAL never exists without one unless someone removed it.
             var freshGuard = SignGuard.Create(dir, chainId);
             return new ConsensusJournal(ConsensusWal.Create(dir, chainId, 1), freshGuard, null, new List<Vote>(), warnings, compactAtBytes);
@@ -82,15 +93,16 @@ public sealed class ConsensusJournal : IDisposable
         try
         {
             var guarded = rules.ReadGuard ? guard.State : GuardState.Empty;
+            if (rules.RefuseDurableDamage && guard.HadUnreadableSlot) RefuseIfWalDamaged(dir, chainId);
             var (wal, votes) = OpenWal(dir, chainId, guarded, rules, warnings);
             var walLast = wal.Last;
             if (rules.ReadGuard && guard.State.Sequence == 0 && walLast is not null)
                 throw new WalCorruptException($"the double-sign guard {dir.Describe(SignGuard.FileName)} was never written, yet the WAL holds signatures: it was replaced. " +
                     $"`{RecoverCommand}` rebuilds it from the WAL.", dir.Describe(SignGuard.FileName), -1);
             var last = Later(walLast, guarded.Record, dir);
-            // A WAL begun again (lost, set aside, unreadable header) holds the guard's record too, so
-            // each file alone still knows the last signature, lock id included.
-            if (walLast is null && last is not null) wal.Append(last);
+            // A WAL begun again (lost, set aside, unreadable header), or one behind the guard, gets the
+            // guard's record too, so each file alone still knows the last signature, lock id included.
+            if (last is not null && !ReferenceEquals(last, walLast)) wal.Append(last);
             var journal = new ConsensusJournal(wal, guard, last, votes, warnings, compactAtBytes);
             // A crash between the WAL's fsync and the guard's leaves the guard one record behind, and
             // a WAL begun again is of a generation the guard does not know yet: bring it level.
@@ -132,6 +144,9 @@ public sealed class ConsensusJournal : IDisposable
             if (guardKnowsThisFile) durable = Math.Max(durable, guarded.WalSyncedBytes);
             else if (guarded.WalGeneration > scan.Header.Generation)
                 warnings.Add($"the WAL {where} is of generation {scan.Header.Generation}, the guard knows {guarded.WalGeneration}: an older copy? Its votes may be incomplete; the guard decides what was signed");
+            if (guardKnowsThisFile && scan.Length < guarded.WalSyncedBytes && rules.RefuseDurableDamage)
+                throw new WalCorruptException($"the WAL {where} has {scan.Length} bytes, but the double-sign guard saw {guarded.WalSyncedBytes} of it on disk: " +
+                    $"durable records are missing (an older copy, or a cut file). Check the disk, then `{RecoverCommand}`.", where, scan.Length);
             long keep = scan.Length;
             if (scan.DamageAt >= 0)
             {
@@ -151,6 +166,23 @@ public sealed class ConsensusJournal : IDisposable
             file.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The guard's newest slot was unreadable, so its record may be one signature behind; that is
+    /// harmless only while the WAL is whole (a crash tears a guard write only after the WAL's fsync
+    /// of the same record). Disk damage in both files at once is refused.
+    /// </summary>
+    private static void RefuseIfWalDamaged(IWalDirectory dir, string chainId)
+    {
+        if (!dir.Exists(ConsensusWal.FileName)) return;
+        using var file = dir.Open(ConsensusWal.FileName);
+        var scan = WalScan.Read(file);
+        if (scan.Header is not null && scan.Header.ChainId == chainId && scan.DamageAt < 0) return;
+        string where = dir.Describe(SignGuard.FileName);
+        throw new WalCorruptException($"a slot of the double-sign guard {where} is unreadable and the WAL {dir.Describe(ConsensusWal.FileName)} is damaged too " +
+            $"({(scan.Header is null ? "no readable header" : scan.DamageReason)}): what this validator signed last is unknown. Check the disk, then " +
+            $"`{RecoverCommand} --sign-above-height H` with H the chain's latest committed height plus one.", where, -1);
     }
 
     private static WalCorruptException Corrupt(string where, WalScan scan) =>

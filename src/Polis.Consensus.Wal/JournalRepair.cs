@@ -12,37 +12,49 @@ public static class JournalRepair
     /// <summary>What the repair did, for the operator.</summary>
     public sealed record Outcome(string Done);
 
-    public static Outcome Run(IWalDirectory dir, string chainId, ulong? signAboveHeight)
+    /// <summary>
+    /// Repairs what can be repaired without losing the double-sign guarantee. <paramref name="committedHeight"/>
+    /// is the node's committed height (its store): this validator may have signed at the height after
+    /// it, so a floor is never at or below that.
+    /// </summary>
+    public static Outcome Run(IWalDirectory dir, string chainId, ulong? signAboveHeight, ulong committedHeight = 0)
     {
         using var owner = dir.Lock();
         ConsensusWal.RemoveLeftovers(dir);
-        if (signAboveHeight is { } floor) return ResetToFloor(dir, chainId, floor);
+        if (signAboveHeight is { } floor) return ResetToFloor(dir, chainId, floor, committedHeight);
         bool walExists = dir.Exists(ConsensusWal.FileName), guardExists = dir.Exists(SignGuard.FileName);
-        if (!walExists && !guardExists) return new Outcome("nothing to repair: no WAL and no guard (a new validator)");
+        if (!walExists && !guardExists)
+        {
+            if (committedHeight > 0) throw NeedsFloor(dir, $"there is no journal, yet this node has committed height {committedHeight}");
+            return new Outcome("nothing to repair: no WAL and no guard (a new validator)");
+        }
         var warnings = new List<string>();
         if (guardExists && TryOpenGuard(dir, chainId, warnings) is { } guard)
         {
             var state = guard.State;
+            bool degraded = guard.HadUnreadableSlot;
             guard.Dispose();
             if (state.Sequence > 0 || !walExists)
             {
                 try
                 {
-                    using var journal = ConsensusJournal.Open(dir, chainId, WalRecoveryRules.Strict, lockDirectory: false);
+                    using var journal = ConsensusJournal.Open(dir, chainId, WalRecoveryRules.Strict, lockDirectory: false, committedHeight: committedHeight);
                     return new Outcome("nothing to repair: the WAL and the guard both read; start the node (it logs what else it finds)");
                 }
-                catch (WalCorruptException)
+                catch (WalCorruptException) when (!degraded)
                 {
                     string aside = SetAside(dir);
                     return new Outcome($"the WAL was set aside as {aside}; the node resumes from the guard (last signature at height {state.Record?.Height.ToString() ?? "-"})");
                 }
+                catch (WalCorruptException)
+                {
+                    // A guard that lost a slot may be a signature behind: it alone cannot vouch.
+                    throw NeedsFloor(dir, "a slot of the double-sign guard is unreadable and the WAL does not open");
+                }
             }
         }
         // The guard is missing, unreadable, or never written while a WAL exists: rebuild it from a whole WAL.
-        if (!walExists || !WalIsWhole(dir, chainId))
-            throw new WalCorruptException("neither the WAL nor the double-sign guard can be trusted, so what this validator signed last is unknown. " +
-                "Find the chain's latest committed height on a healthy node (polis status) and run again with --sign-above-height set to that height plus one: " +
-                "this validator then signs nothing at or below it (it may have signed at the height after the last one it committed).", dir.Describe(SignGuard.FileName), -1);
+        if (!walExists || !WalIsWhole(dir, chainId)) throw NeedsFloor(dir, "neither the WAL nor the double-sign guard can be trusted");
         WalScan scan;
         using (var file = dir.Open(ConsensusWal.FileName)) scan = WalScan.Read(file);
         // Only the whole records count: a torn tail past them is cut when the node opens the WAL.
@@ -56,14 +68,21 @@ public static class JournalRepair
     /// before the WAL is set aside: a crash at any step leaves the old guard or the new one, never
     /// neither (which would read as a validator that never signed).
     /// </summary>
-    private static Outcome ResetToFloor(IWalDirectory dir, string chainId, ulong floor)
+    private static WalCorruptException NeedsFloor(IWalDirectory dir, string why) =>
+        new($"{why}, so what this validator signed last is unknown. Find the chain's latest committed height on a healthy node (polis status) " +
+            "and run again with --sign-above-height set to that height plus one: this validator then signs nothing at or below it " +
+            "(it may have signed at the height after the last one it committed).", dir.Describe(SignGuard.FileName), -1);
+
+    private static Outcome ResetToFloor(IWalDirectory dir, string chainId, ulong floor, ulong committedHeight)
     {
         if (floor == 0) throw new ArgumentOutOfRangeException(nameof(floor), "the height must be at least 1");
         ulong seen = HighestSignedHeight(dir, chainId);
-        ulong effective = Math.Max(floor, seen);
+        ulong effective = Math.Max(floor, Math.Max(seen, committedHeight + 1));
         ReplaceGuard(dir, chainId, SignRecord.Floor(effective), 0, 0);
         string? aside = dir.Exists(ConsensusWal.FileName) ? SetAside(dir) : null;
-        string raised = effective > floor ? $" (raised from {floor}: the journal shows a signature at height {seen})" : "";
+        string raised = effective == floor ? ""
+            : seen >= committedHeight + 1 ? $" (raised from {floor}: the journal shows a signature at height {seen})"
+            : $" (raised from {floor}: this node committed height {committedHeight} and may have signed at the next)";
         return new Outcome($"{(aside is null ? "" : $"the WAL was set aside as {aside}; ")}the guard now says: sign nothing at or below height {effective}{raised}");
     }
 

@@ -29,10 +29,17 @@ internal sealed class SignGuard : IDisposable
     private readonly string _chainId;
     private ulong _sequence;
 
-    private SignGuard(IWalFile file, string chainId, GuardState state)
+    private SignGuard(IWalFile file, string chainId, GuardState state, bool hadUnreadableSlot = false)
     {
-        (_file, _chainId, _sequence, State) = (file, chainId, state.Sequence, state);
+        (_file, _chainId, _sequence, State, HadUnreadableSlot) = (file, chainId, state.Sequence, state, hadUnreadableSlot);
     }
+
+    /// <summary>
+    /// One slot could not be read at open: <see cref="State"/> may be one signature behind. A crash
+    /// tears a guard write only after the WAL's fsync of that record, so this alone is harmless; with
+    /// damage in the WAL too it is not (see <see cref="ConsensusJournal"/>).
+    /// </summary>
+    public bool HadUnreadableSlot { get; }
 
     /// <summary>What the newest whole slot holds.</summary>
     public GuardState State { get; private set; }
@@ -90,7 +97,7 @@ internal sealed class SignGuard : IDisposable
             }
             if (best is null)
                 throw new WalCorruptException($"the double-sign guard {where} has no readable slot: what this validator signed last is unknown", where, -1);
-            return new SignGuard(file, chainId, best);
+            return new SignGuard(file, chainId, best, unreadable);
         }
         catch
         {

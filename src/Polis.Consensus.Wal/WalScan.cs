@@ -15,6 +15,8 @@ internal sealed class WalScan
     public const int ReplayVotesMax = 100_000;
     /// <summary>How far past damage the reader looks for a later sign record before it gives up and calls the damage corruption.</summary>
     private const long LookAheadBytesMax = 64L * 1024 * 1024;
+    /// <summary>How many bytes the look-ahead may hash in all before it calls the damage corruption.</summary>
+    private const long HashedBytesMax = 4 * LookAheadBytesMax;
 
     public WalHeader? Header { get; private set; }
     public SignRecord? Last { get; private set; }
@@ -110,12 +112,18 @@ internal sealed class WalScan
         var rest = new byte[Length - from];
         int read = file.Read(from, rest);
         var span = rest.AsSpan(0, read);
+        long hashed = 0;
         for (int at = 0; at + WalFrame.HeaderBytes < span.Length; at++)
         {
             int payload = WalFrame.PayloadLength(span[at..]);
             if (payload <= 0 || at + WalFrame.HeaderBytes + payload > span.Length) continue;
             var body = span.Slice(at + WalFrame.HeaderBytes, payload);
-            if (body[0] != WalFrame.SignKind || !WalFrame.Verifies(span[at..], body)) continue;
+            if (body[0] != WalFrame.SignKind) continue;
+            // Client bytes can hold many frame headers claiming long payloads: bound the hashing,
+            // and past the bound answer as if a record was found (a refusal, never a wrong cut).
+            hashed += payload;
+            if (hashed > HashedBytesMax) return true;
+            if (!WalFrame.Verifies(span[at..], body)) continue;
             if (IsLaterRecord(body[1..])) return true;
         }
         return false;

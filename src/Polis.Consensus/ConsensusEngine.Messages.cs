@@ -6,22 +6,24 @@ namespace Polis.Consensus;
 
 public sealed partial class ConsensusEngine
 {
-    private void OnProposal(ProposalReceived input)
+    /// <summary>Returns whether the proposal was kept (for a buffered one: whether it is worth relaying).</summary>
+    private bool OnProposal(ProposalReceived input)
     {
         var (proposal, block) = (input.Proposal, input.Block);
-        if (!AcceptHeight(proposal.Height, input)) return;
+        if (!AcceptHeight(proposal.Height, input)) return false;
         var expected = _validators!.Proposer(_height, proposal.Round);
-        if (proposal.Proposer != expected.Address) return;
-        if (block.Id != proposal.BlockId || block.Height != _height) return;
-        if (proposal.ValidRound < -1 || proposal.ValidRound >= proposal.Round) return; // a valid round lies before the proposal's round (line 28)
-        if (!_verifier.Verify(expected.PublicKey, proposal.SignBytes(_chainId), proposal.Signature)) return;
+        if (proposal.Proposer != expected.Address) return false;
+        if (block.Id != proposal.BlockId || block.Height != _height) return false;
+        if (proposal.ValidRound < -1 || proposal.ValidRound >= proposal.Round) return false; // a valid round lies before the proposal's round (line 28)
+        if (!_verifier.Verify(expected.PublicKey, proposal.SignBytes(_chainId), proposal.Signature)) return false;
         NoteRound(proposal.Proposer, proposal.Round);
-        if (proposal.Round > _round + _options.RoundsAheadMax) return;
+        if (proposal.Round > _round + _options.RoundsAheadMax) return false;
         var state = RoundAt(proposal.Round);
         ReportIfConflicting(state, proposal);
-        if (state.FindProposal(block.Id) is not null || state.Proposals.Count >= _options.ProposalsPerRoundMax) return;
+        if (state.FindProposal(block.Id) is not null || state.Proposals.Count >= _options.ProposalsPerRoundMax) return false;
         state.Proposals.Add((proposal, block));
         RequestValidation(block);
+        return true;
     }
 
     /// <summary>The round's proposer signed something else before: evidence, once per round (the first conflict proves it).</summary>
@@ -34,24 +36,27 @@ public sealed partial class ConsensusEngine
         _actions.Add(new ReportProposalEvidence(new DuplicateProposalEvidence(first, proposal)));
     }
 
-    private void OnVote(Vote vote)
+    /// <summary>Returns whether the vote was counted (for a buffered one: whether it is worth relaying).</summary>
+    private bool OnVote(Vote vote)
     {
-        if (!AcceptHeight(vote.Height, new VoteReceived(vote))) return;
+        if (!AcceptHeight(vote.Height, new VoteReceived(vote))) return false;
         var validator = _validators!.Find(vote.Validator);
-        if (validator is null) return;
-        if (!_verifier.Verify(validator.PublicKey, vote.SignBytes(_chainId), vote.Signature)) return;
+        if (validator is null) return false;
+        if (!_verifier.Verify(validator.PublicKey, vote.SignBytes(_chainId), vote.Signature)) return false;
         NoteRound(vote.Validator, vote.Round);
-        if (vote.Round > _round + _options.RoundsAheadMax) return;
-        AddVote(vote);
+        if (vote.Round > _round + _options.RoundsAheadMax) return false;
+        return AddVote(vote);
     }
 
-    /// <summary>Counts a vote whose signature is known good (received and verified, or our own).</summary>
-    private void AddVote(Vote vote)
+    /// <summary>Counts a vote whose signature is known good (received and verified, or our own); false if it was not new.</summary>
+    private bool AddVote(Vote vote)
     {
         var state = RoundAt(vote.Round);
         var set = vote.Type == VoteType.Prevote ? state.Prevotes : state.Precommits;
-        if (set.Add(vote, out var evidence) == VoteAddResult.Conflicting && evidence is not null)
+        var result = set.Add(vote, out var evidence);
+        if (result == VoteAddResult.Conflicting && evidence is not null)
             _actions.Add(new ReportEvidence(evidence));
+        return result == VoteAddResult.Added;
     }
 
     /// <summary>

@@ -104,11 +104,15 @@ public sealed partial class ConsensusEngine
         _futureBytes = 0;
         foreach (var e in buffered)
         {
-            switch (e)
+            // Messages of a later height go back into the buffer.
+            bool kept = e switch
             {
-                case ProposalReceived p: OnProposal(p); break;
-                case VoteReceived v: OnVote(v.Vote); break;
-            }
+                ProposalReceived p => OnProposal(p),
+                VoteReceived v => OnVote(v.Vote),
+                _ => false,
+            };
+            // Its sender may have sent it once, before this validator's peers could use it: gossip it on.
+            if (kept) _actions.Add(new GossipBuffered(e));
         }
     }
 

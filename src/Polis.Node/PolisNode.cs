@@ -88,7 +88,7 @@ public sealed class PolisNode : IAsyncDisposable, IConsensusHost
         if (validatorKey is not null)
         {
             // A damaged journal stops the node here (WalCorruptException, with what to run after checking the disk).
-            _wal = ConsensusJournal.Open(new FileWalDirectory(walDirectory), genesis.Id);
+            _wal = ConsensusJournal.Open(new FileWalDirectory(walDirectory), genesis.Id, _chain.Height);
             foreach (var warning in _wal.Warnings) _log.LogWarning("consensus journal: {Warning}", warning);
             if (_wal.Last is { } last) engine.Restore(last);
         }

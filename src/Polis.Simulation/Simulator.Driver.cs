@@ -98,6 +98,19 @@ public sealed partial class Simulator
             case RequestCatchUp:
                 Broadcast(node, new CatchUpRequest(node.Chain.Height + 1));
                 break;
+            case GossipBuffered g when node.Gossip is { } keeper:
+                SimMessage kept = g.Message switch
+                {
+                    ProposalReceived p => new ProposalMessage(p.Proposal, p.Block),
+                    VoteReceived v => new VoteMessage(v.Vote),
+                    _ => throw new InvalidOperationException($"not a consensus message: {g.Message}"),
+                };
+                if (kept.Height == keeper.WorkingHeight)
+                {
+                    var (id, round, isProposal, blockId) = Describe(kept);
+                    keeper.Keep(id, kept, round, isProposal, blockId);
+                }
+                break;
             case RequestProposal r:
                 if (node.Gossip is { } gossip && gossip.WorkingHeight == r.Height && gossip.Want(r.Round, r.BlockId)) AskForProposal(node, r.Height, r.Round, r.BlockId);
                 else if (node.Gossip is null) AskForProposal(node, r.Height, r.Round, r.BlockId);

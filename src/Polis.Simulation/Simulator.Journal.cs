@@ -19,7 +19,7 @@ public sealed partial class Simulator
     {
         try
         {
-            node.Journal = ConsensusJournal.Open(node.Disk, ChainIdValue, _options.WalRules, _options.WalCompactAtBytes);
+            node.Journal = ConsensusJournal.Open(node.Disk, ChainIdValue, _options.WalRules, _options.WalCompactAtBytes, committedHeight: node.Height);
         }
         catch (WalCorruptException e)
         {
@@ -48,13 +48,13 @@ public sealed partial class Simulator
     {
         try
         {
-            JournalRepair.Run(node.Disk, ChainIdValue, signAboveHeight: null);
+            JournalRepair.Run(node.Disk, ChainIdValue, signAboveHeight: null, node.Height);
         }
         catch (WalCorruptException)
         {
             ulong committed = 0;
             foreach (var n in _nodes) if (n.IsHonest && n.Height > committed) committed = n.Height;
-            JournalRepair.Run(node.Disk, ChainIdValue, signAboveHeight: committed + 1); // it may have signed at the height after its last commit
+            JournalRepair.Run(node.Disk, ChainIdValue, signAboveHeight: committed + 1, node.Height); // it may have signed at the height after its last commit
         }
     }
 

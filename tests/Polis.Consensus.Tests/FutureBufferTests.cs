@@ -39,4 +39,23 @@ public sealed class FutureBufferTests
         Assert.True(h.Engine.Footprint().FuturePerSenderMax <= 3);
         Assert.True(h.Engine.Footprint().Bytes <= options.FootprintBytesMax(4, 0));
     }
+
+    [Fact]
+    public void A_buffered_message_counted_when_its_height_starts_is_handed_to_gossip_and_one_of_a_later_height_stays_buffered()
+    {
+        // Found by the soak (Mixed seed 4104): a Byzantine validator's prevote reached one honest
+        // validator a height early, was counted when the height started, and never relayed: the
+        // others could never see the polka that validator locked on, and the height stalled.
+        var h = new EngineHarness();
+        h.Start();
+        var early = EngineHarness.Vote(1, VoteType.Prevote, 0, Sha256.Hash([7]), height: 2);
+        var later = EngineHarness.Vote(2, VoteType.Prevote, 0, Sha256.Hash([8]), height: 3);
+        h.Send(early);
+        h.Send(later);
+        Assert.DoesNotContain(h.Actions, a => a is Actions.GossipBuffered);
+        var started = h.Start(height: 2);
+        var relayed = Assert.Single(started.OfType<Actions.GossipBuffered>());
+        Assert.Equal(early.Vote, ((VoteReceived)relayed.Message).Vote);
+        Assert.Equal(1, h.Engine.Footprint().FutureMessages); // the height-3 vote waits for its height
+    }
 }

@@ -178,6 +178,56 @@ public sealed class JournalRecoveryEdgeTests
         Assert.True(decoded.SignsSameAs(record));
     }
 
+    [Fact]
+    public void A_validator_with_committed_blocks_and_no_journal_does_not_start_and_its_floor_is_above_what_it_committed()
+    {
+        var disk = new SimDisk(new Random(17));
+        var refused = Assert.Throws<WalCorruptException>(() => ConsensusJournal.Open(disk, ChainId, committedHeight: 25));
+        Assert.Contains("--sign-above-height", refused.Message);
+        Assert.Throws<WalCorruptException>(() => JournalRepair.Run(disk, ChainId, signAboveHeight: null, committedHeight: 25));
+        var outcome = JournalRepair.Run(disk, ChainId, signAboveHeight: 3, committedHeight: 25); // a stale height typed by mistake
+        Assert.Contains("raised from 3", outcome.Done);
+        using var reopened = ConsensusJournal.Open(disk, ChainId, committedHeight: 25);
+        Assert.False(reopened.Last!.IsBefore(26, 1000, Step.Precommit)); // nothing at 26, where it may have signed
+        Assert.True(reopened.Last.IsBefore(27, 0, Step.Propose));
+    }
+
+    [Fact]
+    public void A_guard_slot_lost_together_with_damage_in_the_WAL_is_refused_and_only_a_floor_repairs_it()
+    {
+        var disk = new SimDisk(new Random(18));
+        using (var journal = ConsensusJournal.Open(disk, ChainId))
+        {
+            journal.Append(Record(4, 0, Step.Prevote));
+            journal.Append(Record(4, 0, Step.Precommit)); // guard sequence 3: slot 1
+        }
+        Damage(disk, SignGuard.FileName, SignGuard.SlotBytes + 20); // the newest slot: the guard reads one signature behind
+        long walLength = disk.LengthOf(ConsensusWal.FileName);
+        Damage(disk, ConsensusWal.FileName, walLength - 3); // and the WAL's last record: it would read as a torn tail
+        var refused = Assert.Throws<WalCorruptException>(() => ConsensusJournal.Open(disk, ChainId));
+        Assert.Contains("unreadable", refused.Message);
+        Assert.Throws<WalCorruptException>(() => JournalRepair.Run(disk, ChainId, signAboveHeight: null));
+        JournalRepair.Run(disk, ChainId, signAboveHeight: 5);
+        using var reopened = ConsensusJournal.Open(disk, ChainId);
+        Assert.True(NotBefore(reopened.Last, Record(4, 0, Step.Precommit)));
+    }
+
+    [Fact]
+    public void A_WAL_shorter_than_the_guard_saw_on_disk_is_refused()
+    {
+        var disk = new SimDisk(new Random(19));
+        long firstEnd;
+        using (var journal = ConsensusJournal.Open(disk, ChainId))
+        {
+            journal.Append(Record(6, 0, Step.Prevote));
+            firstEnd = journal.WalBytes;
+            journal.Append(Record(6, 0, Step.Precommit));
+        }
+        using (var wal = disk.Open(ConsensusWal.FileName)) { wal.SetLength(firstEnd); wal.Sync(); } // cut at a record boundary
+        var refused = Assert.Throws<WalCorruptException>(() => ConsensusJournal.Open(disk, ChainId));
+        Assert.Contains("missing", refused.Message);
+    }
+
     private static void Damage(SimDisk disk, string name, long offset)
     {
         using var file = disk.Open(name);

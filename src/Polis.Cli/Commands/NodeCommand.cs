@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Polis.Node;
+using Polis.Node.Storage;
 using Polis.Client.Config;
 using Polis.Node.Config;
 using Polis.City;
@@ -67,11 +68,13 @@ public static class NodeCommand
                 var config = NodeConfig.Load(nodeHome.ConfigPath);
                 var genesis = GenesisFile.Load(nodeHome.Resolve(config.GenesisFile)).ToGenesis(CityModules.Create());
                 if (!Directory.Exists(nodeHome.WalDirectory)) return CliOutput.Fail($"no consensus journal at {nodeHome.WalDirectory} (an observer, or a node never started)");
-                var outcome = JournalRepair.Run(new FileWalDirectory(nodeHome.WalDirectory), genesis.Id, parse.GetValue(floor));
+                // The store's height too: this validator may have signed at the height after its last commit.
+                ulong committed = NodeLedger.CommittedHeightAt(nodeHome.DataDirectory);
+                var outcome = JournalRepair.Run(new FileWalDirectory(nodeHome.WalDirectory), genesis.Id, parse.GetValue(floor), committed);
                 Console.WriteLine(outcome.Done);
                 return 0;
             }
-            catch (Exception e) when (e is WalCorruptException or FormatException or IOException or UnauthorizedAccessException or ArgumentOutOfRangeException)
+            catch (Exception e) when (e is WalCorruptException or FormatException or IOException or UnauthorizedAccessException or ArgumentOutOfRangeException or RocksDbSharp.RocksDbException)
             {
                 return CliOutput.Fail(e.Message);
             }

@@ -10,6 +10,8 @@ public static class ActionText
         Decide d => $"DECIDE h={d.Block.Height} {d.Block.Id.Short} round {d.Commit.Round}",
         ValidateBlock v => $"validate {v.Block.Id.Short}",
         PersistSignRecord p => $"wal h={p.Record.Height} r={p.Record.Round} {p.Record.Step}",
+        GossipBuffered { Message: Events.VoteReceived v } => $"relay buffered {v.Vote}",
+        GossipBuffered { Message: Events.ProposalReceived p } => $"relay buffered proposal h={p.Proposal.Height} r={p.Proposal.Round} {p.Block.Id.Short}",
         _ => action.ToString(),
     };
 }

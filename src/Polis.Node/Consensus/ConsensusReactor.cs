@@ -125,6 +125,9 @@ internal sealed class ConsensusReactor
             case RequestCatchUp:
                 _host.RequestBlocks();
                 break;
+            case GossipBuffered g:
+                KeepBuffered(g.Message);
+                break;
             case RequestProposal r:
                 // A quorum precommitted a block we never received (peers skip re-sending proposals of rounds we left): ask, and again until it comes.
                 if (r.Height == WorkingHeight && _gossip.Want(r.Round, r.BlockId)) AskForProposal(r.Round, r.BlockId);
@@ -184,6 +187,21 @@ internal sealed class ConsensusReactor
     {
         if (_gossip.WorkingHeight != WorkingHeight) _gossip.StartHeight(WorkingHeight, _peers.Views);
         _gossip.Publish(id, WireCodec.Encode(message), round, blockId is not null, blockId ?? Hash32.Zero, _peers.Views);
+    }
+
+    /// <summary>A message that came before its height and counts now: kept with the height's messages, so the next tick sends it to every peer that lacks it.</summary>
+    private void KeepBuffered(ConsensusEvent message)
+    {
+        if (_gossip.WorkingHeight != WorkingHeight) _gossip.StartHeight(WorkingHeight, _peers.Views);
+        switch (message)
+        {
+            case ProposalReceived p when p.Proposal.Height == WorkingHeight:
+                _gossip.Keep(Sha256.Hash(p.Proposal.ToBytes()), WireCodec.Encode(new ProposalMessage(p.Proposal, p.Block)), p.Proposal.Round, isProposal: true, p.Block.Id);
+                break;
+            case VoteReceived v when v.Vote.Height == WorkingHeight:
+                _gossip.Keep(Sha256.Hash(v.Vote.ToBytes()), WireCodec.Encode(new VoteMessage(v.Vote)), v.Vote.Round, isProposal: false, Hash32.Zero);
+                break;
+        }
     }
 
     /// <summary>A proposal or vote from a peer (decoded and signature-checked on its reader).</summary>

@@ -40,6 +40,17 @@ public sealed class NodeLedger : IDisposable
         }
     }
 
+    /// <summary>
+    /// The height a stopped node's store has committed (0: none, or no store), for the journal's
+    /// repair: a validator may have signed at the height after it.
+    /// </summary>
+    public static ulong CommittedHeightAt(string dataDirectory)
+    {
+        if (!Directory.Exists(dataDirectory) || !Directory.EnumerateFileSystemEntries(dataDirectory).Any()) return 0;
+        using var storage = new RocksDbStateStorage(dataDirectory);
+        return new BlockStore(storage).LatestHeight;
+    }
+
     public RocksDbStateStorage Storage { get; }
     public BlockStore Blocks { get; }
     public ModuleIndexes Indexes { get; }
