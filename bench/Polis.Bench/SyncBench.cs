@@ -4,6 +4,7 @@ using System.Text.Json;
 using Polis.Devnet;
 using Polis.Client.Api;
 using Polis.Client.Config;
+using Polis.Consensus.Wal;
 using Polis.Core.Crypto;
 using Polis.Core.Ledger;
 using Polis.Modules.Accounts;
@@ -64,6 +65,12 @@ public sealed class SyncBench(int blocks, int blockTxs, int accounts, int liveTx
             double generateSeconds = clock.Elapsed.TotalSeconds;
             var source = new NodeHome(manifest.Nodes[0].Home).DataDirectory;
             for (int i = 1; i < Validators; i++) CopyDirectory(source, new NodeHome(manifest.Nodes[i].Home).DataDirectory);
+            // The validators' keys signed these commits here, not through a node: each journal says
+            // so (what `polis node wal-recover --sign-above-height` writes), or a node would refuse
+            // to start on committed blocks without one. None of them signed anything at the next
+            // height, so the floor is the chain's height itself (committedHeight 0: no raise).
+            foreach (var validator in manifest.Nodes.Take(Validators))
+                JournalRepair.Run(new FileWalDirectory(new NodeHome(validator.Home).WalDirectory), manifest.ChainId, signAboveHeight: (ulong)blocks, committedHeight: 0);
 
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
             foreach (var validator in manifest.Nodes.Take(Validators)) processes.Add((NodeProcess.Start(validator.Home, detach: false), validator.Home));
