@@ -23,6 +23,8 @@ public static class NodeLimits
     public const int EvidencePendingMax = Limits.BlockEvidenceMax;
     /// <summary>Messages of later heights counted once each before the engine buffers them.</summary>
     public const int FutureMessagesSeenMax = 50_000;
+    /// <summary>Of one signer: twice what the engine keeps of one sender for later heights (ConsensusOptions.FutureMessagesPerSenderMax).</summary>
+    public const int FutureMessagesSeenPerSignerMax = 512;
     /// <summary>Proposals already decoded and checked at this height, by id; a relayed copy is not decoded again.</summary>
     public const int ProposalsSeenMax = 10_000;
 
@@ -40,6 +42,8 @@ public static class NodeLimits
     public const long SyncBufferBytesMax = 64L * 1024 * 1024;
     /// <summary>After this long without an answer a request goes to another peer.</summary>
     public const int SyncRequestTimeoutMs = 4_000;
+    /// <summary>Block requests in a row a peer may leave wholly unanswered (its claimed height not shown) before it is disconnected.</summary>
+    public const int SyncUnansweredMax = 3;
 
     // Transactions.
     /// <summary>Transactions waiting for admission at most: a few blocks' worth; beyond it clients are told the node is busy.</summary>

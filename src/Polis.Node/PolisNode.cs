@@ -73,6 +73,7 @@ public sealed class PolisNode : IAsyncDisposable, IConsensusHost
         {
             Metrics.SignatureChecks.IncTo(_verifier.Misses);
             Metrics.SignatureCacheHits.IncTo(_verifier.Hits);
+            if (_sync is { } sync) Metrics.PeersDroppedForClaims.IncTo(sync.PeersDroppedForClaims);
         });
         Commits = new CommitSignal(_chain.Height);
         var options = new ConsensusOptions
@@ -257,6 +258,7 @@ public sealed class PolisNode : IAsyncDisposable, IConsensusHost
     private void OnPeerDisconnected(Peer peer)
     {
         _peers.Remove(peer);
+        _sync.Forget(peer);
         Metrics.Peers.Set(_peers.Count);
         _mempool.ForgetPeersOf(peer);
         _mempool.AnnouncePeers(_peers.Peers);
@@ -291,8 +293,11 @@ public sealed class PolisNode : IAsyncDisposable, IConsensusHost
 
     void IConsensusHost.CommitDecided(Block block, Commit commit)
     {
-        // Blocks fetched while catching up were decided long ago: their writes need not each wait for the disk.
-        _ledger.Storage.SyncWrites = !_sync.IsSyncing;
+        // A height need not wait for the disk only when a later block with a checked commit is in
+        // hand (catching up): a crash then fetches it again. A peer's claimed height never relaxes this.
+        bool relaxed = _sync.HoldsLaterBlock(block.Height);
+        _ledger.Storage.SyncWrites = !relaxed;
+        if (relaxed) Metrics.CommitsUnsynced.Inc();
         _ledger.Commit(block, commit);
         _committed = new CommittedView(_chain.Height, _chain.Validators);
         _pool.Update(block.Transactions);

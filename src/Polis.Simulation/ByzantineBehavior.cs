@@ -20,4 +20,10 @@ public enum ByzantineBehavior
     /// <see cref="WithholdPrecommit"/>, so rounds fail with honest validators locked.
     /// </summary>
     FakeValidRound,
+    /// <summary>
+    /// Acts honestly and, with every message, floods: distinct signed votes for made-up blocks in
+    /// the same step and in later heights, and as proposer distinct valid competing proposals, all
+    /// to every peer. What honest validators keep of it must stay within their bounds.
+    /// </summary>
+    Flood,
 }

@@ -27,6 +27,8 @@ public enum Scenario
     FakeValidRound,
     /// <summary>Up to f validators crash and restart while a targeted adversary delays exactly the messages that would let them catch up.</summary>
     LaggingRepair,
+    /// <summary>f Byzantine validators flood distinct signed votes and proposals (this height and later ones): memory stays bounded and the chain goes on.</summary>
+    Flood,
     /// <summary>A random mix of all of the above within the fault bound; odd seeds give the validators unequal voting power.</summary>
     Mixed,
     /// <summary>f+1 Twins across a partition: beyond the bound, agreement can break and the checker must say so.</summary>

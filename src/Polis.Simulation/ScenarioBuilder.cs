@@ -37,6 +37,7 @@ public static class ScenarioBuilder
             Scenario.WithheldPrecommits => With(o, byzantine: Byzantine(ByzantineBehavior.WithholdPrecommit, f), window: 12_000) with { TargetedDelays = true },
             Scenario.FakeValidRound => With(o, byzantine: Byzantine(ByzantineBehavior.FakeValidRound, f), window: 12_000) with { TargetedDelays = true },
             Scenario.LaggingRepair => With(o, crashes: Math.Max(1, f), window: 12_000) with { TargetedDelays = true },
+            Scenario.Flood => With(o, byzantine: Byzantine(ByzantineBehavior.Flood, f)),
             Scenario.Mixed => Mixed(o, random, order, f),
             Scenario.BeyondFaultBound => With(o, byzantine: Byzantine(ByzantineBehavior.Twins, f + 1), splitBrain: true),
             _ => throw new ArgumentOutOfRangeException(nameof(scenario)),

@@ -42,9 +42,30 @@ public sealed partial class Simulator
                 Broadcast(node, new ProposalMessage(fake, fresh));
                 Broadcast(node, new VoteMessage(Vote.Create(ChainIdValue, node.Key, VoteType.Prevote, p.Height, p.Round - 1, fresh.Id)));
                 break;
+            case ByzantineBehavior.Flood:
+                Publish(node, new ProposalMessage(p, bp.Block));
+                for (int i = 0; i < FloodProposals; i++)
+                {
+                    var extra = CompetingBlock(node, bp.Block);
+                    Broadcast(node, new ProposalMessage(Proposal.Create(ChainIdValue, node.Key, p.Height, p.Round, -1, extra.Id), extra));
+                }
+                break;
             default:
                 Publish(node, new ProposalMessage(p, bp.Block));
                 break;
+        }
+    }
+
+    /// <summary>What a flooding validator adds to each of its proposals and votes.</summary>
+    private const int FloodProposals = 4, FloodVotes = 24;
+
+    private void Flood(SimNode node, Vote vote)
+    {
+        for (int i = 0; i < FloodVotes; i++)
+        {
+            // Half in this step, half in the next heights (kept by receivers for later, up to their share).
+            ulong height = vote.Height + (ulong)(i % 2 == 0 ? 0 : 1 + _random.Next(2));
+            Broadcast(node, new VoteMessage(Vote.Create(ChainIdValue, node.Key, vote.Type, height, vote.Round + _random.Next(3), RandomHash())));
         }
     }
 
@@ -82,6 +103,10 @@ public sealed partial class Simulator
                     foreach (var to in _nodes)
                         if (to.Instance != node.Instance && to.Instance % 2 == 0) Send(node, to, new VoteMessage(vote));
                 });
+                break;
+            case ByzantineBehavior.Flood:
+                Publish(node, new VoteMessage(vote));
+                Flood(node, vote);
                 break;
             default:
                 Publish(node, new VoteMessage(vote));

@@ -84,6 +84,7 @@ public sealed partial class Simulator
                 CommitDecided(node, d.Block, d.Commit);
                 node.Gossip?.StartHeight(d.Block.Height + 1, node.Peers.Values);
                 node.FutureSeen.Clear();
+                node.FutureSeenBySigner.Clear();
                 foreach (var view in node.Peers.Values) Send(node, view.Node, Status(node));
                 pending.Enqueue(new StartHeight(d.Block.Height + 1, _validators));
                 if (node.CatchUp.Remove(d.Block.Height + 1, out var next)) pending.Enqueue(new CommitReceived(next.Block, next.Commit));
@@ -105,11 +106,7 @@ public sealed partial class Simulator
                     VoteReceived v => new VoteMessage(v.Vote),
                     _ => throw new InvalidOperationException($"not a consensus message: {g.Message}"),
                 };
-                if (kept.Height == keeper.WorkingHeight)
-                {
-                    var (id, round, isProposal, blockId) = Describe(kept);
-                    keeper.Keep(id, kept, round, isProposal, blockId);
-                }
+                if (kept.Height == keeper.WorkingHeight) keeper.Keep(Describe(kept), kept);
                 break;
             case RequestProposal r:
                 if (node.Gossip is { } gossip && gossip.WorkingHeight == r.Height && gossip.Want(r.Round, r.BlockId)) AskForProposal(node, r.Height, r.Round, r.BlockId);

@@ -18,6 +18,7 @@ public sealed partial class Simulator
     private void StartGossip(SimNode node)
     {
         node.FutureSeen.Clear();
+        node.FutureSeenBySigner.Clear();
         node.Peers.Clear();
         node.Gossip = node.IsHonest || node.Behavior == ByzantineBehavior.Twins
             ? new ConsensusGossip<SimMessage>((peer, message) =>
@@ -67,8 +68,7 @@ public sealed partial class Simulator
             Broadcast(node, message);
             return;
         }
-        var (id, round, isProposal, blockId) = Describe(message);
-        node.Gossip.Publish(id, message, round, isProposal, blockId, node.Peers.Values);
+        node.Gossip.Publish(Describe(message), message, node.Peers.Values);
     }
 
     /// <summary>A proposal or vote from a peer, handled as the node's consensus reactor does.</summary>
@@ -76,11 +76,13 @@ public sealed partial class Simulator
     {
         ulong next = node.Chain.Height + 1;
         if (message.Height < next) return; // the sender is behind: our status makes it catch up
-        var (id, round, isProposal, blockId) = Describe(message);
+        var item = Describe(message);
         if (message.Height > next)
         {
-            // Counted once each before the engine buffers it for a later height.
-            if (node.FutureSeen.Count >= FutureSeenMax || !node.FutureSeen.Add(id)) return;
+            // Counted once each before the engine buffers it for a later height, and each signer's only up to its share.
+            int signerSeen = node.FutureSeenBySigner.GetValueOrDefault(item.Signer);
+            if (node.FutureSeen.Count >= FutureSeenMax || signerSeen >= FutureSeenPerSignerMax || !node.FutureSeen.Add(item.Id)) return;
+            node.FutureSeenBySigner[item.Signer] = signerSeen + 1;
             if (input is VoteReceived future && !JournalVote(node, future.Vote)) return;
             Feed(node, input);
             return;
@@ -91,12 +93,12 @@ public sealed partial class Simulator
             Feed(node, input);
             return;
         }
-        if (round > node.Engine.Round + _options.Consensus.RoundsAheadMax)
+        if (item.Round > node.Engine.Round + _options.Consensus.RoundsAheadMax)
         {
             Feed(node, input); // counts toward a round skip only; it must come again later
             return;
         }
-        if (!node.Gossip.Relay(source, id, message, round, isProposal, blockId, node.Peers.Values)) return;
+        if (!node.Gossip.Relay(source, item, message, node.Peers.Values)) return;
         if (input is VoteReceived counted && !JournalVote(node, counted.Vote)) return;
         Feed(node, input);
     }
@@ -134,7 +136,7 @@ public sealed partial class Simulator
         _queue.After(_options.GossipIntervalMs, () =>
         {
             if (!node.IsUp || node.Incarnation != incarnation) return;
-            _memory.Sample(_queue.Now, node.Name, node.Engine.Round, node.Engine.Footprint(), node.Gossip?.Messages.Count ?? 0, HeightMessages<SimMessage>.MessagesMax,
+            _memory.Sample(_queue.Now, node.Name, node.Engine.Round, node.Engine.Footprint(), node.Gossip?.Messages, node.Gossip?.Messages.Count ?? 0, _options.Validators * HeightMessages<SimMessage>.SignerMessagesMax,
                 node.CatchUp.Count, CatchUpBufferMax, node.FutureSeen.Count, FutureSeenMax);
             if (node.Gossip is { } gossip)
             {
@@ -147,17 +149,17 @@ public sealed partial class Simulator
     }
 
     /// <summary>A message's id (from its signature: distinct signed messages have distinct ones), round, and proposed block.</summary>
-    private static (Hash32 Id, int Round, bool IsProposal, Hash32 BlockId) Describe(SimMessage message)
+    private static GossipItem Describe(SimMessage message)
     {
         Span<byte> signature = stackalloc byte[Signature.Size];
         switch (message)
         {
             case ProposalMessage p:
                 p.Proposal.Signature.WriteTo(signature);
-                return (new Hash32(signature[Hash32.Size..]), p.Proposal.Round, true, p.Block.Id);
+                return GossipItem.ForProposal(new Hash32(signature[Hash32.Size..]), p.Proposal, p.Block);
             case VoteMessage v:
                 v.Vote.Signature.WriteTo(signature);
-                return (new Hash32(signature[Hash32.Size..]), v.Vote.Round, false, Hash32.Zero);
+                return GossipItem.ForVote(new Hash32(signature[Hash32.Size..]), v.Vote);
             default:
                 throw new ArgumentException($"not a consensus message: {message.GetType().Name}", nameof(message));
         }

@@ -42,6 +42,7 @@ public sealed partial class Simulator
     private readonly MemoryChecker _memory;
     /// <summary>Future-height messages a node counts once each (the node's bound).</summary>
     private const int FutureSeenMax = 50_000;
+    private const int FutureSeenPerSignerMax = 512;
     private readonly List<Violation> _violations = new();
     private readonly ValidatorSet _validators;
     private readonly Genesis _genesis;
@@ -139,8 +140,7 @@ public sealed partial class Simulator
             if (vote.Height == node.Chain.Height + 1 && node.Gossip is { } gossip)
             {
                 var message = new Messages.VoteMessage(vote);
-                var (id, round, _, _) = Describe(message);
-                gossip.Keep(id, message, round, isProposal: false, Hash32.Zero);
+                gossip.Keep(Describe(message), message);
             }
             Feed(node, new VoteReceived(vote));
         }

@@ -26,13 +26,21 @@ public sealed class ConsensusGossipTests
     }
 
     private static Hash32 Id(string s) => Sha256.Hash(System.Text.Encoding.UTF8.GetBytes(s));
+    private static readonly Address Honest = KeyPair.FromLabel("gossip-honest").Address;
+    private static readonly Address Byzantine = KeyPair.FromLabel("gossip-byzantine").Address;
+
+    private static GossipItem Vote(string s, int round, Address? signer = null, GossipKind kind = GossipKind.Prevote, Hash32? block = null) =>
+        new(Id(s), round, kind, signer ?? Honest, block ?? Id($"block of {s}"), -1, Polis.Core.Ledger.Vote.EncodedSize);
+
+    private static GossipItem ProposalOf(string s, int round, Hash32 block, Address? signer = null, long bytes = 1000, int validRound = -1) =>
+        new(Id(s), round, GossipKind.Proposal, signer ?? Honest, block, validRound, bytes);
 
     [Fact]
     public void Our_message_goes_to_every_peer_once_and_counts_as_delivered_only_where_it_can_be_used()
     {
         var (gossip, a, b) = Make();
         b.Height = null; // has not reported: sending is not delivery
-        gossip.Publish(Id("v1"), "v1", 0, false, Hash32.Zero, [a, b]);
+        gossip.Publish(Vote("v1", 0), "v1", [a, b]);
         Assert.Equal(["v1"], a.Received);
         Assert.Equal(["v1"], b.Received);
         gossip.OnTick([a, b]);
@@ -48,8 +56,8 @@ public sealed class ConsensusGossipTests
     public void A_received_message_is_relayed_to_the_others_not_back_and_only_once()
     {
         var (gossip, a, b) = Make();
-        Assert.True(gossip.Relay(a, Id("v"), "v", 0, false, Hash32.Zero, [a, b]));
-        Assert.False(gossip.Relay(b, Id("v"), "v", 0, false, Hash32.Zero, [a, b]));
+        Assert.True(gossip.Relay(a, Vote("v", 0), "v", [a, b]));
+        Assert.False(gossip.Relay(b, Vote("v", 0), "v", [a, b]));
         Assert.Empty(a.Received);
         Assert.Equal(["v"], b.Received);
     }
@@ -59,8 +67,8 @@ public sealed class ConsensusGossipTests
     {
         var (gossip, a, b) = Make();
         var block = Sha256.Hash([7]);
-        gossip.Keep(Id("p0"), "p0", 0, true, block);
-        gossip.Keep(Id("v0"), "v0", 0, false, Hash32.Zero);
+        gossip.Keep(ProposalOf("p0", 0, block), "p0");
+        gossip.Keep(Vote("v0", 0), "v0");
         a.Round = 1;
         gossip.ResendTo(a);
         Assert.Equal(["v0"], a.Received);
@@ -74,7 +82,7 @@ public sealed class ConsensusGossipTests
     {
         var (gossip, a, _) = Make();
         var block = Sha256.Hash([7]);
-        gossip.Keep(Id("p0"), "p0", 0, true, block);
+        gossip.Keep(ProposalOf("p0", 0, block), "p0");
         for (int i = 0; i < ConsensusGossip<string>.RequestedProposalsPerTickMax; i++) Assert.True(gossip.AnswerRequest(a, 0, block));
         Assert.False(gossip.AnswerRequest(a, 0, block));
         gossip.OnTick([a]);
@@ -91,7 +99,7 @@ public sealed class ConsensusGossipTests
         int asked = 0;
         for (int tick = 0; tick < 3 * ConsensusGossip<string>.AskAgainEveryTicks; tick++) asked += gossip.OnTick([a, b]).AskFor.Count;
         Assert.Equal(3, asked);
-        gossip.Relay(a, Id("p0"), "p0", 0, true, block, [a, b]);
+        gossip.Relay(a, ProposalOf("p0", 0, block), "p0", [a, b]);
         for (int tick = 0; tick < 3 * ConsensusGossip<string>.AskAgainEveryTicks; tick++) Assert.Empty(gossip.OnTick([a, b]).AskFor);
     }
 
@@ -99,7 +107,7 @@ public sealed class ConsensusGossipTests
     public void Without_a_commit_known_sets_are_forgotten_at_8_16_32_ticks_and_at_a_new_height_at_once()
     {
         var (gossip, a, b) = Make();
-        gossip.Publish(Id("v"), "v", 0, false, Hash32.Zero, [a]);
+        gossip.Publish(Vote("v", 0), "v", [a]);
         var forgottenAt = new List<int>();
         for (int tick = 1; tick <= 40; tick++)
         {
@@ -122,5 +130,57 @@ public sealed class ConsensusGossipTests
     {
         var peer = new PeerGossipState { Height = peerCommitted };
         Assert.Equal(canUse, peer.CanUse(workingHeight));
+    }
+
+    [Fact]
+    public void A_Byzantine_signer_fills_only_its_own_share_and_its_proposals_two_per_round()
+    {
+        var (gossip, a, b) = Make();
+        for (int i = 0; i < 10_000; i++) gossip.Relay(a, Vote($"flood-{i}", i % 7, Byzantine), $"flood-{i}", [a, b]);
+        Assert.Equal(HeightMessages<string>.SignerMessagesMax, gossip.Messages.Count);
+        Assert.Equal(HeightMessages<string>.SignerMessagesMax, b.Received.Count); // what is refused is not relayed either
+        Assert.True(gossip.Relay(a, Vote("honest", 3), "honest", [a, b])); // the others still get through
+        for (int i = 0; i < 5; i++) gossip.Relay(a, ProposalOf($"p{i}", 9, Id($"b{i}"), Honest), $"p{i}", [a, b]);
+        Assert.Equal(2, gossip.Messages.ProposalsPerRoundHighest); // the first and the one that proves equivocation
+    }
+
+    [Fact]
+    public void A_vote_the_polka_needs_is_kept_whatever_its_signer_sent_in_that_round_before()
+    {
+        // An honest validator counted the Byzantine validator's prevote in the polka it locked on:
+        // the others must keep that very vote, or they never see the polka (found with a per-round
+        // limit on votes, by the simulator's Flood scenario: the height stalled).
+        var (gossip, a, b) = Make();
+        for (int i = 0; i < 50; i++) gossip.Relay(a, Vote($"made-up-{i}", 0, Byzantine), $"made-up-{i}", [a, b]);
+        Assert.True(gossip.Relay(b, Vote("real", 0, Byzantine, block: Id("the proposed block")), "real", [a, b]));
+    }
+
+    [Fact]
+    public void A_signers_proposals_stay_within_its_share_by_bytes_the_oldest_rounds_giving_way()
+    {
+        var (gossip, a, b) = Make();
+        long block = Polis.Core.Limits.BlockBytesMax;
+        for (int round = 0; round < 40; round++)
+            gossip.Relay(a, ProposalOf($"p{round}", round, Id($"block{round}"), Byzantine, block), $"p{round}", [a, b]);
+        Assert.True(gossip.Messages.Bytes <= HeightMessages<string>.SignerBytesMax, $"{gossip.Messages.Bytes} bytes kept");
+        Assert.True(gossip.Messages.TryGetProposal(39, Id("block39"), out _, out _)); // the newest are kept
+        Assert.False(gossip.Messages.TryGetProposal(0, Id("block0"), out _, out _));
+        gossip.Publish(ProposalOf("ours", 40, Id("our-block"), Honest, block), "ours", [a, b]); // ours always
+        Assert.True(gossip.Messages.TryGetProposal(40, Id("our-block"), out _, out _));
+    }
+
+    [Fact]
+    public void However_long_a_height_stalls_every_peer_gets_everything_again_at_least_every_16_seconds()
+    {
+        var (gossip, a, _) = Make();
+        gossip.Publish(Vote("v", 0), "v", [a]);
+        var resends = new List<int>();
+        for (int tick = 1; tick <= 400; tick++)
+        {
+            int before = a.Received.Count;
+            gossip.OnTick([a]);
+            if (a.Received.Count > before) resends.Add(tick);
+        }
+        Assert.Equal([8, 16, 32, 64, 128, 192, 256, 320, 384], resends);
     }
 }

@@ -11,10 +11,10 @@ public sealed class MemoryCheckerTests
     {
         var options = new ConsensusOptions();
         var checker = new MemoryChecker(options, validators: 4);
-        checker.Sample(0, "v0", round: 0, new EngineFootprint(1, 1, 4, 0, 0, 1_000), 10, 20_000, 0, 64, 0, 50_000);
+        checker.Sample(0, "v0", round: 0, new EngineFootprint(1, 1, 4, 0, 0, 1_000), (Polis.Consensus.Gossip.HeightMessages<string>?)null, 10, 20_000, 0, 64, 0, 50_000);
         Assert.Empty(checker.Violations);
-        checker.Sample(1, "v1", round: 0, new EngineFootprint(options.RoundsAheadMax + 2, 1, 4, 0, 0, 1_000), 10, 20_000, 0, 64, 0, 50_000);
-        checker.Sample(2, "v2", round: 3, new EngineFootprint(1, 1, 4, options.FutureMessagesMax, options.FutureMessagesPerSenderMax + 1, 1_000), 10, 20_000, 65, 64, 0, 50_000);
+        checker.Sample(1, "v1", round: 0, new EngineFootprint(options.RoundsAheadMax + 2, 1, 4, 0, 0, 1_000), (Polis.Consensus.Gossip.HeightMessages<string>?)null, 10, 20_000, 0, 64, 0, 50_000);
+        checker.Sample(2, "v2", round: 3, new EngineFootprint(1, 1, 4, options.FutureMessagesMax, options.FutureMessagesPerSenderMax + 1, 1_000), (Polis.Consensus.Gossip.HeightMessages<string>?)null, 10, 20_000, 65, 64, 0, 50_000);
         Assert.Equal(3, checker.Violations.Count);
         Assert.All(checker.Violations, v => Assert.Equal("memory", v.Checker));
         Assert.StartsWith("v1: rounds held 18 > bound 17", checker.Violations[0].Detail);

@@ -35,14 +35,32 @@ public sealed record KeyFile(
 
     public static KeyPair Load(string path) => JsonFile.Read<KeyFile>(path, FileBytesMax, "key file").ToKeyPair();
 
+    /// <summary>
+    /// Writes the key owner-readable only (0600), whole or not at all: a new file with that mode is
+    /// written and fsynced under another name, then renamed over <paramref name="path"/>. Writing in
+    /// place would keep an existing file's wider mode and could leave half a key after a crash.
+    /// </summary>
     public static void Save(string path, KeyPair key)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var json = JsonSerializer.Serialize(From(key), new JsonSerializerOptions { WriteIndented = true });
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        string full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        var json = System.Text.Encoding.UTF8.GetBytes(JsonSerializer.Serialize(From(key), new JsonSerializerOptions { WriteIndented = true }));
+        string temporary = $"{full}.{Guid.NewGuid():N}.tmp";
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        using var stream = new FileStream(path, options);
-        using var writer = new StreamWriter(stream);
-        writer.Write(json);
+        try
+        {
+            using (var stream = new FileStream(temporary, options))
+            {
+                stream.Write(json);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, full, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
     }
 }

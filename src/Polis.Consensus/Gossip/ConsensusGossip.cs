@@ -11,9 +11,9 @@ namespace Polis.Consensus.Gossip;
 /// <item>every tick, each peer gets what it still lacks, except proposals of rounds it has left (a
 /// large message it has no use for: a value carried over comes back in a new proposal; a peer that
 /// does need one, to decide from an old round's precommits, asks for it);</item>
-/// <item>without a commit for 2 s, 4 s, 8 s… every peer is assumed to lack everything again: a
-/// message lost with a dropped connection never stalls a round, and re-sending does not swamp an
-/// overloaded network;</item>
+/// <item>without a commit for 2 s, 4 s, 8 s, 16 s and then every 16 s, every peer is assumed to
+/// lack everything again: a message lost with a dropped connection never stalls a round, and
+/// re-sending does not swamp an overloaded network;</item>
 /// <item>a proposal the engine lacks (a quorum of precommits for an unseen block) is asked for
 /// again every second until it arrives; a peer answers from what it keeps, a few per tick.</item>
 /// </list>
@@ -25,6 +25,8 @@ public sealed class ConsensusGossip<TMessage>(Func<PeerGossipState, TMessage, bo
     public const int StatusEveryTicks = 4;
     /// <summary>Without a commit for this many ticks (then twice as many, and so on), every peer is assumed to lack everything again.</summary>
     public const int ForgetKnownAfterTicks = 8;
+    /// <summary>The back-off stops doubling here: however long a height has stalled, a lost message is sent again within this many ticks (16 s at 250 ms).</summary>
+    public const int ForgetKnownEveryTicksMax = 64;
     /// <summary>A wanted proposal is asked for again this often.</summary>
     public const int AskAgainEveryTicks = 4;
     /// <summary>Proposals sent to one peer on its requests per tick.</summary>
@@ -49,31 +51,35 @@ public sealed class ConsensusGossip<TMessage>(Func<PeerGossipState, TMessage, bo
     }
 
     /// <summary>Our own message: kept and sent to every peer.</summary>
-    public void Publish(in Hash32 id, TMessage message, int round, bool isProposal, in Hash32 blockId, IEnumerable<PeerGossipState> peers)
+    public void Publish(in GossipItem item, TMessage message, IEnumerable<PeerGossipState> peers)
     {
-        Messages.Add(id, new HeightMessages<TMessage>.Entry(message, round, isProposal, blockId));
-        foreach (var peer in peers) SendKnown(peer, id, message);
+        Messages.Add(item, message, own: true);
+        foreach (var peer in peers) SendKnown(peer, item.Id, message);
     }
 
     /// <summary>
     /// A message of the working height from <paramref name="source"/>: false if we had it (the
-    /// source is then known to have it too); otherwise kept and relayed to the peers not known to
-    /// have it, and the caller feeds it to the engine.
+    /// source is then known to have it too) or its signer has used its share of the store (see
+    /// <see cref="HeightMessages{TMessage}"/>); otherwise kept and relayed to the peers not known to
+    /// have it, and the caller journals it and feeds it to the engine.
     /// </summary>
-    public bool Relay(PeerGossipState source, in Hash32 id, TMessage message, int round, bool isProposal, in Hash32 blockId, IEnumerable<PeerGossipState> peers)
+    public bool Relay(PeerGossipState source, in GossipItem item, TMessage message, IEnumerable<PeerGossipState> peers)
     {
-        source.Known.Add(id);
-        if (Messages.Contains(id)) return false;
-        Messages.Add(id, new HeightMessages<TMessage>.Entry(message, round, isProposal, blockId));
-        if (isProposal) _wanted.Remove((round, blockId));
+        source.Known.Add(item.Id);
+        if (!Messages.Add(item, message)) return false;
+        if (item.IsProposal) _wanted.Remove((item.Round, item.BlockId));
         foreach (var peer in peers)
-            if (peer != source) SendKnown(peer, id, message);
+            if (peer != source) SendKnown(peer, item.Id, message);
         return true;
     }
 
-    /// <summary>A message of the working height kept without sending it now (replayed from the WAL: the next tick sends it).</summary>
-    public void Keep(in Hash32 id, TMessage message, int round, bool isProposal, in Hash32 blockId) =>
-        Messages.Add(id, new HeightMessages<TMessage>.Entry(message, round, isProposal, blockId));
+    /// <summary>
+    /// A message of the working height the engine counts (replayed from the WAL, or counted from
+    /// its buffer of later heights), kept without sending it now: the next tick sends it. Never
+    /// refused by the store's per-signer bounds: what the engine counted, peers must be able to
+    /// count too (the engine's own bounds hold these).
+    /// </summary>
+    public bool Keep(in GossipItem item, TMessage message) => Messages.Add(item, message, own: true);
 
     /// <summary>A peer reported its height and round; if it can now use our height's messages, it gets them.</summary>
     public void OnStatus(PeerGossipState peer, ulong height, int round)
@@ -91,7 +97,7 @@ public sealed class ConsensusGossip<TMessage>(Func<PeerGossipState, TMessage, bo
         bool sameHeight = peer.Height + 1 == WorkingHeight;
         foreach (var (id, entry) in Messages.All)
         {
-            if (entry.IsProposal && sameHeight && entry.Round < peer.Round) continue;
+            if (entry.Item.IsProposal && sameHeight && entry.Item.Round < peer.Round) continue;
             SendKnown(peer, id, entry.Message);
         }
     }
@@ -103,7 +109,9 @@ public sealed class ConsensusGossip<TMessage>(Func<PeerGossipState, TMessage, bo
     public (bool StatusDue, IReadOnlyList<(int Round, Hash32 BlockId)> AskFor) OnTick(IEnumerable<PeerGossipState> peers)
     {
         bool statusDue = ++_ticks % StatusEveryTicks == 0;
-        bool forget = ++_ticksSinceCommit >= ForgetKnownAfterTicks && (_ticksSinceCommit & (_ticksSinceCommit - 1)) == 0;
+        ++_ticksSinceCommit;
+        bool forget = _ticksSinceCommit >= ForgetKnownAfterTicks
+            && ((_ticksSinceCommit & (_ticksSinceCommit - 1)) == 0 || _ticksSinceCommit % ForgetKnownEveryTicksMax == 0);
         foreach (var peer in peers)
         {
             if (forget) peer.Known.Clear();

@@ -1,42 +1,136 @@
 using Polis.Core.Crypto;
+using Polis.Core.Ledger;
 
 namespace Polis.Consensus.Gossip;
 
 /// <summary>
 /// The consensus messages (proposals and votes, ours and received, all signature-checked) of the
-/// working height, kept to be re-sent until every peer is known to have them. Bounded: a flood of
-/// distinct valid messages is impossible (each validator signs a few per round), so the bound only
-/// guards memory against bugs. <typeparamref name="TMessage"/> is what the driver sends (the node:
-/// encoded frames; the simulator: its message objects).
+/// working height, kept to be re-sent until every peer is known to have them.
+/// <para>
+/// Bounded per signer, since a Byzantine validator can sign as many distinct messages as it likes
+/// (proposals of up to a block each, votes for made-up blocks), so that one signer fills only its
+/// own share: <see cref="SignerMessagesMax"/> messages and <see cref="SignerBytesMax"/> bytes, its
+/// proposals of the oldest rounds giving way first; at most <see cref="ProposalsPerRoundMax"/>
+/// proposals of one proposer in one round (the first and one that conflicts, which is the
+/// evidence); <see cref="ProposalBytesMax"/> of proposals in all.
+/// </para>
+/// <para>
+/// Votes are not limited per round: an honest validator may have counted a Byzantine validator's
+/// vote in the polka it locked on, and Tendermint's liveness needs the others to receive that very
+/// vote whatever else its signer sent first. A signer that fills its whole share before it sends
+/// the vote that matters can still withhold it from some validators; closing that needs peers'
+/// claims of a two-thirds majority for a block (CometBFT's VoteSetMaj23), which is not built yet.
+/// </para>
+/// Our own messages, and those the engine already counted (`own` in
+/// <see cref="Add"/>), are always kept. <typeparamref name="TMessage"/> is what the driver sends
+/// (the node: encoded frames; the simulator: its message objects).
 /// </summary>
 public sealed class HeightMessages<TMessage>
 {
-    public const int MessagesMax = 20_000;
-    private readonly Dictionary<Hash32, Entry> _messages = new();
+    /// <summary>Of one signer at one height: far more than an honest validator signs (three per round).</summary>
+    public const int SignerMessagesMax = 4_096;
+    public const int ProposalsPerRoundMax = 2;
+    /// <summary>Four blocks' worth of proposals and a megabyte of votes.</summary>
+    public const long SignerBytesMax = 4L * Polis.Core.Limits.BlockBytesMax + 1024 * 1024;
+    public const long ProposalBytesMax = 256L * 1024 * 1024;
 
-    /// <summary>One message with what re-sending needs to know about it (<paramref name="BlockId"/>: a proposal's block, to answer requests for it).</summary>
-    public readonly record struct Entry(TMessage Message, int Round, bool IsProposal, Hash32 BlockId);
+    private readonly Dictionary<Hash32, Entry> _messages = new();
+    private readonly Dictionary<(Address Signer, int Round), int> _proposalsPerRound = new();
+    private readonly Dictionary<Address, (int Messages, long Bytes)> _signers = new();
+
+    /// <summary>One message with what re-sending needs to know about it.</summary>
+    public readonly record struct Entry(TMessage Message, GossipItem Item);
 
     public ulong Height { get; private set; }
     public int Count => _messages.Count;
+    public long Bytes { get; private set; }
+    private long _proposalBytes;
     public IEnumerable<KeyValuePair<Hash32, Entry>> All => _messages;
 
     public void Reset(ulong height)
     {
         Height = height;
         _messages.Clear();
+        _proposalsPerRound.Clear();
+        _signers.Clear();
+        Bytes = 0;
+        _proposalBytes = 0;
     }
 
     public bool Contains(in Hash32 id) => _messages.ContainsKey(id);
 
-    public bool Add(in Hash32 id, Entry entry) => _messages.Count < MessagesMax && _messages.TryAdd(id, entry);
+    /// <summary>The most proposals kept of one proposer in one round (for the simulator's memory checker).</summary>
+    public int ProposalsPerRoundHighest => _proposalsPerRound.Count == 0 ? 0 : _proposalsPerRound.Values.Max();
+    /// <summary>The most messages kept of one signer.</summary>
+    public int SignerMessagesHighest => _signers.Count == 0 ? 0 : _signers.Values.Max(s => s.Messages);
+    /// <summary>The most bytes kept of one signer.</summary>
+    public long SignerBytesHighest => _signers.Count == 0 ? 0 : _signers.Values.Max(s => s.Bytes);
+
+    /// <summary>Keeps a message; false if it was there or a bound refuses it (<paramref name="own"/>: ours, or one the engine already counted; never refused).</summary>
+    public bool Add(in GossipItem item, TMessage message, bool own = false)
+    {
+        if (_messages.ContainsKey(item.Id)) return false;
+        var round = (item.Signer, item.Round);
+        if (!own)
+        {
+            if (item.IsProposal && _proposalsPerRound.GetValueOrDefault(round) >= ProposalsPerRoundMax) return false;
+            if (_signers.GetValueOrDefault(item.Signer).Messages >= SignerMessagesMax) return false;
+            if (!MakeRoom(item)) return false;
+        }
+        _messages.Add(item.Id, new Entry(message, item));
+        var share = _signers.GetValueOrDefault(item.Signer);
+        _signers[item.Signer] = (share.Messages + 1, share.Bytes + item.Bytes);
+        Bytes += item.Bytes;
+        if (item.IsProposal)
+        {
+            _proposalsPerRound[round] = _proposalsPerRound.GetValueOrDefault(round) + 1;
+            _proposalBytes += item.Bytes;
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// Within the signer's bytes and (for a proposal) all proposals' bytes, dropping the signer's
+    /// proposals of rounds before this one, oldest first.
+    /// </summary>
+    private bool MakeRoom(in GossipItem item)
+    {
+        long signerBytes = _signers.GetValueOrDefault(item.Signer).Bytes;
+        if (Fits(signerBytes, item)) return true;
+        var evictable = new List<(Hash32 Id, GossipItem Item)>();
+        foreach (var (id, entry) in _messages)
+            if (entry.Item.Signer == item.Signer && entry.Item.IsProposal && entry.Item.Round < item.Round) evictable.Add((id, entry.Item));
+        evictable.Sort((a, b) => a.Item.Round.CompareTo(b.Item.Round));
+        foreach (var (id, old) in evictable)
+        {
+            if (Fits(signerBytes, item)) break;
+            Remove(id, old);
+            signerBytes -= old.Bytes;
+        }
+        return Fits(signerBytes, item);
+    }
+
+    private bool Fits(long signerBytes, in GossipItem item) =>
+        signerBytes + item.Bytes <= SignerBytesMax && (!item.IsProposal || _proposalBytes + item.Bytes <= ProposalBytesMax);
+
+    /// <summary>Only proposals are evicted.</summary>
+    private void Remove(in Hash32 id, in GossipItem item)
+    {
+        _messages.Remove(id);
+        var round = (item.Signer, item.Round);
+        if (--_proposalsPerRound[round] == 0) _proposalsPerRound.Remove(round);
+        var share = _signers[item.Signer];
+        _signers[item.Signer] = (share.Messages - 1, share.Bytes - item.Bytes);
+        Bytes -= item.Bytes;
+        _proposalBytes -= item.Bytes;
+    }
 
     /// <summary>The proposal of <paramref name="round"/> for <paramref name="blockId"/>, if we have it.</summary>
     public bool TryGetProposal(int round, in Hash32 blockId, out Hash32 id, out TMessage message)
     {
         foreach (var (key, entry) in _messages)
         {
-            if (!entry.IsProposal || entry.Round != round || entry.BlockId != blockId) continue;
+            if (!entry.Item.IsProposal || entry.Item.Round != round || entry.Item.BlockId != blockId) continue;
             (id, message) = (key, entry.Message);
             return true;
         }

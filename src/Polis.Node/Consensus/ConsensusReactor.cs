@@ -42,6 +42,7 @@ internal sealed class ConsensusReactor
     private readonly ConsensusGossip<byte[]> _gossip;
     private readonly EvidencePool _evidence = new();
     private readonly HashSet<Hash32> _futureSeen = new();
+    private readonly Dictionary<Address, int> _futureSeenBySigner = new();
     private readonly int _roundsAheadKept;
     private long _lastCommitTicks;
 
@@ -84,11 +85,11 @@ internal sealed class ConsensusReactor
                 _metrics.WalAppends.Inc();
                 break;
             case BroadcastProposal bp:
-                Publish(new ProposalMessage(bp.Proposal, bp.Block), Sha256.Hash(bp.Proposal.ToBytes()), bp.Proposal.Round, bp.Block.Id);
+                Publish(new ProposalMessage(bp.Proposal, bp.Block), GossipItem.ForProposal(Sha256.Hash(bp.Proposal.ToBytes()), bp.Proposal, bp.Block));
                 break;
             case BroadcastVote bv:
                 _wal?.AppendVote(bv.Vote);
-                Publish(new VoteMessage(bv.Vote), Sha256.Hash(bv.Vote.ToBytes()), bv.Vote.Round, null);
+                Publish(new VoteMessage(bv.Vote), GossipItem.ForVote(Sha256.Hash(bv.Vote.ToBytes()), bv.Vote));
                 break;
             case ScheduleTimeout t:
                 _timeouts.Schedule(t);
@@ -178,15 +179,16 @@ internal sealed class ConsensusReactor
         _gossip.StartHeight(block.Height + 1, _peers.Views);
         _timeouts.DropBelow(block.Height + 1);
         _futureSeen.Clear();
+        _futureSeenBySigner.Clear();
         _lastCommitTicks = Environment.TickCount64;
     }
 
     // Gossip of the working height's messages: the rules are ConsensusGossip's (shared with the simulator).
 
-    private void Publish(WireMessage message, Hash32 id, int round, Hash32? blockId)
+    private void Publish(WireMessage message, in GossipItem item)
     {
         if (_gossip.WorkingHeight != WorkingHeight) _gossip.StartHeight(WorkingHeight, _peers.Views);
-        _gossip.Publish(id, WireCodec.Encode(message), round, blockId is not null, blockId ?? Hash32.Zero, _peers.Views);
+        _gossip.Publish(item, WireCodec.Encode(message), _peers.Views);
     }
 
     /// <summary>A message that came before its height and counts now: kept with the height's messages, so the next tick sends it to every peer that lacks it.</summary>
@@ -196,10 +198,10 @@ internal sealed class ConsensusReactor
         switch (message)
         {
             case ProposalReceived p when p.Proposal.Height == WorkingHeight:
-                _gossip.Keep(Sha256.Hash(p.Proposal.ToBytes()), WireCodec.Encode(new ProposalMessage(p.Proposal, p.Block)), p.Proposal.Round, isProposal: true, p.Block.Id);
+                _gossip.Keep(GossipItem.ForProposal(Sha256.Hash(p.Proposal.ToBytes()), p.Proposal, p.Block), WireCodec.Encode(new ProposalMessage(p.Proposal, p.Block)));
                 break;
             case VoteReceived v when v.Vote.Height == WorkingHeight:
-                _gossip.Keep(Sha256.Hash(v.Vote.ToBytes()), WireCodec.Encode(new VoteMessage(v.Vote)), v.Vote.Round, isProposal: false, Hash32.Zero);
+                _gossip.Keep(GossipItem.ForVote(Sha256.Hash(v.Vote.ToBytes()), v.Vote), WireCodec.Encode(new VoteMessage(v.Vote)));
                 break;
         }
     }
@@ -211,8 +213,12 @@ internal sealed class ConsensusReactor
         if (height < WorkingHeight) return; // the peer is behind: its status makes it sync
         if (height > WorkingHeight)
         {
-            // Each copy would take a slot in the engine's bounded future buffer: count each message once.
-            if (_futureSeen.Count >= NodeLimits.FutureMessagesSeenMax || !_futureSeen.Add(id)) return;
+            // Each copy would take a slot in the engine's bounded future buffer: count each message
+            // once, and each signer's only up to its share (one validator cannot fill the set).
+            var signer = input is ProposalReceived fp ? fp.Proposal.Proposer : ((VoteReceived)input).Vote.Validator;
+            int signerSeen = _futureSeenBySigner.GetValueOrDefault(signer);
+            if (_futureSeen.Count >= NodeLimits.FutureMessagesSeenMax || signerSeen >= NodeLimits.FutureMessagesSeenPerSignerMax || !_futureSeen.Add(id)) return;
+            _futureSeenBySigner[signer] = signerSeen + 1;
             if (input is VoteReceived future) _wal?.AppendVote(future.Vote);
             Feed(input); // the engine keeps a bounded number for the next heights and asks us to catch up
             return;
@@ -225,8 +231,14 @@ internal sealed class ConsensusReactor
             Feed(input);
             return;
         }
-        var blockId = input is ProposalReceived p ? p.Block.Id : Hash32.Zero;
-        if (!_gossip.Relay(source, id, encoded, round, input is ProposalReceived, blockId, _peers.Views)) return;
+        var item = input switch
+        {
+            ProposalReceived p => GossipItem.ForProposal(id, p.Proposal, p.Block),
+            VoteReceived v => GossipItem.ForVote(id, v.Vote),
+            _ => throw new ArgumentException($"not a consensus message: {input}", nameof(input)),
+        };
+        // Refused when its signer has used its share: neither journaled nor counted (see HeightMessages).
+        if (!_gossip.Relay(source, item, encoded, _peers.Views)) return;
         if (input is VoteReceived counted) _wal?.AppendVote(counted.Vote);
         Feed(input);
     }
@@ -238,8 +250,7 @@ internal sealed class ConsensusReactor
         if (vote.Height == WorkingHeight)
         {
             if (_gossip.WorkingHeight != WorkingHeight) _gossip.StartHeight(WorkingHeight, _peers.Views);
-            var bytes = vote.ToBytes();
-            _gossip.Keep(Sha256.Hash(bytes), WireCodec.Encode(new VoteMessage(vote)), vote.Round, isProposal: false, Hash32.Zero);
+            _gossip.Keep(GossipItem.ForVote(Sha256.Hash(vote.ToBytes()), vote), WireCodec.Encode(new VoteMessage(vote)));
         }
         Feed(new VoteReceived(vote));
     }

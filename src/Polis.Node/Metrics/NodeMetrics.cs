@@ -12,6 +12,8 @@ public sealed class NodeMetrics
         Height = f.CreateGauge("polis_height", "Last committed block height.");
         Round = f.CreateGauge("polis_round", "Consensus round at the working height.");
         Commits = f.CreateCounter("polis_commits_total", "Blocks committed by this node.");
+        CommitsUnsynced = f.CreateCounter("polis_commits_unsynced_total", "Blocks committed without waiting for the disk: only while catching up, with a later block and its checked commit in hand.");
+        PeersDroppedForClaims = f.CreateCounter("polis_peers_dropped_for_claims_total", "Peers disconnected because the height they claimed was never shown (block requests left unanswered).");
         TxsCommitted = f.CreateCounter("polis_txs_committed_total", "Transactions in committed blocks.");
         MempoolSize = f.CreateGauge("polis_mempool_size", "Transactions waiting in the mempool.");
         Peers = f.CreateGauge("polis_peers", "Connected, authenticated peers.");
@@ -28,6 +30,8 @@ public sealed class NodeMetrics
     }
 
     public CollectorRegistry Registry { get; }
+    public Counter CommitsUnsynced { get; }
+    public Counter PeersDroppedForClaims { get; }
     public Gauge Height { get; }
     public Gauge EvidencePending { get; }
     public Gauge Round { get; }

@@ -19,12 +19,30 @@ internal sealed class BlockSyncReactor(Polis.Execution.Chain chain, BlockStore b
 {
     private readonly SortedDictionary<ulong, (Block Block, Commit Commit)> _buffer = new();
     private Peer? _requestedFrom;
+    /// <summary>The peer asked last sent at least one block since (our own commits of those heights do not count: they prove nothing of its claim).</summary>
+    private bool _requestAnswered;
     private ulong _requestedTo;
+    /// <summary>Requests a peer left wholly unanswered since it last delivered a block: its height claims did not pan out.</summary>
+    private readonly Dictionary<Peer, int> _unanswered = new();
     private long _requestedAt;
     private long _bufferBytes;
 
-    /// <summary>Peers are more than a height ahead: blocks are fetched rather than voted on.</summary>
+    /// <summary>Peers say they are more than a height ahead: blocks are fetched rather than voted on (a claim: for status and requests only).</summary>
     public bool IsSyncing => peers.BestHeight > chain.Height + 1;
+
+    /// <summary>
+    /// A fetched block of a later height, its commit checked, is in hand: the chain has provably
+    /// moved past <paramref name="height"/>. The only case in which a commit may skip the fsync
+    /// (a crash re-fetches it); a peer's word never suffices.
+    /// </summary>
+    public bool HoldsLaterBlock(ulong height)
+    {
+        foreach (var buffered in _buffer.Keys) if (buffered > height) return true;
+        return false;
+    }
+
+    /// <summary>Peers dropped because their height claims did not pan out.</summary>
+    public long PeersDroppedForClaims { get; private set; }
 
     public void RequestBlocks()
     {
@@ -33,6 +51,7 @@ internal sealed class BlockSyncReactor(Polis.Execution.Chain chain, BlockStore b
         ulong best = peers.BestHeight;
         if (best <= chain.Height) return;
         long now = Environment.TickCount64;
+        if (_requestedFrom is not null && now - _requestedAt >= NodeLimits.SyncRequestTimeoutMs && !_requestAnswered) Unanswered(_requestedFrom);
         // Pipelined: the next request leaves once the last block of the previous one has arrived, so
         // the peer reads and sends the next blocks while this node executes the buffered ones.
         bool outstanding = _requestedFrom is not null && _requestedTo > chain.Height && !_buffer.ContainsKey(_requestedTo)
@@ -50,9 +69,34 @@ internal sealed class BlockSyncReactor(Polis.Execution.Chain chain, BlockStore b
             peer = candidates.First(p => p != _requestedFrom);
         if (!peer.Send(Channel.Sync, WireCodec.Encode(new BlocksRequestMessage(from, count)))) return;
         _requestedFrom = peer;
+        _requestAnswered = false;
         _requestedTo = from + (ulong)count - 1;
         _requestedAt = now;
     }
+
+    /// <summary>
+    /// A peer that claimed a height and answered nothing of a request for it: its claim is set back
+    /// to ours (its next status restores it) and after <see cref="NodeLimits.SyncUnansweredMax"/>
+    /// such requests in a row it is disconnected. An honest peer that is merely slow delivers some
+    /// of each request, which clears the count.
+    /// </summary>
+    private void Unanswered(Peer peer)
+    {
+        _requestedFrom = null;
+        int count = _unanswered.GetValueOrDefault(peer) + 1;
+        if (peers.TryGet(peer, out var view) && view.Height > chain.Height) view.Height = chain.Height;
+        if (count < NodeLimits.SyncUnansweredMax)
+        {
+            _unanswered[peer] = count;
+            return;
+        }
+        _unanswered.Remove(peer);
+        PeersDroppedForClaims++;
+        peer.Disconnect();
+    }
+
+    /// <summary>A peer left: its count goes with it.</summary>
+    public void Forget(Peer peer) => _unanswered.Remove(peer);
 
     /// <summary>
     /// A fetched block (commit already checked): the next height goes to consensus at once through
@@ -60,6 +104,8 @@ internal sealed class BlockSyncReactor(Polis.Execution.Chain chain, BlockStore b
     /// </summary>
     public void OnBlock(PeerBlock input, ulong engineHeight, Action<CommitReceived> decide, Action<ulong> notAdopted)
     {
+        _unanswered.Remove(input.From);
+        if (input.From == _requestedFrom) _requestAnswered = true;
         ulong height = input.Block.Height;
         if (height <= chain.Height) return;
         if (height == chain.Height + 1 && engineHeight == height)

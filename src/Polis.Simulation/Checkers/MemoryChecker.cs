@@ -1,4 +1,5 @@
 using Polis.Consensus;
+using Polis.Consensus.Gossip;
 
 namespace Polis.Simulation.Checkers;
 
@@ -14,7 +15,7 @@ public sealed class MemoryChecker(ConsensusOptions options, int validators)
     public long Samples { get; private set; }
     public long BytesMax { get; private set; }
 
-    public void Sample(long now, string node, int round, EngineFootprint engine, int heightMessages, int heightMessagesMax,
+    public void Sample<T>(long now, string node, int round, EngineFootprint engine, HeightMessages<T>? gossip, int heightMessages, int heightMessagesMax,
         int fetched, int fetchedMax, int futureSeen, int futureSeenMax)
     {
         Samples++;
@@ -26,6 +27,13 @@ public sealed class MemoryChecker(ConsensusOptions options, int validators)
         Check(now, node, "future messages of one sender", engine.FuturePerSenderMax, options.FutureMessagesPerSenderMax);
         Check(now, node, "engine bytes", engine.Bytes, options.FootprintBytesMax(validators, round));
         Check(now, node, "gossip messages of the height", heightMessages, heightMessagesMax);
+        if (gossip is { } g)
+        {
+            // The store takes two of a round itself, and keeps those the engine counted from its buffer (up to the engine's bound).
+            Check(now, node, "gossip proposals of one proposer in one round", g.ProposalsPerRoundHighest, Math.Max(HeightMessages<object>.ProposalsPerRoundMax, options.ProposalsPerRoundMax));
+            Check(now, node, "gossip messages of one signer", g.SignerMessagesHighest, HeightMessages<object>.SignerMessagesMax);
+            Check(now, node, "gossip bytes of one signer", g.SignerBytesHighest, HeightMessages<object>.SignerBytesMax);
+        }
         Check(now, node, "fetched blocks waiting", fetched, fetchedMax);
         Check(now, node, "future messages seen", futureSeen, futureSeenMax);
     }
