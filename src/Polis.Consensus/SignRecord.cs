@@ -71,12 +71,7 @@ public sealed record SignRecord(
     public byte[] ToBytes()
     {
         var w = new CanonicalWriter(256);
-        w.WriteU64(Height);
-        w.WriteI32(Round);
-        w.WriteU8((byte)Step);
-        w.WriteHash(BlockId);
-        w.WriteI32(ProposalValidRound);
-        w.WriteI32(LockedRound);
+        WriteSigned(w);
         WriteOptionalBlock(w, LockedBlock, _lockedBlockId);
         w.WriteI32(ValidRound);
         // From a polka on, the valid block is the locked one: a precommit's record would otherwise
@@ -112,12 +107,7 @@ public sealed record SignRecord(
     public static SignRecord Decode(ReadOnlySpan<byte> bytes)
     {
         var r = new CanonicalReader(bytes);
-        ulong height = r.ReadU64("height");
-        int round = r.ReadI32("round");
-        var step = ReadStep(ref r);
-        var blockId = r.ReadHash("block id");
-        int proposalValidRound = r.ReadI32("proposal valid round");
-        int lockedRound = r.ReadI32("locked round");
+        var (height, round, step, blockId, proposalValidRound, lockedRound) = ReadSigned(ref r);
         Hash32? lockedId = null, validId = null;
         byte lockedMarker = r.ReadU8("locked block marker");
         var locked = lockedMarker switch
@@ -164,12 +154,7 @@ public sealed record SignRecord(
     public byte[] ToGuardBytes()
     {
         var w = new CanonicalWriter(GuardBytesMax);
-        w.WriteU64(Height);
-        w.WriteI32(Round);
-        w.WriteU8((byte)Step);
-        w.WriteHash(BlockId);
-        w.WriteI32(ProposalValidRound);
-        w.WriteI32(LockedRound);
+        WriteSigned(w);
         WriteOptionalId(w, LockedBlockId);
         w.WriteI32(ValidRound);
         WriteOptionalId(w, ValidBlockId);
@@ -186,12 +171,7 @@ public sealed record SignRecord(
     public static SignRecord DecodeGuard(ReadOnlySpan<byte> bytes)
     {
         var r = new CanonicalReader(bytes);
-        ulong height = r.ReadU64("height");
-        int round = r.ReadI32("round");
-        var step = ReadStep(ref r);
-        var blockId = r.ReadHash("block id");
-        int proposalValidRound = r.ReadI32("proposal valid round");
-        int lockedRound = r.ReadI32("locked round");
+        var (height, round, step, blockId, proposalValidRound, lockedRound) = ReadSigned(ref r);
         Hash32? lockedId = r.ReadBool("has locked block") ? r.ReadHash("locked block id") : null;
         int validRound = r.ReadI32("valid round");
         Hash32? validId = r.ReadBool("has valid block") ? r.ReadHash("valid block id") : null;
@@ -202,6 +182,20 @@ public sealed record SignRecord(
             ValidBlockId = validId,
         };
     }
+
+    private void WriteSigned(CanonicalWriter w)
+    {
+        w.WriteU64(Height);
+        w.WriteI32(Round);
+        w.WriteU8((byte)Step);
+        w.WriteHash(BlockId);
+        w.WriteI32(ProposalValidRound);
+        w.WriteI32(LockedRound);
+    }
+
+    /// <summary>The fields both encodings begin with: what was signed, and the locked round.</summary>
+    private static (ulong Height, int Round, Step Step, Hash32 BlockId, int ProposalValidRound, int LockedRound) ReadSigned(ref CanonicalReader r) =>
+        (r.ReadU64("height"), r.ReadI32("round"), ReadStep(ref r), r.ReadHash("block id"), r.ReadI32("proposal valid round"), r.ReadI32("locked round"));
 
     private static Step ReadStep(ref CanonicalReader r)
     {
