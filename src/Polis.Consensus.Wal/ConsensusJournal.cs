@@ -75,7 +75,7 @@ public sealed class ConsensusJournal : IDisposable
         if (!walExists && !guardExists)
         {
             if (committedHeight > 0 && rules.ReadGuard)
-                throw new WalCorruptException($"there is no consensus journal in {dir.Describe("")}, yet this node has committed height {committedHeight}: " +
+                throw new WalCorruptException($"there is no consensus journal ({dir.Describe(SignGuard.FileName)} and {ConsensusWal.FileName} are missing), yet this node has committed height {committedHeight}: " +
                     $"it may have signed at height {committedHeight + 1} before the journal was lost. If this key never signed on this chain from another home, " +
                     $"`{RecoverCommand} --sign-above-height H` with H the chain's latest committed height plus one lets it sign again above H.", dir.Describe(SignGuard.FileName), -1);
             // The guard first: a WAL never exists without one unless someone removed it.

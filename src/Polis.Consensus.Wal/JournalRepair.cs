@@ -127,7 +127,9 @@ public static class JournalRepair
     {
         using var file = dir.Open(ConsensusWal.FileName);
         var scan = WalScan.Read(file);
-        return scan.Header is { } h && h.ChainId == chainId && (scan.DamageAt < 0 || scan.DamageAt >= h.SyncedAtCreationBytes && !scan.FindSignRecordAfterDamage(file));
+        // Without a guard nothing says how much of the file was durable: a damaged last record may
+        // be the last signature itself, so only a WAL with no damage at all can rebuild the guard.
+        return scan.Header is { } h && h.ChainId == chainId && scan.DamageAt < 0;
     }
 
     private static string SetAside(IWalDirectory dir)

@@ -72,11 +72,16 @@ internal sealed class SignGuard : IDisposable
             int read = file.Read(0, slots);
             GuardState? best = null;
             bool unreadable = false;
+            int zeroSlots = 0;
             string where = dir.Describe(FileName);
             for (int slot = 0; slot < 2; slot++)
             {
                 var bytes = slots.AsSpan(slot * SlotBytes, SlotBytes);
-                if ((slot + 1) * SlotBytes > read || IsZero(bytes)) continue; // never written
+                if ((slot + 1) * SlotBytes > read || IsZero(bytes))
+                {
+                    zeroSlots++;
+                    continue; // never written (or zeroed: see below)
+                }
                 if (!TryDecode(bytes, out var state, out string why))
                 {
                     warnings.Add($"double-sign guard {where}: slot {slot} is unreadable ({why}); the other slot and the WAL are used");
@@ -86,6 +91,13 @@ internal sealed class SignGuard : IDisposable
                 if (state.ChainId != chainId)
                     throw new WalCorruptException($"the double-sign guard {where} belongs to chain '{state.ChainId}', this node runs '{chainId}'", where, slot * SlotBytes);
                 if (best is null || state.Sequence > best.Sequence) best = state;
+            }
+            // From the second write on both slots hold something: a zero slot beside a later one was
+            // zeroed by the disk (some lose sectors as zeros), not never written.
+            if (best is { Sequence: >= 2 } && zeroSlots > 0)
+            {
+                warnings.Add($"double-sign guard {where}: a slot reads as zeros beside one of sequence {best.Sequence}; the other slot and the WAL are used");
+                unreadable = true;
             }
             if (best is null && !unreadable) return new SignGuard(file, chainId, GuardState.Empty); // created, never written: nothing signed
             // The first write (at creation, nothing signed) goes to slot 1 and every later one

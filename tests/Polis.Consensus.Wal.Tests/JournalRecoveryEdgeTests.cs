@@ -181,6 +181,11 @@ public sealed class JournalRecoveryEdgeTests
     [Fact]
     public void A_validator_with_committed_blocks_and_no_journal_does_not_start_and_its_floor_is_above_what_it_committed()
     {
+        using (var dir = new TempDirectory())
+        {
+            var real = Assert.Throws<WalCorruptException>(() => ConsensusJournal.Open(new FileWalDirectory(dir.Path), ChainId, committedHeight: 25));
+            Assert.Contains("--sign-above-height", real.Message);
+        }
         var disk = new SimDisk(new Random(17));
         var refused = Assert.Throws<WalCorruptException>(() => ConsensusJournal.Open(disk, ChainId, committedHeight: 25));
         Assert.Contains("--sign-above-height", refused.Message);
@@ -226,6 +231,36 @@ public sealed class JournalRecoveryEdgeTests
         using (var wal = disk.Open(ConsensusWal.FileName)) { wal.SetLength(firstEnd); wal.Sync(); } // cut at a record boundary
         var refused = Assert.Throws<WalCorruptException>(() => ConsensusJournal.Open(disk, ChainId));
         Assert.Contains("missing", refused.Message);
+    }
+
+    [Fact]
+    public void A_guard_slot_zeroed_by_the_disk_beside_a_later_one_counts_as_lost_and_with_WAL_damage_is_refused()
+    {
+        var disk = new SimDisk(new Random(20));
+        using (var journal = ConsensusJournal.Open(disk, ChainId))
+        {
+            journal.Append(Record(4, 0, Step.Prevote)); // sequence 2: slot 0
+            journal.Append(Record(4, 0, Step.Precommit)); // sequence 3: slot 1
+        }
+        using (var g = disk.Open(SignGuard.FileName)) { g.Write(SignGuard.SlotBytes, new byte[SignGuard.SlotBytes]); g.Sync(); } // the newest slot reads as zeros
+        Damage(disk, ConsensusWal.FileName, disk.LengthOf(ConsensusWal.FileName) - 3);
+        Assert.Throws<WalCorruptException>(() => ConsensusJournal.Open(disk, ChainId));
+    }
+
+    [Fact]
+    public void Without_a_guard_a_WAL_with_any_damage_cannot_rebuild_it()
+    {
+        var disk = new SimDisk(new Random(21));
+        using (var journal = ConsensusJournal.Open(disk, ChainId))
+        {
+            journal.Append(Record(5, 0, Step.Prevote));
+            journal.Append(Record(5, 0, Step.Precommit));
+        }
+        disk.Delete(SignGuard.FileName);
+        disk.Sync();
+        Damage(disk, ConsensusWal.FileName, disk.LengthOf(ConsensusWal.FileName) - 3); // the last signature itself
+        var refused = Assert.Throws<WalCorruptException>(() => JournalRepair.Run(disk, ChainId, signAboveHeight: null));
+        Assert.Contains("--sign-above-height", refused.Message);
     }
 
     private static void Damage(SimDisk disk, string name, long offset)

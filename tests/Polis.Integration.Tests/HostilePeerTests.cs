@@ -22,9 +22,10 @@ public sealed class HostilePeerTests(ITestOutputHelper output)
     [Fact]
     public async Task A_peer_claiming_a_height_it_never_shows_neither_turns_off_the_validators_fsync_nor_stays_connected()
     {
-        await using var devnet = TestDevnet.Create(output, basePort: 21900, validators: 4);
+        // One validator: no honest peer is ever ahead of it, so any commit without fsync would be the liar's doing.
+        await using var devnet = TestDevnet.Create(output, basePort: 21900, validators: 1);
         devnet.StartAll();
-        await devnet.WaitForHeight(2, Patience, 0, 1, 2, 3);
+        await devnet.WaitForHeight(2, Patience, 0);
 
         using var key = KeyPair.Generate();
         var target = devnet.Manifest.Nodes[0].P2P.Split(':');
@@ -57,7 +58,7 @@ public sealed class HostilePeerTests(ITestOutputHelper output)
         Assert.True(linked, "the liar never connected");
         Assert.True(dropped, "the node kept a peer whose claimed height was never shown");
         Assert.True(await devnet.Metric(0, "polis_peers_dropped_for_claims_total") >= 1);
-        await devnet.WaitForHeight(start + 3, Patience, 0, 1, 2, 3);
+        await devnet.WaitForHeight(start + 3, Patience, 0);
         // Every height it committed while the liar claimed to be far ahead waited for the disk.
         Assert.Equal(0, await devnet.Metric(0, "polis_commits_unsynced_total"));
     }

@@ -65,8 +65,16 @@ public sealed class ConsensusGossip<TMessage>(Func<PeerGossipState, TMessage, bo
     /// </summary>
     public bool Relay(PeerGossipState source, in GossipItem item, TMessage message, IEnumerable<PeerGossipState> peers)
     {
+        if (Messages.Contains(item.Id))
+        {
+            source.Known.Add(item.Id);
+            return false;
+        }
+        // A proposal we asked for (a quorum precommitted its block) is taken whatever decoys its proposer sent first.
+        bool wanted = item.IsProposal && _wanted.ContainsKey((item.Round, item.BlockId));
+        // Refused: not remembered either, so a flood past the signer's share grows no peer's known set.
+        if (!Messages.Add(item, message, own: wanted)) return false;
         source.Known.Add(item.Id);
-        if (!Messages.Add(item, message)) return false;
         if (item.IsProposal) _wanted.Remove((item.Round, item.BlockId));
         foreach (var peer in peers)
             if (peer != source) SendKnown(peer, item.Id, message);

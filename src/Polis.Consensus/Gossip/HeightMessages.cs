@@ -38,8 +38,8 @@ public sealed class HeightMessages<TMessage>
     private readonly Dictionary<(Address Signer, int Round), int> _proposalsPerRound = new();
     private readonly Dictionary<Address, (int Messages, long Bytes)> _signers = new();
 
-    /// <summary>One message with what re-sending needs to know about it.</summary>
-    public readonly record struct Entry(TMessage Message, GossipItem Item);
+    /// <summary>One message with what re-sending needs to know about it (<paramref name="Pinned"/>: ours or counted by the engine, never evicted).</summary>
+    public readonly record struct Entry(TMessage Message, GossipItem Item, bool Pinned = false);
 
     public ulong Height { get; private set; }
     public int Count => _messages.Count;
@@ -77,7 +77,7 @@ public sealed class HeightMessages<TMessage>
             if (_signers.GetValueOrDefault(item.Signer).Messages >= SignerMessagesMax) return false;
             if (!MakeRoom(item)) return false;
         }
-        _messages.Add(item.Id, new Entry(message, item));
+        _messages.Add(item.Id, new Entry(message, item, own));
         var share = _signers.GetValueOrDefault(item.Signer);
         _signers[item.Signer] = (share.Messages + 1, share.Bytes + item.Bytes);
         Bytes += item.Bytes;
@@ -99,7 +99,7 @@ public sealed class HeightMessages<TMessage>
         if (Fits(signerBytes, item)) return true;
         var evictable = new List<(Hash32 Id, GossipItem Item)>();
         foreach (var (id, entry) in _messages)
-            if (entry.Item.Signer == item.Signer && entry.Item.IsProposal && entry.Item.Round < item.Round) evictable.Add((id, entry.Item));
+            if (!entry.Pinned && entry.Item.Signer == item.Signer && entry.Item.IsProposal && entry.Item.Round < item.Round) evictable.Add((id, entry.Item));
         evictable.Sort((a, b) => a.Item.Round.CompareTo(b.Item.Round));
         foreach (var (id, old) in evictable)
         {

@@ -19,8 +19,9 @@ internal sealed class BlockSyncReactor(Polis.Execution.Chain chain, BlockStore b
 {
     private readonly SortedDictionary<ulong, (Block Block, Commit Commit)> _buffer = new();
     private Peer? _requestedFrom;
-    /// <summary>The peer asked last sent at least one block since (our own commits of those heights do not count: they prove nothing of its claim).</summary>
+    /// <summary>The peer asked last sent at least one of the blocks asked for (our own commits of those heights prove nothing of its claim).</summary>
     private bool _requestAnswered;
+    private ulong _requestedFirst;
     private ulong _requestedTo;
     /// <summary>Requests a peer left wholly unanswered since it last delivered a block: its height claims did not pan out.</summary>
     private readonly Dictionary<Peer, int> _unanswered = new();
@@ -51,7 +52,12 @@ internal sealed class BlockSyncReactor(Polis.Execution.Chain chain, BlockStore b
         ulong best = peers.BestHeight;
         if (best <= chain.Height) return;
         long now = Environment.TickCount64;
-        if (_requestedFrom is not null && now - _requestedAt >= NodeLimits.SyncRequestTimeoutMs && !_requestAnswered) Unanswered(_requestedFrom);
+        if (_requestedFrom is not null && now - _requestedAt >= NodeLimits.SyncRequestTimeoutMs && !_requestAnswered)
+        {
+            // A claim we caught up with by ourselves panned out (its answer may have come too late to use).
+            if (peers.TryGet(_requestedFrom, out var claimed) && claimed.Height > chain.Height + 1) Unanswered(_requestedFrom);
+            else _requestedFrom = null;
+        }
         // Pipelined: the next request leaves once the last block of the previous one has arrived, so
         // the peer reads and sends the next blocks while this node executes the buffered ones.
         bool outstanding = _requestedFrom is not null && _requestedTo > chain.Height && !_buffer.ContainsKey(_requestedTo)
@@ -70,6 +76,7 @@ internal sealed class BlockSyncReactor(Polis.Execution.Chain chain, BlockStore b
         if (!peer.Send(Channel.Sync, WireCodec.Encode(new BlocksRequestMessage(from, count)))) return;
         _requestedFrom = peer;
         _requestAnswered = false;
+        _requestedFirst = from;
         _requestedTo = from + (ulong)count - 1;
         _requestedAt = now;
     }
@@ -105,7 +112,7 @@ internal sealed class BlockSyncReactor(Polis.Execution.Chain chain, BlockStore b
     public void OnBlock(PeerBlock input, ulong engineHeight, Action<CommitReceived> decide, Action<ulong> notAdopted)
     {
         _unanswered.Remove(input.From);
-        if (input.From == _requestedFrom) _requestAnswered = true;
+        if (input.From == _requestedFrom && input.Block.Height >= _requestedFirst && input.Block.Height <= _requestedTo) _requestAnswered = true;
         ulong height = input.Block.Height;
         if (height <= chain.Height) return;
         if (height == chain.Height + 1 && engineHeight == height)
