@@ -23,7 +23,7 @@ internal sealed class BlockSyncReactor(Polis.Execution.Chain chain, BlockStore b
     private bool _requestAnswered;
     private ulong _requestedFirst;
     private ulong _requestedTo;
-    /// <summary>Requests a peer left wholly unanswered since it last delivered a block: its height claims did not pan out.</summary>
+    /// <summary>Requests in a row a peer left without one of the blocks asked for while its claim stayed ahead of us.</summary>
     private readonly Dictionary<Peer, int> _unanswered = new();
     private long _requestedAt;
     private long _bufferBytes;
@@ -82,10 +82,10 @@ internal sealed class BlockSyncReactor(Polis.Execution.Chain chain, BlockStore b
     }
 
     /// <summary>
-    /// A peer that claimed a height and answered nothing of a request for it: its claim is set back
-    /// to ours (its next status restores it) and after <see cref="NodeLimits.SyncUnansweredMax"/>
-    /// such requests in a row it is disconnected. An honest peer that is merely slow delivers some
-    /// of each request, which clears the count.
+    /// A peer that claimed a height and sent none of the blocks asked for within the timeout: its
+    /// claim is set back to ours (its next status restores it) and after
+    /// <see cref="NodeLimits.SyncUnansweredMax"/> such requests in a row it is disconnected. An
+    /// honest peer that is merely slow delivers some of each request, which clears the count.
     /// </summary>
     private void Unanswered(Peer peer)
     {
@@ -111,8 +111,12 @@ internal sealed class BlockSyncReactor(Polis.Execution.Chain chain, BlockStore b
     /// </summary>
     public void OnBlock(PeerBlock input, ulong engineHeight, Action<CommitReceived> decide, Action<ulong> notAdopted)
     {
-        _unanswered.Remove(input.From);
-        if (input.From == _requestedFrom && input.Block.Height >= _requestedFirst && input.Block.Height <= _requestedTo) _requestAnswered = true;
+        if (input.From == _requestedFrom && input.Block.Height >= _requestedFirst && input.Block.Height <= _requestedTo)
+        {
+            // Only a block it was asked for clears its count: unsolicited ones prove nothing.
+            _requestAnswered = true;
+            _unanswered.Remove(input.From);
+        }
         ulong height = input.Block.Height;
         if (height <= chain.Height) return;
         if (height == chain.Height + 1 && engineHeight == height)
