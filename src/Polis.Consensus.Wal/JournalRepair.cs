@@ -54,10 +54,7 @@ public static class JournalRepair
             }
         }
         // The guard is missing, unreadable, or never written while a WAL exists: rebuild it from a whole WAL.
-        if (!walExists || !WalIsWhole(dir, chainId)) throw NeedsFloor(dir, "neither the WAL nor the double-sign guard can be trusted");
-        WalScan scan;
-        using (var file = dir.Open(ConsensusWal.FileName)) scan = WalScan.Read(file);
-        // Only the whole records count: a torn tail past them is cut when the node opens the WAL.
+        if ((walExists ? ReadUndamaged(dir, chainId) : null) is not { } scan) throw NeedsFloor(dir, "neither the WAL nor the double-sign guard can be trusted");
         ReplaceGuard(dir, chainId, scan.Last, scan.Header!.Generation, scan.ValidEnd);
         return new Outcome($"the guard was rebuilt from the WAL (last signature: {(scan.Last is { } l ? $"height {l.Height} round {l.Round} {l.Step}" : "none")})");
     }
@@ -123,13 +120,15 @@ public static class JournalRepair
         }
     }
 
-    private static bool WalIsWhole(IWalDirectory dir, string chainId)
+    /// <summary>
+    /// The WAL read once, if it has no damage at all (else null). Without a guard nothing says how
+    /// much of the file was durable: a damaged last record may be the last signature itself.
+    /// </summary>
+    private static WalScan? ReadUndamaged(IWalDirectory dir, string chainId)
     {
         using var file = dir.Open(ConsensusWal.FileName);
         var scan = WalScan.Read(file);
-        // Without a guard nothing says how much of the file was durable: a damaged last record may
-        // be the last signature itself, so only a WAL with no damage at all can rebuild the guard.
-        return scan.Header is { } h && h.ChainId == chainId && scan.DamageAt < 0;
+        return scan.Header is { } h && h.ChainId == chainId && scan.DamageAt < 0 ? scan : null;
     }
 
     private static string SetAside(IWalDirectory dir)

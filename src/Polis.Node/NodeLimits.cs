@@ -21,10 +21,6 @@ public static class NodeLimits
     public const long ClockDriftMaxMs = 10_000;
     /// <summary>Evidence of double signing kept for the next blocks (a block carries at most as many).</summary>
     public const int EvidencePendingMax = Limits.BlockEvidenceMax;
-    /// <summary>Messages of later heights counted once each before the engine buffers them.</summary>
-    public const int FutureMessagesSeenMax = 50_000;
-    /// <summary>Of one signer: twice what the engine keeps of one sender for later heights (ConsensusOptions.FutureMessagesPerSenderMax).</summary>
-    public const int FutureMessagesSeenPerSignerMax = 512;
     /// <summary>Proposals already decoded and checked at this height, by id; a relayed copy is not decoded again.</summary>
     public const int ProposalsSeenMax = 10_000;
 

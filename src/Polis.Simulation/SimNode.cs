@@ -32,8 +32,7 @@ public sealed class SimNode(int instance, int validatorIndex, KeyPair key, Byzan
     public ConsensusGossip<Messages.SimMessage>? Gossip { get; set; }
     public Dictionary<int, SimPeer> Peers { get; } = new();
     /// <summary>Future-height messages already passed to the engine (the node counts each once).</summary>
-    public HashSet<Hash32> FutureSeen { get; } = new();
-    public Dictionary<Address, int> FutureSeenBySigner { get; } = new();
+    public LaterHeightMessages FutureSeen { get; } = new();
     /// <summary>A crash is armed: the process dies at its next few disk operations (mid-write), or at the restart time at the latest.</summary>
     public bool Dying { get; set; }
     /// <summary>Sectors damaged while the node was down, not yet seen by the journal.</summary>

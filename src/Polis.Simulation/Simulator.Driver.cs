@@ -84,7 +84,6 @@ public sealed partial class Simulator
                 CommitDecided(node, d.Block, d.Commit);
                 node.Gossip?.StartHeight(d.Block.Height + 1, node.Peers.Values);
                 node.FutureSeen.Clear();
-                node.FutureSeenBySigner.Clear();
                 foreach (var view in node.Peers.Values) Send(node, view.Node, Status(node));
                 pending.Enqueue(new StartHeight(d.Block.Height + 1, _validators));
                 if (node.CatchUp.Remove(d.Block.Height + 1, out var next)) pending.Enqueue(new CommitReceived(next.Block, next.Commit));

@@ -18,7 +18,6 @@ public sealed partial class Simulator
     private void StartGossip(SimNode node)
     {
         node.FutureSeen.Clear();
-        node.FutureSeenBySigner.Clear();
         node.Peers.Clear();
         node.Gossip = node.IsHonest || node.Behavior == ByzantineBehavior.Twins
             ? new ConsensusGossip<SimMessage>((peer, message) =>
@@ -80,9 +79,7 @@ public sealed partial class Simulator
         if (message.Height > next)
         {
             // Counted once each before the engine buffers it for a later height, and each signer's only up to its share.
-            int signerSeen = node.FutureSeenBySigner.GetValueOrDefault(item.Signer);
-            if (node.FutureSeen.Count >= FutureSeenMax || signerSeen >= FutureSeenPerSignerMax || !node.FutureSeen.Add(item.Id)) return;
-            node.FutureSeenBySigner[item.Signer] = signerSeen + 1;
+            if (!node.FutureSeen.FirstSeen(item.Id, item.Signer)) return;
             if (input is VoteReceived future && !JournalVote(node, future.Vote)) return;
             Feed(node, input);
             return;
@@ -137,7 +134,7 @@ public sealed partial class Simulator
         {
             if (!node.IsUp || node.Incarnation != incarnation) return;
             _memory.Sample(_queue.Now, node.Name, node.Engine.Round, node.Engine.Footprint(), node.Gossip?.Messages, node.Gossip?.Messages.Count ?? 0, _options.Validators * HeightMessages<SimMessage>.SignerMessagesMax,
-                node.CatchUp.Count, CatchUpBufferMax, node.FutureSeen.Count, FutureSeenMax);
+                node.CatchUp.Count, CatchUpBufferMax, node.FutureSeen.Count, LaterHeightMessages.MessagesMax);
             if (node.Gossip is { } gossip)
             {
                 var (statusDue, askFor) = gossip.OnTick(node.Peers.Values);

@@ -41,8 +41,6 @@ public sealed partial class Simulator
     private readonly LockChecker _lock;
     private readonly MemoryChecker _memory;
     /// <summary>Future-height messages a node counts once each (the node's bound).</summary>
-    private const int FutureSeenMax = 50_000;
-    private const int FutureSeenPerSignerMax = 512;
     private readonly List<Violation> _violations = new();
     private readonly ValidatorSet _validators;
     private readonly Genesis _genesis;

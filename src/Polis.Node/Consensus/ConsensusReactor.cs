@@ -41,8 +41,7 @@ internal sealed class ConsensusReactor
     private readonly CancellationToken _stop;
     private readonly ConsensusGossip<byte[]> _gossip;
     private readonly EvidencePool _evidence = new();
-    private readonly HashSet<Hash32> _futureSeen = new();
-    private readonly Dictionary<Address, int> _futureSeenBySigner = new();
+    private readonly LaterHeightMessages _futureSeen = new();
     private readonly int _roundsAheadKept;
     private long _lastCommitTicks;
 
@@ -179,7 +178,6 @@ internal sealed class ConsensusReactor
         _gossip.StartHeight(block.Height + 1, _peers.Views);
         _timeouts.DropBelow(block.Height + 1);
         _futureSeen.Clear();
-        _futureSeenBySigner.Clear();
         _lastCommitTicks = Environment.TickCount64;
     }
 
@@ -216,9 +214,7 @@ internal sealed class ConsensusReactor
             // Each copy would take a slot in the engine's bounded future buffer: count each message
             // once, and each signer's only up to its share (one validator cannot fill the set).
             var signer = input is ProposalReceived fp ? fp.Proposal.Proposer : ((VoteReceived)input).Vote.Validator;
-            int signerSeen = _futureSeenBySigner.GetValueOrDefault(signer);
-            if (_futureSeen.Count >= NodeLimits.FutureMessagesSeenMax || signerSeen >= NodeLimits.FutureMessagesSeenPerSignerMax || !_futureSeen.Add(id)) return;
-            _futureSeenBySigner[signer] = signerSeen + 1;
+            if (!_futureSeen.FirstSeen(id, signer)) return;
             if (input is VoteReceived future) _wal?.AppendVote(future.Vote);
             Feed(input); // the engine keeps a bounded number for the next heights and asks us to catch up
             return;
