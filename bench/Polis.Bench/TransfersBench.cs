@@ -24,7 +24,7 @@ public sealed class TransfersBench(int validators, int txs, int accounts, int ba
 {
     /// <summary>Accounts of their own for the warm-up load, so the measured accounts' nonces start at 0.</summary>
     private const int WarmupAccounts = 100;
-    public const int WarmupMax = WarmupAccounts * Polis.Node.Mempool.TxPool.PerSenderMax;
+    public const int WarmupMax = WarmupAccounts * Polis.Node.Mempool.MempoolLimits.DefaultSenderTxsMax;
     /// <summary>
     /// Enough for steady state: 30 s after a warm-up of 20,000 the JIT's tiering thread (framework
     /// code, mostly Kestrel's, recompiled with profile data) was still 11–12 % of the validators'

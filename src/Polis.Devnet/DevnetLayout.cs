@@ -17,6 +17,12 @@ public static class DevnetLayout
 {
     public const string ChainId = "polis-devnet";
     public const ulong AccountBalance = 1_000_000_000_000;
+    /// <summary>
+    /// The devnet's fee: 1,000 per transaction plus 10 per byte, so a transfer (about 150 bytes)
+    /// costs 2,500 and a body of 64 KB 656,000: spam costs the spammer's own funds.
+    /// </summary>
+    public const ulong FeePerTransaction = 1_000;
+    public const ulong FeePerByte = 10;
 
     public static DevnetManifest Create(string dir, int validators, int basePort, int accounts, int observers = 0, Action<NodeConfig>? tune = null,
         Action<int, NodeHome, NodeConfig>? perNode = null)
@@ -65,6 +71,12 @@ public static class DevnetLayout
             config.Save(home.ConfigPath);
         }
         string accountsDir = Path.Combine(root, "accounts");
+        using (var treasury = KeyPair.Generate())
+        {
+            manifest.Treasury = Path.Combine(accountsDir, "treasury.json");
+            KeyFile.Save(manifest.Treasury, treasury);
+            genesis.Fees = new GenesisFile.GenesisFees { PerTransaction = FeePerTransaction, PerByte = FeePerByte, Collector = treasury.Address.ToString() };
+        }
         var balances = new AccountsGenesis();
         for (int a = 0; a < accounts; a++)
         {

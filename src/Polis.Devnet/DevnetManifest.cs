@@ -13,6 +13,8 @@ public sealed class DevnetManifest
     [JsonPropertyName("genesis")] public string Genesis { get; set; } = "";
     [JsonPropertyName("nodes")] public List<DevnetNode> Nodes { get; set; } = [];
     [JsonPropertyName("accounts")] public List<string> Accounts { get; set; } = [];
+    /// <summary>Key file of the treasury account, which collects the fees.</summary>
+    [JsonPropertyName("treasury")] public string? Treasury { get; set; }
 
     public sealed class DevnetNode
     {

@@ -2,15 +2,18 @@ using Polis.Core;
 using Polis.Core.Crypto;
 using Polis.Core.Ledger;
 using Polis.Execution.Auth;
+using Polis.Execution.Fees;
 
 namespace Polis.Execution;
 
 /// <summary>
 /// Runs a block through the modules: every module's begin-block hook, the transactions in order,
-/// every module's end-block hook. Authentication (signature, chain, nonce) is a validity condition
-/// of the block: a block carrying a forged or replayed transaction is invalid. Module failures are
-/// not: they are recorded, change nothing, emit nothing, and still consume the nonce so the
-/// transaction can never be replayed. Not thread-safe: one executor per chain.
+/// every module's end-block hook. Authentication (signature, chain, nonce) and the fee are validity
+/// conditions of the block: a block carrying a forged or replayed transaction, or one whose sender
+/// cannot pay its fee, is invalid, so nothing enters a block without paying. Module failures are
+/// not: they are recorded, change nothing but the fee, emit nothing, and still consume the nonce so
+/// the transaction can never be replayed. The fees of a block are credited to the schedule's
+/// collector after its last transaction, in one write. Not thread-safe: one executor per chain.
 /// </summary>
 public sealed class BlockExecutor
 {
@@ -52,14 +55,16 @@ public sealed class BlockExecutor
     {
         var signatureOk = VerifySignatures(txs);
         var begin = BeginBlock(state, block);
+        var fees = new BlockFees(FeeRecord.Load(state));
         var results = new List<TxResult>(txs.Count);
         for (int i = 0; i < txs.Count; i++)
         {
             if (!signatureOk[i]) return (null, $"transaction {i} ({txs[i].Hash.Short}) has a bad signature or chain id");
-            var result = ApplyOne(txs[i], state, block, out string reason);
+            var result = ApplyOne(txs[i], state, block, ref fees, out string reason);
             if (result is null) return (null, $"transaction {i} ({txs[i].Hash.Short}): {reason}");
             results.Add(result);
         }
+        PayCollector(state, fees);
         var (end, updates) = EndBlock(state, block);
         return (new BlockOutcome(results, begin, end, updates), "");
     }
@@ -73,6 +78,7 @@ public sealed class BlockExecutor
     {
         var signatureOk = VerifySignatures(candidates);
         var begin = BeginBlock(state, block);
+        var fees = new BlockFees(FeeRecord.Load(state));
         var included = new List<Transaction>();
         var results = new List<TxResult>();
         var skipped = new List<(Transaction, string)>();
@@ -82,12 +88,13 @@ public sealed class BlockExecutor
             var tx = candidates[i];
             if (bytes + tx.Encoded.Length + 4 > bytesMax) break;
             if (!signatureOk[i]) { skipped.Add((tx, "bad signature or chain id")); continue; }
-            var result = ApplyOne(tx, state, block, out string reason);
+            var result = ApplyOne(tx, state, block, ref fees, out string reason);
             if (result is null) { skipped.Add((tx, reason)); continue; }
             included.Add(tx);
             results.Add(result);
             bytes += tx.Encoded.Length + 4;
         }
+        PayCollector(state, fees);
         var (end, updates) = EndBlock(state, block);
         return (included, new BlockOutcome(results, begin, end, updates), skipped);
     }
@@ -120,8 +127,18 @@ public sealed class BlockExecutor
         return (_events.Take(), updates ?? (IReadOnlyList<ValidatorUpdate>)[]);
     }
 
-    /// <summary>Consumes the nonce, then applies the module in an overlay kept only on success. Null when the nonce is wrong.</summary>
-    private TxResult? ApplyOne(Transaction tx, IStateView state, in BlockContext block, out string reason)
+    /// <summary>The block's fee schedule (read once, after the begin-block hooks) and what its transactions have paid so far.</summary>
+    private struct BlockFees(FeeSchedule schedule)
+    {
+        public readonly FeeSchedule Schedule = schedule;
+        public ulong Collected;
+    }
+
+    /// <summary>
+    /// Takes the fee and consumes the nonce, then applies the module in an overlay kept only on
+    /// success. Null (nothing written) when the nonce is wrong or the sender cannot pay the fee.
+    /// </summary>
+    private TxResult? ApplyOne(Transaction tx, IStateView state, in BlockContext block, ref BlockFees fees, out string reason)
     {
         var nonceKey = NonceRecord.Key(tx.SenderAddress);
         ulong next = NonceRecord.LoadAt(state, nonceKey);
@@ -130,10 +147,13 @@ public sealed class BlockExecutor
             reason = tx.Nonce < next ? $"nonce {tx.Nonce} already used (next is {next})" : $"nonce {tx.Nonce} is ahead of the next nonce {next}";
             return null;
         }
+        if (!fees.Schedule.IsFree && !TryTakeFee(tx, state, ref fees, out reason)) return null;
         reason = "";
         NonceRecord.StoreAt(state, nonceKey, next + 1);
         var module = Modules.Find(tx.Module);
         if (module is null) return new TxResult(tx.Hash, ExecutionResults.UnknownModule, $"module {tx.Module} does not run on this chain");
+        if (tx.Body.Length > module.BodyBytesMax)
+            return new TxResult(tx.Hash, ExecutionResults.BodyTooLarge, $"body of {tx.Body.Length} bytes exceeds module {module.Name}'s limit of {module.BodyBytesMax}");
         var scratch = new OverlayView(state);
         TxResult result;
         try
@@ -162,6 +182,28 @@ public sealed class BlockExecutor
         Flush(scratch, module);
         var events = _events.Take();
         return events.Count == 0 ? result : result with { Events = events };
+    }
+
+    private bool TryTakeFee(Transaction tx, IStateView state, ref BlockFees fees, out string reason)
+    {
+        // The genesis refuses a fee schedule on a chain without a native asset.
+        var native = Modules.NativeAsset ?? throw new InvariantViolationException("a fee schedule is set but no module holds the native asset");
+        var payer = tx.SenderAddress;
+        if (!fees.Schedule.TryFeeOf(tx, out ulong fee) || !native.TryTake(state, payer, fee))
+        {
+            reason = $"the sender cannot pay the fee of {fee} (balance {native.NativeBalance(state, payer)})";
+            return false;
+        }
+        // Fees are taken from balances, so their sum is bounded by the supply, which fits in 64 bits.
+        Invariant.Check(ulong.MaxValue - fees.Collected >= fee, "the block's fees overflow 64 bits");
+        fees.Collected += fee;
+        reason = "";
+        return true;
+    }
+
+    private void PayCollector(IStateView state, in BlockFees fees)
+    {
+        if (fees.Collected > 0) Modules.NativeAsset!.Give(state, fees.Schedule.Collector, fees.Collected);
     }
 
     /// <summary>

@@ -15,5 +15,8 @@ public static class ExecutionResults
     /// <summary>The module threw while applying the transaction (a bug of the module's that input reached): it changed nothing.</summary>
     public static readonly ResultCode ModuleFault = new(ModuleId.None, 4, "tx.module-fault");
 
-    public static IReadOnlyList<ResultCode> All { get; } = [Ok, MalformedBody, UnknownOperation, UnknownModule, ModuleFault];
+    /// <summary>The body is larger than its module takes (<see cref="IModule.BodyBytesMax"/>): refused before the module reads it, the fee still paid.</summary>
+    public static readonly ResultCode BodyTooLarge = new(ModuleId.None, 5, "tx.body-too-large");
+
+    public static IReadOnlyList<ResultCode> All { get; } = [Ok, MalformedBody, UnknownOperation, UnknownModule, ModuleFault, BodyTooLarge];
 }

@@ -2,13 +2,14 @@ using Polis.Core;
 using Polis.Core.Crypto;
 using Polis.Core.Encoding;
 using Polis.Core.Ledger;
+using Polis.Execution.Fees;
 using Polis.Execution.Roles;
 
 namespace Polis.Execution;
 
 /// <summary>
 /// The chain's starting point: its id, start time, first validators, the roles granted to accounts,
-/// and one section per module (its canonical bytes, which only the module reads: the Accounts
+/// the fee schedule, and one section per module (its canonical bytes, which only the module reads: the Accounts
 /// module's initial balances, say). Its hash stands in for the previous block id of block 1, so
 /// block 1 commits to all of it.
 /// </summary>
@@ -18,7 +19,7 @@ public sealed class Genesis
     public const int RolesPerGrantMax = 32;
     public const int SectionBytesMax = 16 * 1024 * 1024;
 
-    public Genesis(string chainId, long timeMs, ValidatorSet validators, IReadOnlyList<RoleGrant>? roles = null, IReadOnlyList<GenesisSection>? sections = null)
+    public Genesis(string chainId, long timeMs, ValidatorSet validators, IReadOnlyList<RoleGrant>? roles = null, IReadOnlyList<GenesisSection>? sections = null, FeeSchedule fees = default)
     {
         roles ??= [];
         sections ??= [];
@@ -44,6 +45,7 @@ public sealed class Genesis
         Validators = validators;
         Roles = roles;
         Sections = sections;
+        Fees = fees;
         Hash = Sha256.Hash(ToBytes());
     }
 
@@ -52,6 +54,8 @@ public sealed class Genesis
     public ValidatorSet Validators { get; }
     public IReadOnlyList<RoleGrant> Roles { get; }
     public IReadOnlyList<GenesisSection> Sections { get; }
+    /// <summary>What inclusion costs from block 1 on (<see cref="FeeSchedule.None"/>: free, for test chains).</summary>
+    public FeeSchedule Fees { get; }
     public Hash32 Hash { get; }
 
     /// <summary>The section of <paramref name="module"/>, empty when the genesis has none.</summary>
@@ -73,6 +77,8 @@ public sealed class Genesis
         foreach (var grant in Roles)
             foreach (var role in grant.Roles)
                 if (!modules.Roles.Contains(role)) throw new ArgumentException($"the genesis grants role '{role}', which no module declares ({string.Join(", ", modules.Roles.Order(StringComparer.Ordinal))})");
+        if (!Fees.IsFree && modules.NativeAsset is null) throw new ArgumentException("the genesis sets fees, but no module of this node holds the native asset to pay them in");
+        FeeRecord.Store(state, Fees);
         foreach (var grant in Roles)
             foreach (var role in grant.Roles)
                 RoleRecord.Grant(state, role, grant.Address);
@@ -97,7 +103,7 @@ public sealed class Genesis
     {
         long sectionBytes = 0;
         foreach (var s in Sections) sectionBytes += s.Data.Length + 5;
-        var w = new CanonicalWriter((int)Math.Min(int.MaxValue, 256 + Roles.Count * 64 + sectionBytes));
+        var w = new CanonicalWriter((int)Math.Min(int.MaxValue, 256 + FeeSchedule.EncodedBytes + Roles.Count * 64 + sectionBytes));
         w.WriteString(Id);
         w.WriteI64(TimeMs);
         Validators.Encode(w);
@@ -114,6 +120,7 @@ public sealed class Genesis
             w.WriteU8(section.Module.Value);
             w.WriteBytes(section.Data);
         }
+        Fees.Encode(w);
         return w.ToArray();
     }
 
@@ -136,10 +143,11 @@ public sealed class Genesis
         int k = r.ReadCount(255, 5, "genesis sections");
         var sections = new GenesisSection[k];
         for (int i = 0; i < k; i++) sections[i] = new GenesisSection(new ModuleId(r.ReadU8("section module")), r.ReadBytes(SectionBytesMax, "genesis section"));
+        var fees = FeeSchedule.Decode(ref r);
         r.End("genesis");
         try
         {
-            return new Genesis(chainId, time, validators, roles, sections);
+            return new Genesis(chainId, time, validators, roles, sections, fees);
         }
         catch (ArgumentException e)
         {

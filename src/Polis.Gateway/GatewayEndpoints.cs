@@ -35,7 +35,24 @@ public static class GatewayEndpoints
 
     private static async Task<IResult> Submit(GatewayService gateway, HttpContext context)
     {
-        var parsed = await ReadingsRequest.ReadAsync(context.Request, context.RequestAborted);
+        // A bounded number at once, each holding at most one body: a crowd of slow uploads waits at the door, not in memory.
+        if (!gateway.HttpSubmissions.Wait(0))
+        {
+            return Results.Json(new ApiError($"{GatewayLimits.HttpSubmissionsMax} submissions are in progress; retry shortly"), statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+        try
+        {
+            using var parsed = await ReadingsRequest.ReadAsync(context.Request, context.RequestAborted);
+            return await SubmitParsed(gateway, context, parsed);
+        }
+        finally
+        {
+            gateway.HttpSubmissions.Release();
+        }
+    }
+
+    private static async Task<IResult> SubmitParsed(GatewayService gateway, HttpContext context, ReadingsRequest.Parsed parsed)
+    {
         if (parsed.Readings is null)
         {
             gateway.Pipeline.Reject(ReadingOutcome.Malformed(parsed.Error));

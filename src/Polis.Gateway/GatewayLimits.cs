@@ -10,6 +10,8 @@ public static class GatewayLimits
 {
     /// <summary>Readings one submission (an HTTP batch, an MQTT backlog message) may carry.</summary>
     public const int SubmissionReadingsMax = 10_000;
+    /// <summary>HTTP submissions read and processed at once; more get 503. Bounds the bodies in memory to this many × <see cref="HttpBodyBytesMax"/>.</summary>
+    public const int HttpSubmissionsMax = 16;
     /// <summary>The largest MQTT backlog message: a full submission of the largest readings, with their lengths and the count.</summary>
     public const int MqttBatchBytesMax = 4 + SubmissionReadingsMax * (4 + Reading.EncodedBytesMax);
     /// <summary>The largest MQTT packet a device may send the embedded broker: a full batch plus room for the topic and properties.</summary>

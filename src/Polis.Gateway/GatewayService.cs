@@ -61,6 +61,9 @@ public sealed class GatewayService : IAsyncDisposable
     public GatewayStore Store { get; }
     public GatewayMetrics Metrics { get; }
     public ReadingPipeline Pipeline { get; }
+
+    /// <summary>Permits for HTTP submissions in progress (<see cref="GatewayLimits.HttpSubmissionsMax"/>).</summary>
+    public SemaphoreSlim HttpSubmissions { get; } = new(GatewayLimits.HttpSubmissionsMax, GatewayLimits.HttpSubmissionsMax);
     public Anchorer Anchorer { get; }
     public ProofAssembler Proofs { get; }
     /// <summary>The embedded broker's endpoint, when it runs.</summary>

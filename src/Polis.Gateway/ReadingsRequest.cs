@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
@@ -10,7 +11,9 @@ namespace Polis.Gateway;
 /// The bodies <c>POST /v1/readings</c> takes: one reading as <c>application/octet-stream</c>; many as
 /// <c>application/x-polis-readings</c> (u32 count, then per reading a u32 length and its bytes, all
 /// big-endian) or as JSON <c>{"readings": ["hex", …]}</c>. Every count and length is checked before
-/// anything is allocated for it.
+/// anything is allocated for it. The body is read into pooled buffers that grow with the bytes that
+/// actually arrive, never with the length a client claims: a thousand requests announcing 10 MB and
+/// sending nothing cost a small buffer each (and the endpoint caps how many run at once).
 /// </summary>
 public static class ReadingsRequest
 {
@@ -18,8 +21,23 @@ public static class ReadingsRequest
     /// <summary>Largest body taken: a full batch in JSON hex (twice the bytes) plus slack.</summary>
     public const long BodyBytesMax = GatewayLimits.HttpBodyBytesMax;
 
-    /// <summary>What the request carries: readings (slices of the body), whether it was a single one, or an error for a 4xx.</summary>
-    public sealed record Parsed(List<ReadOnlyMemory<byte>>? Readings, bool Single, int Status, string Error);
+    /// <summary>The first buffer of a body: what a small batch needs; the buffer doubles only as bytes arrive.</summary>
+    private const int FirstBufferBytes = 16 * 1024;
+
+    /// <summary>
+    /// What the request carries: readings (slices of the body), whether it was a single one, or an
+    /// error for a 4xx. Disposing it returns the body's pooled buffer: do it once the readings have
+    /// been decoded (the pipeline copies what it keeps).
+    /// </summary>
+    public sealed record Parsed(List<ReadOnlyMemory<byte>>? Readings, bool Single, int Status, string Error) : IDisposable
+    {
+        internal byte[]? Pooled { get; init; }
+
+        public void Dispose()
+        {
+            if (Pooled is { } buffer) ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 
     public static async Task<Parsed> ReadAsync(HttpRequest request, CancellationToken cancel)
     {
@@ -28,20 +46,51 @@ public static class ReadingsRequest
         string? type = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
         if (type is not ("application/octet-stream" or BatchContentType or "application/json"))
             return Error(StatusCodes.Status415UnsupportedMediaType, $"send one reading as application/octet-stream, many as {BatchContentType} or application/json {{\"readings\": [\"hex\", …]}}");
-        byte[] body;
-        using (var buffer = new MemoryStream(request.ContentLength is { } n ? (int)n : 4096))
-        {
-            await request.Body.CopyToAsync(buffer, cancel);
-            if (buffer.Length > BodyBytesMax) return Error(StatusCodes.Status413PayloadTooLarge, $"request body exceeds {BodyBytesMax} bytes");
-            body = buffer.Length == buffer.Capacity ? buffer.GetBuffer() : buffer.ToArray();
-        }
-        if (body.Length == 0) return Error(StatusCodes.Status400BadRequest, "empty request body");
-        return type switch
+        var (buffer, length) = await ReadBodyAsync(request.Body, request.ContentLength, cancel);
+        if (buffer is null) return Error(StatusCodes.Status413PayloadTooLarge, $"request body exceeds {BodyBytesMax} bytes");
+        var body = new ReadOnlyMemory<byte>(buffer, 0, length);
+        Parsed parsed = length == 0 ? Error(StatusCodes.Status400BadRequest, "empty request body") : type switch
         {
             "application/octet-stream" => new Parsed([body], true, 0, ""),
             BatchContentType => ParseBinary(body),
             _ => ParseJson(body),
         };
+        return parsed with { Pooled = buffer };
+    }
+
+    /// <summary>
+    /// Reads the whole body into a pooled buffer that starts small and doubles as bytes arrive, up
+    /// to <see cref="BodyBytesMax"/>; (null, 0) when the body is larger (its buffer already returned).
+    /// </summary>
+    private static async Task<(byte[]? Buffer, int Length)> ReadBodyAsync(Stream body, long? claimed, CancellationToken cancel)
+    {
+        var pool = ArrayPool<byte>.Shared;
+        var buffer = pool.Rent((int)Math.Clamp(claimed ?? FirstBufferBytes, 1, FirstBufferBytes));
+        int length = 0;
+        try
+        {
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    if (length > BodyBytesMax) break;
+                    var bigger = pool.Rent((int)Math.Min(2L * buffer.Length, BodyBytesMax + 1));
+                    buffer.AsSpan(0, length).CopyTo(bigger);
+                    pool.Return(buffer);
+                    buffer = bigger;
+                }
+                int read = await body.ReadAsync(buffer.AsMemory(length), cancel);
+                if (read == 0) return (buffer, length);
+                length += read;
+            }
+        }
+        catch
+        {
+            pool.Return(buffer);
+            throw;
+        }
+        pool.Return(buffer);
+        return (null, 0);
     }
 
     /// <summary>u32 count, then count × (u32 length, bytes); nothing may follow. The readings are slices of <paramref name="body"/>.</summary>
@@ -67,7 +116,7 @@ public static class ReadingsRequest
         return new Parsed(readings, false, 0, "");
     }
 
-    private static Parsed ParseJson(byte[] body)
+    private static Parsed ParseJson(ReadOnlyMemory<byte> body)
     {
         try
         {

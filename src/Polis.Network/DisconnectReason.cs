@@ -19,6 +19,8 @@ public enum DisconnectReason
     Local,
     /// <summary>The handler threw an unexpected exception: a local bug, not the peer's fault.</summary>
     HandlerError,
+    /// <summary>Authenticated, but the node already has <see cref="P2POptions.OtherPeersMax"/> peers that are not pinned persistent peers.</summary>
+    PeerLimit,
 }
 
 internal static class DisconnectReasons
@@ -36,6 +38,7 @@ internal static class DisconnectReasons
         DisconnectReason.RemoteClosed => "remote_closed",
         DisconnectReason.Local => "local",
         DisconnectReason.HandlerError => "handler_error",
+        DisconnectReason.PeerLimit => "peer_limit",
         _ => throw new ArgumentOutOfRangeException(nameof(reason)),
     };
 }

@@ -30,7 +30,7 @@ public sealed class P2PHost : IAsyncDisposable
     private readonly TaskTracker _tasks;
     private int _state = New;
     private int _listenPort;
-    private int _pendingInbound;
+    private readonly HandshakeSlots _slots;
     private Socket? _listener;
     private NodeCertificate? _certificate;
     private HostContext? _context;
@@ -43,8 +43,9 @@ public sealed class P2PHost : IAsyncDisposable
         _options = options;
         _handler = handler;
         NodeId = options.NodeKey.PublicKey;
-        _registry = new PeerRegistry(NodeId);
+        _registry = new PeerRegistry(NodeId, [.. options.PersistentPeers.Where(p => p.ExpectedKey is not null).Select(p => p.ExpectedKey!)], options.OtherPeersMax);
         _tasks = new TaskTracker(Log);
+        _slots = new HandshakeSlots(options.InboundHandshakesMax, options.InboundHandshakesPerAddressMax, options.ReservedHandshakesMax);
     }
 
     /// <summary>The bound port, known once <see cref="StartAsync"/> has returned.</summary>
@@ -85,6 +86,7 @@ public sealed class P2PHost : IAsyncDisposable
         var handshake = new NodeHandshake(_options.ChainId, _options.NodeKey, _certificate);
         _context = new HostContext(_options, _handler, Metrics, _registry, handshake, _shutdown.Token);
         var runner = new ConnectionRunner(_context);
+        _tasks.Run("p2p reserved addresses", ReserveAddressesAsync);
         _tasks.Run("p2p accept loop", () => AcceptLoopAsync(listener, runner));
         foreach (var address in _options.PersistentPeers)
         {
@@ -170,25 +172,49 @@ public sealed class P2PHost : IAsyncDisposable
             }
 
             Metrics.ConnectionAccepted();
-            if (Interlocked.Increment(ref _pendingInbound) > _options.InboundHandshakesMax)
+            var source = (socket.RemoteEndPoint as System.Net.IPEndPoint)?.Address ?? System.Net.IPAddress.None;
+            var slot = _slots.TryTake(source);
+            if (slot is HandshakeSlots.Kind.RefusedAddress or HandshakeSlots.Kind.RefusedFull)
             {
-                Interlocked.Decrement(ref _pendingInbound);
+                bool byAddress = slot == HandshakeSlots.Kind.RefusedAddress;
+                Metrics.HandshakeRefused(byAddress);
                 Metrics.HandshakeFailed();
                 Metrics.Disconnected(DisconnectReason.Unauthenticated);
-                Log($"p2p refused a connection: {_options.InboundHandshakesMax} handshakes already pending");
+                // Not logged per connection: a flood would turn into a flood of log lines.
                 socket.Dispose();
                 continue;
             }
-            _tasks.Run("p2p inbound connection", () => RunInboundAsync(socket, runner));
+            _tasks.Run("p2p inbound connection", () => RunInboundAsync(socket, runner, source, slot));
         }
     }
 
-    private async Task RunInboundAsync(Socket socket, ConnectionRunner runner)
+    /// <summary>Resolves the persistent peers' hosts once, so connections from them take the reserved handshake slots.</summary>
+    private async Task ReserveAddressesAsync()
+    {
+        foreach (var peer in _options.PersistentPeers)
+        {
+            if (System.Net.IPAddress.TryParse(peer.Host, out var literal))
+            {
+                _slots.Reserve([literal]);
+                continue;
+            }
+            try
+            {
+                _slots.Reserve(await System.Net.Dns.GetHostAddressesAsync(peer.Host, _shutdown.Token).ConfigureAwait(false));
+            }
+            catch (Exception e) when (e is SocketException or OperationCanceledException or ArgumentException)
+            {
+                Log($"p2p could not resolve {peer.Host} to reserve its handshake slots: {e.Message}");
+            }
+        }
+    }
+
+    private async Task RunInboundAsync(Socket socket, ConnectionRunner runner, System.Net.IPAddress source, HandshakeSlots.Kind slot)
     {
         int released = 0;
         void ReleaseSlot()
         {
-            if (Interlocked.Exchange(ref released, 1) == 0) Interlocked.Decrement(ref _pendingInbound);
+            if (Interlocked.Exchange(ref released, 1) == 0) _slots.Release(source, slot);
         }
         try
         {

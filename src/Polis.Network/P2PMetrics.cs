@@ -16,6 +16,8 @@ public sealed class P2PMetrics
     private long _bytesOut;
     private long _sendQueueFull;
     private readonly long[] _disconnects = new long[DisconnectReasons.All.Length];
+    private long _refusedByAddress;
+    private long _refusedFull;
 
     /// <summary>Authenticated links currently live.</summary>
     public long PeersConnected => Interlocked.Read(ref _peersConnected);
@@ -34,6 +36,11 @@ public sealed class P2PMetrics
     /// <summary><see cref="Peer.Send"/> calls refused because that channel's queue was full.</summary>
     public long SendQueueFull => Interlocked.Read(ref _sendQueueFull);
 
+    /// <summary>Inbound connections closed at accept because their source address held its share of handshake slots.</summary>
+    public long HandshakesRefusedByAddress => Interlocked.Read(ref _refusedByAddress);
+    /// <summary>Inbound connections closed at accept because every handshake slot was taken.</summary>
+    public long HandshakesRefusedFull => Interlocked.Read(ref _refusedFull);
+
     public long Disconnects(DisconnectReason reason) => Interlocked.Read(ref _disconnects[(int)reason]);
 
     /// <summary>Every reason with its count, zeros included, so exported series exist from the start.</summary>
@@ -47,6 +54,11 @@ public sealed class P2PMetrics
     internal void PeerDown() => Interlocked.Decrement(ref _peersConnected);
     internal void ConnectionAccepted() => Interlocked.Increment(ref _connectionsAccepted);
     internal void HandshakeFailed() => Interlocked.Increment(ref _handshakesFailed);
+    internal void HandshakeRefused(bool byAddress)
+    {
+        if (byAddress) Interlocked.Increment(ref _refusedByAddress);
+        else Interlocked.Increment(ref _refusedFull);
+    }
     internal void DialFailed() => Interlocked.Increment(ref _dialsFailed);
     internal void QueueFull() => Interlocked.Increment(ref _sendQueueFull);
     internal void Disconnected(DisconnectReason reason) => Interlocked.Increment(ref _disconnects[(int)reason]);

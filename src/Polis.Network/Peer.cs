@@ -19,14 +19,14 @@ public sealed class Peer
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _reason = Open;
 
-    internal Peer(PublicKey key, bool outbound, EndPoint? remoteEndPoint, int frameBytesMax, int queueFramesMax, P2PMetrics metrics)
+    internal Peer(PublicKey key, bool outbound, EndPoint? remoteEndPoint, int frameBytesMax, int queueFramesMax, P2PMetrics metrics, long queueBytesMax = long.MaxValue)
     {
         Key = key;
         Outbound = outbound;
         RemoteEndPoint = remoteEndPoint;
         _frameBytesMax = frameBytesMax;
         _metrics = metrics;
-        Queues = new SendQueues(queueFramesMax);
+        Queues = new SendQueues(queueFramesMax, queueBytesMax);
         ConnectedAt = DateTimeOffset.UtcNow;
     }
 
@@ -71,6 +71,9 @@ public sealed class Peer
 
     /// <summary>Frames waiting in this channel's queue.</summary>
     public int QueuedFrames(Channel channel) => Queues.Count(channel);
+
+    /// <summary>Bytes waiting in this channel's queue.</summary>
+    public long QueuedBytes(Channel channel) => Queues.Bytes(channel);
 
     /// <summary>Closes the link (reason <see cref="Network.DisconnectReason.Local"/>); returns at once.</summary>
     public void Disconnect() => Close(Network.DisconnectReason.Local);

@@ -9,10 +9,17 @@ namespace Polis.Node;
 public static class NodeLimits
 {
     // The loop's inbox.
-    /// <summary>Peer messages waiting for the loop; past this they are dropped (peers re-send, sync re-requests).</summary>
+    /// <summary>Signed peer messages (proposals, votes, fetched blocks) waiting for the loop; past this they are dropped (peers re-send, sync re-requests). Strangers share half.</summary>
     public const int PeerInputsQueuedMax = 50_000;
-    /// <summary>Bytes of peer proposals and blocks waiting for the loop; past this, more are dropped.</summary>
+    /// <summary>Bytes of peer proposals and blocks waiting for the loop; past this, more are dropped. Strangers share half.</summary>
     public const long PeerInputBytesQueuedMax = 256L * 1024 * 1024;
+    /// <summary>Of those, what one peer may have waiting: a flooding peer fills its own share only.</summary>
+    public const int PeerInputsQueuedPerPeerMax = 8_192;
+    public const long PeerInputBytesQueuedPerPeerMax = 64L * 1024 * 1024;
+    /// <summary>Unsigned claims (status, has, wants) one peer may have waiting: the loop reads a peer's latest status, so more only repeat it.</summary>
+    public const int PeerUnsignedInputsQueuedMax = 64;
+    /// <summary>Unsigned claims of all peers waiting; counted apart from the signed messages, which they can never crowd out.</summary>
+    public const int PeerUnsignedInputsQueuedTotalMax = 10_000;
     /// <summary>What one fetched block counts against <see cref="PeerInputBytesQueuedMax"/> before it is decoded in full.</summary>
     public const long PeerBlockBytesCounted = Limits.BlockBytesMax / 8;
 

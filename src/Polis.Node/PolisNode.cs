@@ -50,8 +50,7 @@ public sealed class PolisNode : IAsyncDisposable, IConsensusHost
     private readonly System.Threading.Channels.Channel<LoopInput> _inbox = System.Threading.Channels.Channel.CreateUnbounded<LoopInput>(new System.Threading.Channels.UnboundedChannelOptions { SingleReader = true });
     private readonly ILogger _log;
     private readonly CancellationTokenSource _stop = new();
-    private int _peerInputsQueued;
-    private long _peerBytesQueued;
+    private readonly LoopBudget _loopBudget;
     private volatile NodeSnapshot _snapshot;
     private volatile CommittedView _committed;
     private Task? _loop, _ticker, _txGossip;
@@ -67,7 +66,8 @@ public sealed class PolisNode : IAsyncDisposable, IConsensusHost
         _chain = _ledger.Chain;
         if (_chain.Modules.NativeAsset is null) throw new InvalidOperationException("no module holds the native asset: the mempool could not check what senders can pay");
         _committed = new CommittedView(_chain.Height, _chain.Validators);
-        _pool = new TxPool(genesis.Id, _verifier, config.MempoolTxsMax, new CommittedLedger(this));
+        _pool = new TxPool(genesis.Id, _verifier,
+            new MempoolLimits(config.MempoolTxsMax, config.MempoolBytesMax, config.MempoolSenderTxsMax, config.MempoolSenderBytesMax), new CommittedLedger(this));
         Metrics = new NodeMetrics();
         Metrics.Registry.AddBeforeCollectCallback(() =>
         {
@@ -95,14 +95,20 @@ public sealed class PolisNode : IAsyncDisposable, IConsensusHost
         }
         _sync = new BlockSyncReactor(_chain, _ledger.Blocks, _peers, () => CommittedHeight);
         PeerInbound? inbound = null;
+        var persistentPeers = config.PersistentPeers.Select(PeerAddress.Parse).ToList();
+        _loopBudget = new LoopBudget(persistentPeers.Where(p => p.ExpectedKey is not null).Select(p => p.ExpectedKey!).ToHashSet());
         _p2p = new P2PHost(new P2POptions
         {
             ChainId = genesis.Id,
             NodeKey = nodeKey,
             Listen = IPEndPoint.Parse(config.P2PListen),
-            PersistentPeers = config.PersistentPeers.Select(PeerAddress.Parse).ToList(),
+            PersistentPeers = persistentPeers,
             // A proposal or a sync answer carries a whole block plus its proposal or commit.
             FrameBytesMax = Polis.Core.Limits.BlockBytesMax + 1024 * 1024,
+            InboundHandshakesMax = config.P2PHandshakesMax,
+            InboundHandshakesPerAddressMax = config.P2PHandshakesPerAddressMax,
+            ReservedHandshakesMax = config.P2PReservedHandshakesMax,
+            OtherPeersMax = config.P2POtherPeersMax,
             Log = message => _log.LogInformation("p2p: {Message}", message),
         }, new InboundHandler(() => inbound!));
         _mempool = new MempoolReactor(_pool, _p2p, Metrics, _log);
@@ -176,28 +182,18 @@ public sealed class PolisNode : IAsyncDisposable, IConsensusHost
     void IConsensusHost.Post(LoopInput input) => Post(input);
 
     /// <summary>Peer inputs are bounded in count and bytes: past the bound they are dropped (peers re-send; sync re-requests).</summary>
+    /// <summary>Posts a peer's message within its share of the loop's inbox (<see cref="LoopBudget"/>); false when it is dropped.</summary>
     private bool PostFromPeer(LoopInput input)
     {
-        long bytes = QueuedBytes(input);
-        bool tooMany = Interlocked.Increment(ref _peerInputsQueued) > NodeLimits.PeerInputsQueuedMax;
-        bool tooLarge = Interlocked.Add(ref _peerBytesQueued, bytes) > NodeLimits.PeerInputBytesQueuedMax;
-        if (tooMany || tooLarge || !_inbox.Writer.TryWrite(input))
+        if (!_loopBudget.TryTake(input))
         {
-            Interlocked.Decrement(ref _peerInputsQueued);
-            Interlocked.Add(ref _peerBytesQueued, -bytes);
-            if (tooMany || tooLarge) Metrics.LoopDropped.Inc();
+            Metrics.LoopDropped.Inc();
             return false;
         }
-        return true;
+        if (_inbox.Writer.TryWrite(input)) return true;
+        _loopBudget.Release(input);
+        return false;
     }
-
-    /// <summary>What a peer input counts against the byte bound (as posted).</summary>
-    private static long QueuedBytes(LoopInput input) => input switch
-    {
-        PeerProposal p => p.Encoded.Length,
-        PeerBlock => NodeLimits.PeerBlockBytesCounted,
-        _ => 0,
-    };
 
     private async Task RunLoopAsync()
     {
@@ -205,11 +201,7 @@ public sealed class PolisNode : IAsyncDisposable, IConsensusHost
         {
             await foreach (var input in _inbox.Reader.ReadAllAsync(_stop.Token))
             {
-                if (input is PeerProposal or PeerVote or PeerStatus or PeerBlock or PeerHas or PeerWantsProposal)
-                {
-                    Interlocked.Decrement(ref _peerInputsQueued);
-                    Interlocked.Add(ref _peerBytesQueued, -QueuedBytes(input));
-                }
+                _loopBudget.Release(input);
                 Handle(input);
             }
         }

@@ -4,6 +4,7 @@ using Polis.Core;
 using Polis.Core.Crypto;
 using Polis.Core.Ledger;
 using Polis.Execution;
+using Polis.Execution.Fees;
 using Polis.City;
 using Polis.Execution.Auth;
 using Polis.Modules.Accounts;
@@ -22,6 +23,8 @@ public sealed partial class Simulator
     public const string ChainIdValue = "polis-sim";
     private const long GenesisTimeMs = 1_700_000_000_000;
     private const ulong AllocationPerAccount = 1_000_000;
+    /// <summary>Fees run in every simulation (about 160 per transfer), so the executor's fee path is under the agreement and conservation checks.</summary>
+    private static readonly FeeSchedule Fees = new(PerTransaction: 10, PerByte: 1, Collector: KeyPair.FromLabel("sim-treasury").Address);
     private const int CatchUpBatchMax = 16;
     private const int CatchUpBufferMax = 64;
 
@@ -69,7 +72,7 @@ public sealed partial class Simulator
         _memory = new MemoryChecker(options.Consensus, options.Validators);
         var allocations = new List<(Address, ulong)>();
         for (int i = 0; i < options.Accounts; i++) allocations.Add((AccountKeys[i].Address, AllocationPerAccount));
-        _genesis = new Genesis(ChainIdValue, GenesisTimeMs, _validators, [], [new GenesisSection(AccountsKeys.Module, AccountsGenesis.Encode(allocations))]);
+        _genesis = new Genesis(ChainIdValue, GenesisTimeMs, _validators, [], [new GenesisSection(AccountsKeys.Module, AccountsGenesis.Encode(allocations))], Fees);
     }
 
     private static KeyPair[] MakeKeys(string label, int count)
@@ -166,7 +169,7 @@ public sealed partial class Simulator
         }
     }
 
-    /// <summary>Transfers move CITY, never create or destroy it: every honest node's total is the genesis total.</summary>
+    /// <summary>Transfers and fees move CITY, never create or destroy it: every honest node's total (the treasury's included) is the genesis total.</summary>
     private void CheckConservation()
     {
         ulong expected = AllocationPerAccount * (ulong)_options.Accounts;
@@ -174,7 +177,7 @@ public sealed partial class Simulator
         {
             if (!node.IsHonest || node.Height == 0) continue;
             var view = node.State.At(node.Height);
-            ulong total = 0;
+            ulong total = Balances.Get(view, AccountsKeys.NativeAsset, Fees.Collector);
             for (int i = 0; i < _options.Accounts; i++) total += Balances.Get(view, AccountsKeys.NativeAsset, AccountKeys[i].Address);
             if (total != expected)
                 _violations.Add(new Violation("conservation", _queue.Now, $"{node.Name} holds {total} CITY in total at height {node.Height}, genesis had {expected}"));

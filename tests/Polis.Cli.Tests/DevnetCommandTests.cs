@@ -19,7 +19,7 @@ public sealed class DevnetCommandTests
             var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "devnet.json"))).RootElement;
             Assert.Equal(4, manifest.GetProperty("nodes").GetArrayLength());
             Assert.All(manifest.GetProperty("nodes").EnumerateArray(), n => Assert.True(n.GetProperty("pid").GetInt32() > 0));
-            Assert.Equal(2, Directory.GetFiles(Path.Combine(dir, "accounts")).Length);
+            Assert.Equal(3, Directory.GetFiles(Path.Combine(dir, "accounts")).Length); // two accounts and the treasury
 
             var deadline = DateTime.UtcNow + Timeout;
             while (true)

@@ -69,4 +69,58 @@ public sealed class GatewayHttpTests
         Assert.Equal((5UL, 1UL, 1UL, 1UL), (status.ReadingsAccepted, status.ReadingsUnsealed, status.BatchesSealed, status.BatchesAnchored));
         await app.StopAsync();
     }
+
+    /// <summary>
+    /// Uploads that announce a full 10 MB body and send nothing: each holds a small pooled buffer,
+    /// not the announced length, and past the bound on submissions in progress the next one gets
+    /// 503 at once. When they go, submissions go through again.
+    /// </summary>
+    [Fact]
+    public async Task Stalled_uploads_claiming_large_bodies_hold_neither_their_claimed_memory_nor_more_than_their_share_of_permits()
+    {
+        using var dir = new TempDirectory();
+        await using var gateway = Open(dir.Path, Directory(), new FakeChain());
+        int port = 21_000 + Random.Shared.Next(2_000);
+        await using var app = ApiApp.Create($"http://127.0.0.1:{port}", NullLoggerFactory.Instance, ReadingsRequest.BodyBytesMax, "Polis.Gateway");
+        GatewayEndpoints.Map(app, gateway);
+        await app.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+        HttpContent Single(ulong sequence) => new ByteArrayContent(ReadingOf("meter-1", sequence, Meter).Encoded) { Headers = { ContentType = new("application/octet-stream") } };
+        Assert.Equal(HttpStatusCode.OK, (await http.PostAsync("v1/readings", Single(1))).StatusCode);
+
+        long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var stalled = new List<System.Net.Sockets.TcpClient>();
+        try
+        {
+            string head = $"POST /v1/readings HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: {ReadingsRequest.BatchContentType}\r\nContent-Length: 10000000\r\n\r\n";
+            for (int i = 0; i < GatewayLimits.HttpSubmissionsMax; i++)
+            {
+                var client = new System.Net.Sockets.TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, port);
+                await client.GetStream().WriteAsync(System.Text.Encoding.ASCII.GetBytes(head));
+                stalled.Add(client);
+            }
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            HttpResponseMessage busy;
+            while ((busy = await http.PostAsync("v1/readings", Single(2))).StatusCode != HttpStatusCode.ServiceUnavailable)
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"the stalled uploads never held every permit (last answer {busy.StatusCode})");
+                await Task.Delay(50);
+            }
+            Assert.Contains("in progress", await busy.Content.ReadAsStringAsync());
+            long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+            // Buffers sized by the claims would be 16 × 10 MB; what arrived needs a few KB each.
+            Assert.True(allocated < 32L * 1024 * 1024, $"the stalled uploads cost {allocated / 1024 / 1024} MiB of allocations");
+        }
+        finally
+        {
+            foreach (var client in stalled) client.Dispose();
+        }
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while ((await http.PostAsync("v1/readings", Single(2))).StatusCode != HttpStatusCode.OK)
+        {
+            Assert.True(DateTime.UtcNow < until, "submissions never went through again after the stalled uploads went");
+            await Task.Delay(50);
+        }
+    }
 }

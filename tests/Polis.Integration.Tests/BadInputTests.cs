@@ -41,7 +41,11 @@ public sealed class BadInputTests(ITestOutputHelper output)
         await ExpectError(new StringContent("{\"tx\": \"00ff00\"}", Encoding.UTF8, "application/json"), HttpStatusCode.BadRequest, "does not decode");
         await ExpectError(new StringContent("{\"tx\": 12}", Encoding.UTF8, "application/json"), HttpStatusCode.BadRequest, "tx");
         await ExpectError(new StringContent("not json", Encoding.UTF8, "application/json"), HttpStatusCode.BadRequest, "JSON");
-        await ExpectError(new StringContent("%%%", Encoding.UTF8, "text/plain"), HttpStatusCode.BadRequest, "neither hex nor base64");
+        await ExpectError(new StringContent("{\"tx\": \"%%%\"}", Encoding.UTF8, "application/json"), HttpStatusCode.BadRequest, "neither hex nor base64");
+        // What a web page can post across sites without a preflight (a form, text) is refused before it is read.
+        await ExpectError(new StringContent("00ff", Encoding.UTF8, "text/plain"), HttpStatusCode.UnsupportedMediaType, "Content-Type");
+        await ExpectError(new FormUrlEncodedContent([new("tx", "00ff")]), HttpStatusCode.UnsupportedMediaType, "Content-Type");
+        await ExpectError(new ByteArrayContent([1, 2, 3]), HttpStatusCode.UnsupportedMediaType, "Content-Type");
         await ExpectError(new ByteArrayContent(new byte[3 * 1024 * 1024]) { Headers = { ContentType = new("application/octet-stream") } },
             HttpStatusCode.RequestEntityTooLarge, "too large");
         // A well-formed transaction signed for another chain, and one with a forged signature.
@@ -51,7 +55,7 @@ public sealed class BadInputTests(ITestOutputHelper output)
         var good = devnet.Transfer(0, key.Address, 5);
         var forged = (byte[])good.Encoded.Clone();
         forged[^1] ^= 1;
-        await ExpectError(new StringContent(Convert.ToHexStringLower(forged), Encoding.UTF8, "text/plain"), HttpStatusCode.BadRequest, "signature");
+        await ExpectError(new StringContent($"{{\"tx\": \"{Convert.ToHexStringLower(forged)}\"}}", Encoding.UTF8, "application/json"), HttpStatusCode.BadRequest, "signature");
         using (var notFound = await http.GetAsync("/v1/blocks/not-a-height")) Assert.Equal(HttpStatusCode.BadRequest, notFound.StatusCode);
         using (var badAddress = await http.GetAsync("/v1/accounts/polis1qqqq")) Assert.Equal(HttpStatusCode.BadRequest, badAddress.StatusCode);
         using (var badQuery = await http.GetAsync($"/v1/accounts/{key.Address}?proof=maybe"))
@@ -60,6 +64,11 @@ public sealed class BadInputTests(ITestOutputHelper output)
             Assert.Contains("\"error\"", await badQuery.Content.ReadAsStringAsync());
         }
         using (var badHash = await http.GetAsync("/v1/txs/xyz")) Assert.Equal(HttpStatusCode.BadRequest, badHash.StatusCode);
+        using (var jsonBatch = await http.PostAsync("/v1/txs/batch", new StringContent("[]", Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal(HttpStatusCode.UnsupportedMediaType, jsonBatch.StatusCode);
+            Assert.Contains("application/octet-stream", await jsonBatch.Content.ReadAsStringAsync());
+        }
         using (var badBatch = new ByteArrayContent([0, 0, 0, 9, 1, 2]) { Headers = { ContentType = new("application/octet-stream") } })
         using (var batchResponse = await http.PostAsync("/v1/txs/batch", badBatch))
         {

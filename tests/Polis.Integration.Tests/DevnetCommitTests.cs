@@ -45,7 +45,13 @@ public sealed class DevnetCommitTests(ITestOutputHelper output)
             Assert.Equal(expected, await LedgerChecks.Balance(devnet, i, recipient.Address));
             foreach (var tx in txs) Assert.Equal(TxStatusResponse.OkResult, (await LedgerChecks.Committed(devnet, i, tx.Hash))?.Result);
         }
-        Assert.Equal(DevnetLayout.AccountBalance - 25, await LedgerChecks.Balance(devnet, 2, devnet.Accounts[0].Address));
+        // Each transfer paid its fee, successful or not; the treasury holds exactly their sum.
+        static ulong Fee(Transaction tx) => DevnetLayout.FeePerTransaction + DevnetLayout.FeePerByte * (ulong)tx.Encoded.Length;
+        ulong account0Fees = 0;
+        for (int i = 0; i < txs.Count; i += devnet.Accounts.Count) account0Fees += Fee(txs[i]);
+        Assert.Equal(DevnetLayout.AccountBalance - 25 - account0Fees, await LedgerChecks.Balance(devnet, 2, devnet.Accounts[0].Address));
+        using var treasury = Polis.Client.Config.KeyFile.Load(devnet.Manifest.Treasury!);
+        Assert.Equal((ulong)txs.Sum(t => (long)Fee(t)), await LedgerChecks.Balance(devnet, 2, treasury.Address));
         await LedgerChecks.AssertAgreement(devnet, height, 0, 1, 2, 3);
 
         // Each validator checked each transfer's signature once (plus the votes and proposals of each

@@ -25,6 +25,9 @@ public sealed class DistrictFixture(string chainId, NodeClient node, KeyPair ope
         {
             await submitter.SubmitAsync(DevicesKeys.Module, new DevicesBody.RegisterGateway(gatewayId, gatewayAccount).ToBytes()),
         };
+        // The gateway pays the fees of its anchors: the operator funds it, as the demo's provisioner does.
+        if (await Polis.Devnet.District.DistrictProvisioner.FundingOf(node, gatewayAccount) is { } funding)
+            txs.Add(await submitter.SubmitAsync(Polis.Modules.Accounts.AccountsKeys.Module, funding));
         for (int i = 0; i < devices; i++)
         {
             string id = $"dev-{i:0000}";

@@ -1,6 +1,7 @@
 using System.Net;
 using Polis.Core.Crypto;
 using Polis.Network;
+using Polis.Node.Config;
 using Polis.Node.Wire;
 using Xunit.Abstractions;
 
@@ -61,5 +62,34 @@ public sealed class HostilePeerTests(ITestOutputHelper output)
         await devnet.WaitForHeight(start + 3, Patience, 0);
         // Every height it committed while the liar claimed to be far ahead waited for the disk.
         Assert.Equal(0, await devnet.Metric(0, "polis_commits_unsynced_total"));
+    }
+
+    /// <summary>
+    /// Idle sockets from one address, renewed as fast as the node drops them, hold every handshake
+    /// slot of validator 0 of a two-validator chain while validator 1 restarts where validator 0
+    /// cannot dial it (behind a firewall, as a validator may be): validator 1 can only get in
+    /// through validator 0's inbound slots, and the chain, which needs both, waits on it. Without the
+    /// bound per source address and the slots kept for the configured peers' addresses, validator 1
+    /// loses nearly every race for a freed slot to the holder's surplus sockets.
+    /// </summary>
+    [Fact]
+    public async Task Idle_sockets_from_one_address_cannot_keep_a_restarted_validator_out()
+    {
+        await using var devnet = TestDevnet.Create(output, basePort: 21920, validators: 2);
+        devnet.StartAll();
+        await devnet.WaitForHeight(2, Patience);
+        devnet.Kill(1);
+        var home = new NodeHome(devnet.Manifest.Nodes[1].Home);
+        var config = NodeConfig.Load(home.ConfigPath);
+        config.P2PListen = "127.0.0.1:21925"; // validator 0 keeps dialling 21922, where nobody listens now
+        config.Save(home.ConfigPath);
+
+        await using var holder = new SlotHolder(IPAddress.Parse("127.0.0.2"), IPEndPoint.Parse(devnet.Manifest.Nodes[0].P2P), sockets: 128);
+        await devnet.WaitUntil(() => Task.FromResult(holder.Connects >= 128), Patience, "the holder's sockets reach validator 0");
+        ulong stalled = await devnet.Height(0);
+        devnet.Start(1);
+        await devnet.WaitForHeight(stalled + 3, Patience);
+        output.WriteLine($"holder: {holder.Open} sockets open at the end, {holder.Connects} connects");
+        Assert.True(await devnet.Metric(0, "polis_p2p_handshakes_refused_total", "reason=\"address\"") > 0, "validator 0 never refused the holder's surplus by its address");
     }
 }

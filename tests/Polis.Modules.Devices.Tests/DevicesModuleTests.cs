@@ -186,4 +186,18 @@ public sealed class DevicesModuleTests
         }
         Assert.Throws<CodecException>(() => DevicesBody.Decode([.. bodies[0].ToBytes(), 1]));
     }
+
+    /// <summary>The largest body any operation encodes (a device with the longest id, kind name and metadata) fits the module's limit, so the limit refuses only padding.</summary>
+    [Fact]
+    public void The_largest_operation_fits_the_modules_body_limit()
+    {
+        string longest = new('d', EntityId.LengthMax);
+        var register = new DevicesBody.RegisterDevice(longest, K0.PublicKey, DeviceKind.Custom, new string('k', DeviceRecord.CustomKindBytesMax),
+            new GeoPoint(-90_000_000, -180_000_000), new string('m', DeviceRecord.MetadataBytesMax)).ToBytes();
+        var anchor = new DevicesBody.AnchorBatch(longest, ulong.MaxValue, default, uint.MaxValue, long.MinValue, long.MaxValue).ToBytes();
+        int limit = new DevicesModule().BodyBytesMax;
+        Assert.True(register.Length <= limit, $"registering a device encodes to {register.Length} bytes, over the limit {limit}");
+        Assert.True(anchor.Length <= limit);
+        Assert.True(register.Length > limit / 2, "the limit is far above the largest body: it buys room for padding");
+    }
 }

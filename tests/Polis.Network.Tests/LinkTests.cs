@@ -165,7 +165,7 @@ public class LinkTests
         using var key = KeyPair.Generate();
         await using var host = new P2PHost(Options(key), new RecordingHandler());
         var reasons = host.Metrics.DisconnectsByReason().Select(r => r.Reason).ToList();
-        Assert.Equal(["malformed", "oversized", "unauthenticated", "io", "duplicate", "remote_closed", "local", "handler_error"], reasons);
+        Assert.Equal(["malformed", "oversized", "unauthenticated", "io", "duplicate", "remote_closed", "local", "handler_error", "peer_limit"], reasons);
         Assert.Throws<InvalidOperationException>(() => host.ListenPort);
     }
 

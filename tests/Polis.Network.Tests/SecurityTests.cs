@@ -76,5 +76,6 @@ public class SecurityTests
         await using var third = await RawPeer.ConnectAsync(host.ListenPort);
         Assert.True(await third.ClosedByHostWithinAsync(TimeSpan.FromSeconds(2)), "the third connection was not refused at once");
         Assert.Equal(1, host.Metrics.HandshakesFailed);
+        Assert.Equal(1, host.Metrics.HandshakesRefusedFull);
     }
 }

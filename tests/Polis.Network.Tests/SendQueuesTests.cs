@@ -65,4 +65,23 @@ public class SendQueuesTests
         await consume.WaitAsync(TimeSpan.FromSeconds(20));
         Assert.Equal(producers * each, received);
     }
+
+    /// <summary>A peer that never reads pins at most the byte bound per channel; a frame larger than the bound still goes when its queue is empty.</summary>
+    [Fact]
+    public void Queues_are_bounded_in_bytes_per_channel()
+    {
+        var queues = new SendQueues(1_000, bytesPerChannel: 1_000);
+        var frame = new byte[300];
+        for (int i = 0; i < 3; i++) Assert.True(queues.TryEnqueue(Channel.Sync, frame));
+        Assert.False(queues.TryEnqueue(Channel.Sync, frame));
+        Assert.Equal(900, queues.Bytes(Channel.Sync));
+        // Another channel has its own budget.
+        Assert.True(queues.TryEnqueue(Channel.Consensus, frame));
+        Assert.True(queues.TryDequeue(out _, out _));
+        Assert.True(queues.TryDequeue(out _, out _));
+        Assert.Equal(600, queues.Bytes(Channel.Sync));
+        var empty = new SendQueues(1_000, bytesPerChannel: 1_000);
+        Assert.True(empty.TryEnqueue(Channel.Sync, new byte[5_000]));
+        Assert.False(empty.TryEnqueue(Channel.Sync, new byte[1]));
+    }
 }

@@ -1,5 +1,7 @@
+using Polis.Core;
 using Polis.Core.Crypto;
 using Polis.Core.Ledger;
+using Polis.Execution.Fees;
 using Polis.Modules.Accounts;
 using Polis.Node.Mempool;
 
@@ -12,16 +14,34 @@ public sealed class TxPoolTests
     private readonly KeyPair _bob = KeyPair.FromLabel("bob");
     private readonly Dictionary<Address, (ulong Nonce, ulong Balance)> _accounts = new();
 
-    private TxPool Pool(int max = 100) => new(Chain, new CachingSignatureVerifier(), max, new Ledger(_accounts));
+    private FeeSchedule _fees = FeeSchedule.None;
 
-    /// <summary>Accounts as a dictionary; the Accounts module says what a transaction spends, as on a node.</summary>
-    private sealed class Ledger(Dictionary<Address, (ulong Nonce, ulong Balance)> accounts) : IAdmissionLedger
+    private TxPool Pool(int max = 100, long bytesMax = MempoolLimits.DefaultBytesMax, ISignatureVerifier? verifier = null) =>
+        new(Chain, verifier ?? new CachingSignatureVerifier(), new MempoolLimits(max, bytesMax), new Ledger(_accounts, () => _fees));
+
+    /// <summary>A module that takes bodies up to the protocol's limit (64 KB), as the attack needs.</summary>
+    private static readonly ModuleId Blobs = new(9);
+
+    /// <summary>Accounts as a dictionary; the Accounts module says what a transaction spends and how large its body may be, as on a node.</summary>
+    private sealed class Ledger(Dictionary<Address, (ulong Nonce, ulong Balance)> accounts, Func<FeeSchedule> fees) : IAdmissionLedger
     {
         private static readonly AccountsModule Accounts = new();
         public ulong NonceOf(in Address address) => accounts.GetValueOrDefault(address).Nonce;
         public (ulong Nonce, ulong Balance) AccountOf(in Address address) => accounts.GetValueOrDefault(address);
         public ulong NativeSpendOf(Transaction tx) => tx.Module == AccountsKeys.Module ? Accounts.NativeSpendOf(tx) : 0;
-        public bool Runs(ModuleId module) => module == AccountsKeys.Module;
+        public ulong FeeOf(Transaction tx) => fees().TryFeeOf(tx, out ulong fee) ? fee : ulong.MaxValue;
+        public int? BodyBytesMaxOf(ModuleId module) => module == AccountsKeys.Module ? Accounts.BodyBytesMax : module == Blobs ? Limits.TxBodyBytesMax : null;
+    }
+
+    /// <summary>Counts signature checks, so a test sees what a refused flood cost.</summary>
+    private sealed class CountingVerifier : ISignatureVerifier
+    {
+        public int Checks;
+        public bool Verify(PublicKey key, ReadOnlySpan<byte> message, in Signature signature)
+        {
+            Interlocked.Increment(ref Checks);
+            return key.Verify(message, signature);
+        }
     }
 
     private Transaction Transfer(KeyPair from, ulong nonce, ulong amount, string chain = Chain) =>
@@ -72,9 +92,9 @@ public sealed class TxPoolTests
     {
         _accounts[_alice.Address] = (0, 1_000_000);
         _accounts[_bob.Address] = (0, 10);
-        var pool = Pool(max: TxPool.PerSenderMax + 10);
-        for (ulong n = 0; n < TxPool.PerSenderMax; n++) Assert.True(pool.TryAdd(Transfer(_alice, n, 1)).Accepted);
-        Assert.Equal(AdmissionCode.SenderFull, pool.TryAdd(Transfer(_alice, TxPool.PerSenderMax, 1)).Code);
+        var pool = Pool(max: MempoolLimits.DefaultSenderTxsMax + 10);
+        for (ulong n = 0; n < MempoolLimits.DefaultSenderTxsMax; n++) Assert.True(pool.TryAdd(Transfer(_alice, n, 1)).Accepted);
+        Assert.Equal(AdmissionCode.SenderFull, pool.TryAdd(Transfer(_alice, MempoolLimits.DefaultSenderTxsMax, 1)).Code);
         Assert.True(pool.TryAdd(Transfer(_bob, 0, 1)).Accepted);
     }
 
@@ -94,5 +114,92 @@ public sealed class TxPoolTests
         Assert.True(pool.Contains(t1.Hash));
         Assert.False(pool.Contains(t2.Hash));
         Assert.Equal([t1], pool.Reap(10, 1_000_000));
+    }
+
+    [Fact]
+    public void Fees_are_checked_at_admission_with_what_the_sender_already_has_pending()
+    {
+        _fees = new FeeSchedule(PerTransaction: 100, PerByte: 1, KeyPair.FromLabel("treasury").Address);
+        var first = Transfer(_alice, 0, 10);
+        ulong fee = 100 + (ulong)first.Encoded.Length;
+        _accounts[_alice.Address] = (0, 2 * (fee + 10) - 1);
+        var pool = Pool();
+        Assert.True(pool.TryAdd(first).Accepted);
+        // The second costs as much again; the balance is one short of both.
+        var refused = pool.TryAdd(Transfer(_alice, 1, 10));
+        Assert.Equal(AdmissionCode.InsufficientFunds, refused.Code);
+        Assert.Contains($"fee {fee}", refused.Reason);
+        Assert.True(pool.TryAdd(Transfer(_alice, 1, 9)).Accepted);
+        // A body larger than its module takes is refused before anything else is spent on it.
+        var padded = Transaction.Create(Chain, _alice, 2, AccountsKeys.Module, new byte[new AccountsModule().BodyBytesMax + 1]);
+        Assert.Equal(AdmissionCode.BodyTooLarge, pool.TryAdd(padded).Code);
+        // After a commit that raised nothing, the pending costs are counted again from the balance.
+        _accounts[_alice.Address] = (1, fee + 9);
+        pool.Update([first]);
+        Assert.Equal(1, pool.Count);
+        Assert.Equal(AdmissionCode.InsufficientFunds, pool.TryAdd(Transfer(_alice, 2, 0)).Code);
+    }
+
+    /// <summary>
+    /// The attack: 10 fresh keys × 1,000 nonces × 64 KB bodies. Nothing of it enters the
+    /// pool, and it costs no signature check: a key that holds nothing cannot pay one fee.
+    /// </summary>
+    [Fact]
+    public void Keys_that_cannot_pay_put_nothing_in_the_pool_and_cost_no_signature_check()
+    {
+        _fees = new FeeSchedule(PerTransaction: 1_000, PerByte: 10, KeyPair.FromLabel("treasury").Address);
+        var verifier = new CountingVerifier();
+        var pool = Pool(max: 200_000, verifier: verifier);
+        var body = new byte[Limits.TxBodyBytesMax];
+        int refused = 0;
+        for (int k = 0; k < 10; k++)
+        {
+            using var key = KeyPair.Generate();
+            for (ulong n = 0; n < 1_000; n++)
+            {
+                var admission = pool.TryAdd(Transaction.Create(Chain, key, n, Blobs, body));
+                Assert.True(admission.Code is AdmissionCode.InsufficientFunds or AdmissionCode.NonceGap, admission.Reason);
+                refused++;
+            }
+        }
+        Assert.Equal(10_000, refused);
+        Assert.Equal(0, pool.Count);
+        Assert.Equal(0, pool.Bytes);
+        Assert.Equal(0, verifier.Checks);
+    }
+
+    /// <summary>A sender that can pay still fills only its share of the pool's bytes, and the pool its own bound.</summary>
+    [Fact]
+    public void Paying_senders_are_bounded_in_bytes_per_sender_and_in_all()
+    {
+        _fees = new FeeSchedule(PerTransaction: 1_000, PerByte: 10, KeyPair.FromLabel("treasury").Address);
+        var body = new byte[Limits.TxBodyBytesMax];
+        long bytesMax = 3 * MempoolLimits.DefaultSenderBytesMax;
+        var pool = Pool(max: 200_000, bytesMax: bytesMax);
+        var senders = Enumerable.Range(0, 5).Select(i => KeyPair.FromLabel($"rich-{i}")).ToArray();
+        foreach (var key in senders) _accounts[key.Address] = (0, ulong.MaxValue / 8);
+        var codes = new List<AdmissionCode>();
+        var accepted = new List<int>();
+        int size = 0;
+        foreach (var key in senders)
+        {
+            ulong n = 0;
+            for (; n < 100; n++)
+            {
+                var tx = Transaction.Create(Chain, key, n, Blobs, body);
+                size = tx.Encoded.Length;
+                var admission = pool.TryAdd(tx);
+                if (!admission.Accepted) { codes.Add(admission.Code); break; }
+            }
+            accepted.Add((int)n);
+        }
+        int perSender = (int)(MempoolLimits.DefaultSenderBytesMax / size);
+        Assert.Equal([AdmissionCode.SenderFull, AdmissionCode.SenderFull, AdmissionCode.SenderFull, AdmissionCode.Full, AdmissionCode.Full], codes);
+        Assert.Equal([perSender, perSender, perSender], accepted.Take(3));
+        Assert.Equal(0, accepted[4]);
+        Assert.True(pool.Bytes <= bytesMax && pool.Bytes > bytesMax - size, $"pool holds {pool.Bytes} bytes, bound {bytesMax}: it should be full to within one transaction");
+        // Room for a small transfer is still there for anyone who can pay for it.
+        _accounts[_bob.Address] = (0, 1_000_000);
+        Assert.True(pool.TryAdd(Transfer(_bob, 0, 1)).Accepted);
     }
 }

@@ -35,6 +35,7 @@ public abstract class CityModule : IModule
     public virtual IReadOnlyList<ValidatorUpdate> EndBlock(in BlockContext block, IStateView state, EventLog events) => [];
 
     public virtual ulong NativeSpendOf(Transaction tx) => 0;
+    public virtual int BodyBytesMax => Polis.Core.Limits.TxBodyBytesMax;
 
     /// <summary>
     /// This module's genesis section from the genesis file's <c>modules.{Name}</c> JSON, as the

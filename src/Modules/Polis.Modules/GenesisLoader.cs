@@ -42,9 +42,15 @@ public static class GenesisLoader
             if (bytes.Length > 0) sections.Add(new GenesisSection(module.Id, bytes));
         }
         sections.Sort((a, b) => a.Module.Value.CompareTo(b.Module.Value));
+        var fees = Polis.Execution.Fees.FeeSchedule.None;
+        if (file.Fees is { } given)
+        {
+            var (perTransaction, perByte, collector) = given.Parse();
+            fees = new Polis.Execution.Fees.FeeSchedule(perTransaction, perByte, collector);
+        }
         try
         {
-            var genesis = new Polis.Execution.Genesis(file.ChainId, file.GenesisTimeMs, validators, roles, sections);
+            var genesis = new Polis.Execution.Genesis(file.ChainId, file.GenesisTimeMs, validators, roles, sections, fees);
             // Each module checks its own section the way the chain will apply it, so a bad file fails here, not at the first start.
             var modulesSet = new ModuleSet(modules);
             genesis.ApplyTo(new OverlayView(EmptyState.Instance), modulesSet);

@@ -36,8 +36,8 @@ public static class BenchCommand
         if (rate is < 0 or > 1_000_000) return CliOutput.Fail("--rate must be 0..1000000", CliOutput.UsageError);
         if (validatorCounts.Any(v => v is < 1 or > 32)) return CliOutput.Fail("--validators must be 1..32", CliOutput.UsageError);
         if (txs is < 1 or > 2_000_000) return CliOutput.Fail("--txs must be 1..2000000", CliOutput.UsageError);
-        if (accounts < 1 || accounts > 100_000 || (txs + accounts - 1) / accounts > Polis.Node.Mempool.TxPool.PerSenderMax)
-            return CliOutput.Fail($"--accounts must be 1..100000 and leave at most {Polis.Node.Mempool.TxPool.PerSenderMax} transfers per account", CliOutput.UsageError);
+        if (accounts < 1 || accounts > 100_000 || (txs + accounts - 1) / accounts > Polis.Node.Mempool.MempoolLimits.DefaultSenderTxsMax)
+            return CliOutput.Fail($"--accounts must be 1..100000 and leave at most {Polis.Node.Mempool.MempoolLimits.DefaultSenderTxsMax} transfers per account", CliOutput.UsageError);
         var machine = MachineInfo.Read();
         var results = new List<TransfersBench.Result>();
         foreach (int n in validatorCounts)
@@ -128,8 +128,8 @@ public static class BenchCommand
             if (b is < 10 or > 1_000_000) return CliOutput.Fail("--blocks must be 10..1000000", CliOutput.UsageError);
             if (t is < 1 or > Polis.Core.Limits.BlockTxsMax) return CliOutput.Fail($"--block-txs must be 1..{Polis.Core.Limits.BlockTxsMax}", CliOutput.UsageError);
             if (a < t || a > 100_000) return CliOutput.Fail("--accounts must be at least --block-txs (one transfer per account per block) and at most 100000", CliOutput.UsageError);
-            if (l < 100 || l > 2_000_000 || (l + a - 1) / a > Polis.Node.Mempool.TxPool.PerSenderMax)
-                return CliOutput.Fail($"--live-txs must be 100..2000000 and leave at most {Polis.Node.Mempool.TxPool.PerSenderMax} transfers per account", CliOutput.UsageError);
+            if (l < 100 || l > 2_000_000 || (l + a - 1) / a > Polis.Node.Mempool.MempoolLimits.DefaultSenderTxsMax)
+                return CliOutput.Fail($"--live-txs must be 100..2000000 and leave at most {Polis.Node.Mempool.MempoolLimits.DefaultSenderTxsMax} transfers per account", CliOutput.UsageError);
             var machine = MachineInfo.Read();
             var r = await new SyncBench(b, t, a, l, parse.GetValue(basePort), m => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(m)}[/]")).RunAsync(cancel);
             var table = new Table().AddColumns(new TableColumn("measure"), new TableColumn("catch-up").RightAligned(), new TableColumn("live").RightAligned(), new TableColumn("multiple").RightAligned());

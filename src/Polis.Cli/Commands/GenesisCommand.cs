@@ -10,14 +10,21 @@ namespace Polis.Cli.Commands;
 /// <summary>`polis genesis`: a genesis file from the validators' public keys and the initial allocations.</summary>
 public static class GenesisCommand
 {
+    public const ulong DefaultFeePerTransaction = 1_000;
+    public const ulong DefaultFeePerByte = 10;
+
     public static Command Create()
     {
         var chainId = new Option<string>("--chain-id") { Description = "the chain's id", Required = true };
         var validators = new Option<string[]>("--validator") { Description = "NAME=PUBLICKEYHEX[:POWER] (repeatable)", Required = true };
         var allocations = new Option<string[]>("--alloc") { Description = "ADDRESS=AMOUNT of CITY at genesis (repeatable)" };
         var roles = new Option<string[]>("--role") { Description = "ADDRESS=ROLE[,ROLE]: device-owner (registers devices), gateway-operator (registers gateways) (repeatable)" };
+        var feeCollector = new Option<string?>("--fee-collector") { Description = "ADDRESS the fees go to (the treasury's account); required unless --no-fees" };
+        var feePerTx = new Option<ulong>("--fee-per-tx") { Description = "fee per transaction, in base units of CITY", DefaultValueFactory = _ => DefaultFeePerTransaction };
+        var feePerByte = new Option<ulong>("--fee-per-byte") { Description = "fee per byte of a transaction, in base units of CITY", DefaultValueFactory = _ => DefaultFeePerByte };
+        var noFees = new Option<bool>("--no-fees") { Description = "a free chain (tests only: anyone can then fill the mempool and the blocks)" };
         var output = new Option<string>("--out") { Description = "where to write the genesis file", DefaultValueFactory = _ => "genesis.json" };
-        var command = new Command("genesis", "Write a genesis file.") { chainId, validators, allocations, roles, output };
+        var command = new Command("genesis", "Write a genesis file.") { chainId, validators, allocations, roles, feeCollector, feePerTx, feePerByte, noFees, output };
         command.SetAction(parse =>
         {
             var file = new GenesisFile { ChainId = parse.GetValue(chainId)!, GenesisTimeMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() };
@@ -28,6 +35,16 @@ public static class GenesisCommand
                 foreach (var a in parse.GetValue(allocations) ?? []) balances.Balances.Add(ParseAllocation(a));
                 if (balances.Balances.Count > 0) file.SetModule(AccountsKeys.Name, balances);
                 foreach (var r in parse.GetValue(roles) ?? []) file.Roles.Add(ParseRole(r));
+                string? collector = parse.GetValue(feeCollector);
+                if (parse.GetValue(noFees))
+                {
+                    if (collector is not null) throw new FormatException("--no-fees and --fee-collector contradict each other");
+                }
+                else
+                {
+                    if (collector is null) throw new FormatException("give --fee-collector ADDRESS (the account fees go to), or --no-fees for a test chain");
+                    file.Fees = new GenesisFile.GenesisFees { PerTransaction = parse.GetValue(feePerTx), PerByte = parse.GetValue(feePerByte), Collector = collector };
+                }
                 var genesis = file.ToGenesis(CityModules.Create());
                 file.Save(parse.GetValue(output)!);
                 Console.WriteLine($"chain {genesis.Id}, {genesis.Validators.Count} validators, genesis hash {genesis.Hash}");

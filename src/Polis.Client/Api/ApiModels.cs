@@ -51,6 +51,17 @@ public sealed record TxStatusResponse(string Hash, string Status, ulong? Height,
 /// <summary>The next nonce an address must sign with, as of <paramref name="Height"/>.</summary>
 public sealed record NonceResponse(string Address, ulong Height, ulong Nonce);
 
+/// <summary>The fee schedule at <paramref name="Height"/>: a transaction pays <c>PerTransaction + PerByte × its encoded bytes</c> of CITY; no collector when the chain is free.</summary>
+public sealed record FeesResponse(ulong Height, ulong PerTransaction, ulong PerByte, string? Collector)
+{
+    /// <summary>The fee of a transaction of <paramref name="encodedBytes"/> bytes, saturated at 2^64 - 1.</summary>
+    public ulong FeeOf(int encodedBytes)
+    {
+        UInt128 fee = (UInt128)PerByte * (ulong)encodedBytes + PerTransaction;
+        return fee > ulong.MaxValue ? ulong.MaxValue : (ulong)fee;
+    }
+}
+
 /// <summary>
 /// One committed block's outcome, on the event stream and at <c>/v1/blocks/{height}/events</c>:
 /// each transaction's result and events, and the events of the block hooks.

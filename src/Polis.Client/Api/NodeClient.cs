@@ -46,6 +46,7 @@ public sealed class NodeClient : IDisposable
 
     /// <summary>The next nonce of <paramref name="address"/> (the executor's, whatever module the transaction is for).</summary>
     public Task<NonceResponse> NonceAsync(Address address, CancellationToken cancel = default) => GetAsync<NonceResponse>($"v1/nonces/{address}", cancel);
+    public Task<FeesResponse> FeesAsync(CancellationToken cancel = default) => GetAsync<FeesResponse>("v1/fees", cancel);
 
     /// <summary>A state key's value and proof at a committed height.</summary>
     public Task<StateProofResponse> StateAsync(ReadOnlySpan<byte> key, ulong height, CancellationToken cancel = default) =>

@@ -24,6 +24,8 @@ public sealed class GenesisFile
     [JsonPropertyName("validators")] public List<GenesisValidator> Validators { get; set; } = [];
     /// <summary>Roles granted to accounts, by the names modules declare ("device-owner", "gateway-operator", …).</summary>
     [JsonPropertyName("roles")] public List<GenesisRoleGrant> Roles { get; set; } = [];
+    /// <summary>What inclusion costs, in base units of CITY (leave it out for a free test chain).</summary>
+    [JsonPropertyName("fees")] public GenesisFees? Fees { get; set; }
     /// <summary>Each module's section, by module name; the module defines its shape.</summary>
     [JsonPropertyName("modules")] public SortedDictionary<string, JsonElement> Modules { get; set; } = new(StringComparer.Ordinal);
 
@@ -33,6 +35,27 @@ public sealed class GenesisFile
         [JsonPropertyName("name")] public string Name { get; set; } = "";
         [JsonPropertyName("publicKey")] public string PublicKey { get; set; } = "";
         [JsonPropertyName("power")] public ulong Power { get; set; }
+    }
+
+    /// <summary>
+    /// The fee a transaction's sender pays: <c>perTransaction + perByte × its encoded bytes</c>,
+    /// whether it succeeds or not, credited to <c>collector</c> (the city treasury's account).
+    /// </summary>
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+    public sealed class GenesisFees
+    {
+        [JsonPropertyName("perTransaction")] public ulong PerTransaction { get; set; }
+        [JsonPropertyName("perByte")] public ulong PerByte { get; set; }
+        [JsonPropertyName("collector")] public string Collector { get; set; } = "";
+
+        /// <summary>The prices and the collector, checked; a <see cref="FormatException"/> says what is wrong.</summary>
+        public (ulong PerTransaction, ulong PerByte, Address Collector) Parse()
+        {
+            if (Collector is null) throw new FormatException("fees: no collector (fees need an account to go to)");
+            if (!Address.TryParse(Collector, out var collector, out string error)) throw new FormatException($"fees collector '{Collector}': {error}");
+            if (PerTransaction == 0 && PerByte == 0) throw new FormatException("fees: perTransaction and perByte are both 0 (leave fees out for a free chain)");
+            return (PerTransaction, PerByte, collector);
+        }
     }
 
     [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]

@@ -1,4 +1,5 @@
 using Polis.Client.Api;
+using Polis.Modules.Accounts;
 using Polis.Modules.Devices;
 using Polis.Client.Transactions;
 using Polis.Core.Crypto;
@@ -9,14 +10,22 @@ using Polis.Node.Config;
 namespace Polis.Devnet.District;
 
 /// <summary>
-/// Puts the district on chain: the operator registers the gateway and every device not yet
-/// registered (so a restarted demo registers nothing twice). Transactions go out with consecutive
+/// Puts the district on chain: the operator registers the gateway, funds the gateway's account for
+/// the fees of its anchors, and registers every device not yet registered (so a restarted demo
+/// registers nothing twice). Transactions go out with consecutive
 /// nonces, a few hundred in flight, and must all commit with Ok.
 /// </summary>
 public static class DistrictProvisioner
 {
     private const int InFlightMax = 500;
     private static readonly TimeSpan CommitTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// What the operator gives its gateway's account when it holds less than half of it: about
+    /// 400,000 anchors at the devnet's fees (each about 2,500). An anchor is a transaction like any
+    /// other, and the gateway pays for it.
+    /// </summary>
+    public const ulong GatewayFunding = 1_000_000_000;
 
     public static async Task<int> RunAsync(NodeClient node, DistrictFile district, string home, Action<string> progress, CancellationToken cancel)
     {
@@ -26,6 +35,7 @@ public static class DistrictProvisioner
         var pending = new List<Transaction>();
         if (await node.GatewayAsync(district.GatewayId, cancel) is null)
             pending.Add(await submitter.SubmitAsync(DevicesKeys.Module, new DevicesBody.RegisterGateway(district.GatewayId, gatewayKey.Address).ToBytes(), cancel));
+        if (await FundingOf(node, gatewayKey.Address, cancel) is { } funding) pending.Add(await submitter.SubmitAsync(AccountsKeys.Module, funding, cancel));
         int registered = 0;
         foreach (var d in district.Devices)
         {
@@ -41,6 +51,10 @@ public static class DistrictProvisioner
         await Settle(submitter, pending, progress, cancel);
         return registered;
     }
+
+    /// <summary>The body of a transfer that tops the gateway's account up, or null when it holds enough.</summary>
+    public static async Task<byte[]?> FundingOf(NodeClient node, Address gateway, CancellationToken cancel = default) =>
+        (await node.AccountAsync(gateway, cancel)).Balance >= GatewayFunding / 2 ? null : new TransferBody(gateway, GatewayFunding).ToBytes();
 
     private static async Task Settle(TxSubmitter submitter, List<Transaction> pending, Action<string> progress, CancellationToken cancel)
     {

@@ -67,6 +67,13 @@ public interface IModule
     /// </summary>
     IReadOnlyList<ValidatorUpdate> EndBlock(in BlockContext block, IStateView state, EventLog events) => [];
 
+    /// <summary>
+    /// The largest body this module takes, in bytes: the mempool refuses a larger one and the
+    /// executor fails it unread (its fee paid). Set it near the largest body the module's
+    /// operations encode, so nobody buys room for padding.
+    /// </summary>
+    int BodyBytesMax => Polis.Core.Limits.TxBodyBytesMax;
+
     /// <summary>What <paramref name="tx"/> may take from its sender's balance of the native asset, at most, so the mempool can refuse what the sender cannot pay.</summary>
     ulong NativeSpendOf(Transaction tx) => 0;
 }

@@ -17,8 +17,8 @@ public sealed class ModuleSet
     public const int NameLengthMax = 32;
     public const int RoleNameLengthMax = 48;
 
-    /// <summary>State prefixes the executor itself owns: every account's nonce, and the roles granted.</summary>
-    public static IReadOnlyList<string> FrameworkPrefixes { get; } = [NonceRecord.Prefix, RoleRecord.Prefix, Evidence.EvidenceRecord.Prefix];
+    /// <summary>State prefixes the executor itself owns: every account's nonce, the roles granted, evidence, and the chain parameters (the fee schedule).</summary>
+    public static IReadOnlyList<string> FrameworkPrefixes { get; } = [NonceRecord.Prefix, RoleRecord.Prefix, Evidence.EvidenceRecord.Prefix, Fees.FeeRecord.Prefix];
 
     private readonly IModule?[] _byId = new IModule?[256];
     /// <summary>Per module id: the prefixes it may write under (its own, those of the modules it writes through, role/ if it grants roles).</summary>
@@ -26,7 +26,7 @@ public sealed class ModuleSet
     /// <summary>Per module id: the result codes it may answer with (its declared ones and the executor's).</summary>
     private readonly HashSet<ResultCode>?[] _codes = new HashSet<ResultCode>?[256];
     /// <summary>Names the chain's own routes use under /v1/: a module of that name would shadow them.</summary>
-    private static readonly string[] ReservedNames = ["status", "validators", "blocks", "txs", "nonces", "state", "events", "readings", "gateway", "openapi", "metrics"];
+    private static readonly string[] ReservedNames = ["status", "validators", "blocks", "txs", "nonces", "fees", "state", "events", "readings", "gateway", "openapi", "metrics"];
     private readonly HashSet<string> _roles = new(StringComparer.Ordinal);
 
     public ModuleSet(IReadOnlyList<IModule> modules)
@@ -41,6 +41,7 @@ public sealed class ModuleSet
             if (!IsName(module.Name, NameLengthMax)) throw new ArgumentException($"module name '{module.Name}' is not 1..{NameLengthMax} of a-z, 0-9, '-' starting with a letter");
             if (!names.Add(module.Name)) throw new ArgumentException($"two modules are named '{module.Name}'");
             if (ReservedNames.Contains(module.Name)) throw new ArgumentException($"module name '{module.Name}' is one of the chain's own routes ({string.Join(", ", ReservedNames)})");
+            if (module.BodyBytesMax <= 0 || module.BodyBytesMax > Polis.Core.Limits.TxBodyBytesMax) throw new ArgumentException($"module '{module.Name}': body limit {module.BodyBytesMax} is not 1..{Polis.Core.Limits.TxBodyBytesMax} bytes");
             if (module.StatePrefixes.Count == 0) throw new ArgumentException($"module '{module.Name}' registers no state prefix");
             foreach (var prefix in module.StatePrefixes)
             {

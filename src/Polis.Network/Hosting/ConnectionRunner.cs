@@ -91,12 +91,14 @@ internal sealed class ConnectionRunner(HostContext host)
     private async Task<ConnectionOutcome> RunLinkAsync(Socket socket, SslStream ssl, FrameReader reader, PublicKey key, bool outbound, EndPoint? remote)
     {
         var options = host.Options;
-        var peer = new Peer(key, outbound, remote, options.FrameBytesMax, options.SendQueueFramesMax, host.Metrics);
-        if (!host.Registry.TryAdmit(peer, out var displaced))
+        var peer = new Peer(key, outbound, remote, options.FrameBytesMax, options.SendQueueFramesMax, host.Metrics, options.SendQueueBytesMax);
+        if (!host.Registry.TryAdmit(peer, out var displaced, out bool full))
         {
-            peer.Close(DisconnectReason.Duplicate);
-            host.Metrics.Disconnected(DisconnectReason.Duplicate);
-            host.Log($"p2p link {peer} closed: duplicate of an existing link");
+            var why = full ? DisconnectReason.PeerLimit : DisconnectReason.Duplicate;
+            peer.Close(why);
+            host.Metrics.Disconnected(why);
+            host.Log(full ? $"p2p link {peer} closed: {options.OtherPeersMax} peers that are not pinned persistent peers are already connected"
+                          : $"p2p link {peer} closed: duplicate of an existing link");
             return new ConnectionOutcome(key, Admitted: false, SelfConnection: false, TimeSpan.Zero);
         }
         if (displaced is not null)

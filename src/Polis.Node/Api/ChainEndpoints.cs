@@ -3,11 +3,12 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Polis.Core.Crypto;
 using Polis.Execution.Auth;
+using Polis.Execution.Fees;
 using Polis.Modules.Http;
 
 namespace Polis.Node.Api;
 
-/// <summary>Read endpoints of the chain itself: status, validators, blocks, their commits and outcomes, nonces.</summary>
+/// <summary>Read endpoints of the chain itself: status, validators, blocks, their commits and outcomes, nonces, the fee schedule.</summary>
 internal static class ChainEndpoints
 {
     public static void Map(WebApplication app, PolisNode node)
@@ -53,6 +54,12 @@ internal static class ChainEndpoints
             ulong height = node.CommittedHeight;
             return Results.Ok(new NonceResponse(parsed.ToString(), height, NonceRecord.Load(node.StateAt(height), parsed)));
         }).WithName("nonce");
+        app.MapGet("/v1/fees", () =>
+        {
+            ulong height = node.CommittedHeight;
+            var fees = FeeRecord.Load(node.StateAt(height));
+            return Results.Ok(new FeesResponse(height, fees.PerTransaction, fees.PerByte, fees.IsFree ? null : fees.Collector.ToString()));
+        }).WithName("fees");
     }
 
     private static IResult Status(PolisNode node)

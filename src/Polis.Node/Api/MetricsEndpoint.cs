@@ -15,6 +15,8 @@ internal static class MetricsEndpoint
             m.Peers.Set(node.Network.Peers.Count);
             m.MempoolSize.Set(node.Mempool.Count);
             foreach (var (reason, count) in node.Network.Metrics.DisconnectsByReason()) m.PeerDisconnects.WithLabels(reason).IncTo(count);
+            m.HandshakesRefused.WithLabels("address").IncTo(node.Network.Metrics.HandshakesRefusedByAddress);
+            m.HandshakesRefused.WithLabels("full").IncTo(node.Network.Metrics.HandshakesRefusedFull);
             context.Response.ContentType = PrometheusConstants.ExporterContentTypeValue.ToString();
             await m.Registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted);
         }).ExcludeFromDescription();

@@ -31,6 +31,12 @@ public static class TxBatchEndpoint
     {
         app.MapPost("/v1/txs/batch", (Delegate)(async (HttpContext context) =>
         {
+            if (context.Request.ContentType?.Split(';')[0].Trim().Equals("application/octet-stream", StringComparison.OrdinalIgnoreCase) != true)
+            {
+                node.Metrics.Rejected.WithLabels("api", "ContentType").Inc();
+                return Results.Json(new ApiError("Content-Type must be application/octet-stream (u32 count, then each transaction as u32 length and bytes)"),
+                    statusCode: StatusCodes.Status415UnsupportedMediaType);
+            }
             var limit = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
             if (limit is { IsReadOnly: false }) limit.MaxRequestBodySize = BodyBytesMax;
             if (context.Request.ContentLength is > BodyBytesMax)

@@ -12,7 +12,9 @@ namespace Polis.Node.Api;
 
 /// <summary>
 /// Submitting transactions and asking after them. A transaction arrives as JSON <c>{"tx": "…"}</c>
-/// (hex or base64), or as raw bytes (application/octet-stream), or as hex/base64 text.
+/// (hex or base64) or as raw bytes (application/octet-stream); any other content type is refused
+/// with 415. Neither of the two is one a web page can post across sites without the node's consent
+/// (a CORS preflight, which the node never grants), so a page in a browser on the LAN cannot submit.
 /// </summary>
 internal static class TxEndpoints
 {
@@ -24,6 +26,11 @@ internal static class TxEndpoints
 
     private static async Task<IResult> Submit(PolisNode node, HttpContext context)
     {
+        if (!IsAccepted(context.Request.ContentType))
+        {
+            node.Metrics.Rejected.WithLabels("api", "ContentType").Inc();
+            return Results.Json(new ApiError(UnsupportedType), statusCode: StatusCodes.Status415UnsupportedMediaType);
+        }
         var (bytes, error) = await ReadTransactionBytes(context.Request);
         if (bytes is null)
         {
@@ -58,10 +65,16 @@ internal static class TxEndpoints
         AdmissionCode.NoncePending => "nonce already pending",
         AdmissionCode.InsufficientFunds => "insufficient funds",
         AdmissionCode.UnknownModule => "unknown module",
+        AdmissionCode.BodyTooLarge => "body too large",
         _ => code.ToString(),
     };
 
     private const string TooLarge = "request body too large";
+    internal const string UnsupportedType = "Content-Type must be application/json ({\"tx\": \"<hex or base64>\"}) or application/octet-stream (the transaction's bytes)";
+
+    private static string? MediaType(string? contentType) => contentType?.Split(';')[0].Trim().ToLowerInvariant();
+
+    private static bool IsAccepted(string? contentType) => MediaType(contentType) is "application/json" or "application/octet-stream";
 
     private static async Task<(byte[]? Bytes, string Error)> ReadTransactionBytes(HttpRequest request)
     {
@@ -71,26 +84,18 @@ internal static class TxEndpoints
         if (buffer.Length == 0) return (null, "empty request body: send {\"tx\": \"<hex or base64>\"}");
         if (buffer.Length > ApiServer.RequestBodyBytesMax) return (null, TooLarge);
         var body = buffer.ToArray();
-        string? contentType = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
-        if (contentType == "application/octet-stream") return (body, "");
+        if (MediaType(request.ContentType) == "application/octet-stream") return (body, "");
         string text;
-        if (contentType == "application/json")
+        try
         {
-            try
-            {
-                using var doc = JsonDocument.Parse(body);
-                if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("tx", out var txElement) || txElement.ValueKind != JsonValueKind.String)
-                    return (null, "JSON body must be {\"tx\": \"<hex or base64>\"}");
-                text = txElement.GetString()!;
-            }
-            catch (JsonException e)
-            {
-                return (null, $"body is not valid JSON: {e.Message}");
-            }
+            using var doc = JsonDocument.Parse(body);
+            if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("tx", out var txElement) || txElement.ValueKind != JsonValueKind.String)
+                return (null, "JSON body must be {\"tx\": \"<hex or base64>\"}");
+            text = txElement.GetString()!;
         }
-        else
+        catch (JsonException e)
         {
-            text = System.Text.Encoding.UTF8.GetString(body).Trim();
+            return (null, $"body is not valid JSON: {e.Message}");
         }
         return TextToBytes(text);
     }

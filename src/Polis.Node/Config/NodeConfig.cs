@@ -13,6 +13,13 @@ public sealed class NodeConfig
     [JsonPropertyName("moniker")] public string Moniker { get; set; } = "node";
     /// <summary>host:port the P2P listener binds.</summary>
     [JsonPropertyName("p2pListen")] public string P2PListen { get; set; } = "127.0.0.1:26656";
+    /// <summary>Inbound connections in their handshake at once (besides the reserved ones), and how many of them one source address may hold.</summary>
+    [JsonPropertyName("p2pHandshakesMax")] public int P2PHandshakesMax { get; set; } = 64;
+    [JsonPropertyName("p2pHandshakesPerAddressMax")] public int P2PHandshakesPerAddressMax { get; set; } = 4;
+    /// <summary>Handshake slots only for connections from the persistent peers' addresses.</summary>
+    [JsonPropertyName("p2pReservedHandshakesMax")] public int P2PReservedHandshakesMax { get; set; } = 16;
+    /// <summary>Connected peers besides the persistent peers pinned by key (which always have room).</summary>
+    [JsonPropertyName("p2pOtherPeersMax")] public int P2POtherPeersMax { get; set; } = 40;
     /// <summary>Peers dialed and kept connected: "nodeKeyHex@host:port" (pinned) or "host:port".</summary>
     [JsonPropertyName("persistentPeers")] public List<string> PersistentPeers { get; set; } = [];
     /// <summary>URL the HTTP API listens on.</summary>
@@ -22,6 +29,11 @@ public sealed class NodeConfig
     /// <summary>Absent or empty: the node follows the chain without voting.</summary>
     [JsonPropertyName("validatorKeyFile")] public string? ValidatorKeyFile { get; set; } = "validator_key.json";
     [JsonPropertyName("mempoolTxsMax")] public int MempoolTxsMax { get; set; } = 200_000;
+    /// <summary>Bytes of pending transactions, all senders together.</summary>
+    [JsonPropertyName("mempoolBytesMax")] public long MempoolBytesMax { get; set; } = Mempool.MempoolLimits.DefaultBytesMax;
+    /// <summary>Pending transactions of one sender, and their bytes.</summary>
+    [JsonPropertyName("mempoolSenderTxsMax")] public int MempoolSenderTxsMax { get; set; } = Mempool.MempoolLimits.DefaultSenderTxsMax;
+    [JsonPropertyName("mempoolSenderBytesMax")] public long MempoolSenderBytesMax { get; set; } = Mempool.MempoolLimits.DefaultSenderBytesMax;
     [JsonPropertyName("blockTxsMax")] public int BlockTxsMax { get; set; } = 5_000;
     [JsonPropertyName("blockBytesMax")] public int BlockBytesMax { get; set; } = 4 * 1024 * 1024;
     [JsonPropertyName("timeoutProposeMs")] public long TimeoutProposeMs { get; set; } = 1_000;
@@ -57,6 +69,14 @@ public sealed class NodeConfig
     public void Check()
     {
         if (MempoolTxsMax <= 0) throw new FormatException("mempoolTxsMax must be positive");
+        if (P2PHandshakesMax is < 1 or > 10_000) throw new FormatException("p2pHandshakesMax must be 1..10000");
+        if (P2PHandshakesPerAddressMax < 1 || P2PHandshakesPerAddressMax > P2PHandshakesMax) throw new FormatException("p2pHandshakesPerAddressMax must be 1..p2pHandshakesMax");
+        if (P2PReservedHandshakesMax is < 0 or > 10_000) throw new FormatException("p2pReservedHandshakesMax must be 0..10000");
+        if (P2POtherPeersMax is < 0 or > 10_000) throw new FormatException("p2pOtherPeersMax must be 0..10000");
+        if (MempoolBytesMax < Polis.Core.Limits.TxBytesMax) throw new FormatException($"mempoolBytesMax must be at least one transaction ({Polis.Core.Limits.TxBytesMax} bytes)");
+        if (MempoolSenderTxsMax <= 0) throw new FormatException("mempoolSenderTxsMax must be positive");
+        if (MempoolSenderBytesMax < Polis.Core.Limits.TxBytesMax || MempoolSenderBytesMax > MempoolBytesMax)
+            throw new FormatException($"mempoolSenderBytesMax must be {Polis.Core.Limits.TxBytesMax}..mempoolBytesMax");
         if (BlockTxsMax is <= 0 or > Polis.Core.Limits.BlockTxsMax) throw new FormatException($"blockTxsMax must be in 1..{Polis.Core.Limits.BlockTxsMax}");
         if (BlockBytesMax <= 0 || BlockBytesMax > Polis.Core.Limits.BlockBytesMax / 2) throw new FormatException($"blockBytesMax must be in 1..{Polis.Core.Limits.BlockBytesMax / 2}");
         if (BlockIntervalMinMs is < 0 or > 60_000) throw new FormatException("blockIntervalMinMs must be 0..60000");

@@ -10,10 +10,13 @@ public enum AdmissionCode
     BadSignature,
     /// <summary>The transaction is for a module this chain does not run.</summary>
     UnknownModule,
+    /// <summary>The body is larger than its module takes.</summary>
+    BodyTooLarge,
     NonceUsed,
     NonceGap,
     SenderFull,
     NoncePending,
+    /// <summary>The sender's balance does not cover the fee and what the transaction spends, on top of what it has pending.</summary>
     InsufficientFunds,
     Full,
 }

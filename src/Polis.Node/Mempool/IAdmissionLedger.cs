@@ -15,6 +15,9 @@ public interface IAdmissionLedger
     /// <summary>The most a transaction may take from its sender's native balance (its module says).</summary>
     ulong NativeSpendOf(Transaction tx);
 
-    /// <summary>Whether the chain runs the transaction's module.</summary>
-    bool Runs(ModuleId module);
+    /// <summary>The fee the transaction pays under the committed fee schedule; <see cref="ulong.MaxValue"/> when it does not fit in 64 bits.</summary>
+    ulong FeeOf(Transaction tx);
+
+    /// <summary>The largest body the transaction's module takes; null when the chain does not run the module.</summary>
+    int? BodyBytesMaxOf(ModuleId module);
 }

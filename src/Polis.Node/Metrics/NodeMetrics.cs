@@ -22,6 +22,8 @@ public sealed class NodeMetrics
         BlockInterval = f.CreateHistogram("polis_block_interval_seconds", "Time between consecutive commits at this node.",
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.05, 2, 10) });
         PeerDisconnects = f.CreateCounter("polis_p2p_disconnects_total", "Peer connections dropped, by reason.", "reason");
+        HandshakesRefused = f.CreateCounter("polis_p2p_handshakes_refused_total",
+            "Inbound connections closed at accept: address (their source held its share of handshake slots), full (every slot was taken).", "reason");
         LoopDropped = f.CreateCounter("polis_loop_dropped_total", "Peer messages dropped because the node's loop was saturated.");
         TxsReceived = f.CreateCounter("polis_p2p_txs_received_total", "Transactions received from peers: new (admitted), duplicate (already held), refused.", "result");
         SignatureChecks = f.CreateCounter("polis_signature_checks_total", "Ed25519 signatures checked by libsodium (transactions, votes, proposals, commits); a repeat is answered from the cache.");
@@ -42,6 +44,7 @@ public sealed class NodeMetrics
     public Counter Rejected { get; }
     public Histogram BlockInterval { get; }
     public Counter PeerDisconnects { get; }
+    public Counter HandshakesRefused { get; }
     public Counter LoopDropped { get; }
     public Counter WalAppends { get; }
     public Counter TxsReceived { get; }

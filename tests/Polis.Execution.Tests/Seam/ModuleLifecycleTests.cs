@@ -127,10 +127,10 @@ public sealed class ModuleLifecycleTests
         public void Delete(byte[] key) => inner.Delete(key);
     }
 
-    /// <summary>Answers the executor's own nonce reads from a healthy copy, so only the module's reads meet the broken store.</summary>
+    /// <summary>Answers the executor's own reads (nonces, the fee schedule) from a healthy copy, so only the module's reads meet the broken store.</summary>
     private sealed class ReadThroughNonce(FailingView broken) : IStateView
     {
-        public byte[]? Get(ReadOnlySpan<byte> key) => key.StartsWith("nonce/"u8) ? broken.Inner.Get(key) : broken.Get(key);
+        public byte[]? Get(ReadOnlySpan<byte> key) => key.StartsWith("nonce/"u8) || key.StartsWith("params/"u8) ? broken.Inner.Get(key) : broken.Get(key);
         public void Put(byte[] key, byte[] value) => broken.Put(key, value);
         public void Delete(byte[] key) => broken.Delete(key);
     }

@@ -20,10 +20,20 @@ public sealed class AccountsModule : CityModule, INativeAsset
     public override IReadOnlyList<string> StatePrefixes { get; } = [AccountsKeys.BalancePrefix];
     public override IReadOnlyList<ResultCode> ResultCodes => AccountsResults.All;
 
+    /// <summary>A transfer's body is an operation byte, an address and an amount: 29 bytes; the rest of the limit is room for a memo field later.</summary>
+    public override int BodyBytesMax => 256;
+
     public override void InitGenesis(ReadOnlySpan<byte> section, IStateView state)
     {
         if (section.Length == 0) return;
-        foreach (var (address, amount) in AccountsGenesis.Decode(section)) Balances.Set(state, AccountsKeys.NativeAsset, address, amount);
+        ulong supply = 0;
+        foreach (var (address, amount) in AccountsGenesis.Decode(section))
+        {
+            // The supply fits in 64 bits, so no balance can overflow however the CITY moves (fees included).
+            if (ulong.MaxValue - supply < amount) throw new ArgumentException("the genesis balances add up to more than 2^64 - 1 CITY");
+            supply += amount;
+            Balances.Set(state, AccountsKeys.NativeAsset, address, amount);
+        }
     }
 
     public override byte[] GenesisFromJson(JsonElement section) =>
@@ -67,6 +77,10 @@ public sealed class AccountsModule : CityModule, INativeAsset
     public override ulong NativeSpendOf(Transaction tx) => TryDecodeTransfer(tx.Body, out var transfer, out _) ? transfer!.Amount : 0;
 
     public ulong NativeBalance(IStateView state, in Address address) => Balances.Get(state, AccountsKeys.NativeAsset, address);
+
+    public bool TryTake(IStateView state, in Address payer, ulong amount) => Balances.TryTake(state, AccountsKeys.NativeAsset, payer, amount);
+
+    public void Give(IStateView state, in Address payee, ulong amount) => Balances.Give(state, AccountsKeys.NativeAsset, payee, amount);
 
     public override void MapRoutes(IEndpointRouteBuilder routes, IModuleHost host) => AccountsRoutes.Map(routes, host);
 

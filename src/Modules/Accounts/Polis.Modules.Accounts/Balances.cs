@@ -26,6 +26,25 @@ public static class Balances
         else state.Put(key, BalanceRecord.Encode(amount));
     }
 
+    /// <summary>Takes <paramref name="amount"/> from <paramref name="from"/>; false, with nothing written, when its balance is short.</summary>
+    public static bool TryTake(IStateView state, uint asset, in Address from, ulong amount)
+    {
+        var key = AccountsKeys.Balance(asset, from);
+        ulong balance = GetAt(state, key);
+        if (balance < amount) return false;
+        if (amount > 0) SetAt(state, key, balance - amount);
+        return true;
+    }
+
+    /// <summary>Credits what was taken from others (a fee): the supply fits in 64 bits, so an overflow is a bug, and stops the node.</summary>
+    public static void Give(IStateView state, uint asset, in Address to, ulong amount)
+    {
+        var key = AccountsKeys.Balance(asset, to);
+        ulong balance = GetAt(state, key);
+        Polis.Core.Invariant.Check(ulong.MaxValue - balance >= amount, "a credit of taken funds overflows a balance");
+        SetAt(state, key, balance + amount);
+    }
+
     /// <summary>
     /// Moves <paramref name="amount"/> of <paramref name="asset"/>; null when done, else the failure
     /// (with nothing written). A move to oneself changes nothing but still needs the funds.

@@ -19,6 +19,8 @@ public sealed class DevicesModule : CityModule
     public override IReadOnlyList<string> StatePrefixes => DevicesKeys.Prefixes;
     public override IReadOnlyList<ResultCode> ResultCodes => DevicesResults.All;
     public override IReadOnlyList<string> Roles => DevicesRoles.All;
+    /// <summary>The largest operation, registering a device, encodes to about 700 bytes (its metadata at most 512).</summary>
+    public override int BodyBytesMax => 1024;
 
     public override TxResult Apply(Transaction tx, IStateView scratch, in BlockContext block, EventLog events)
     {

@@ -1,0 +1,76 @@
+using System.Net;
+
+namespace Polis.Network.Hosting;
+
+/// <summary>
+/// Slots for inbound connections in their handshake, taken at accept and given back when the
+/// handshake ends. Until the handshake the node knows only the source address, so that is what the
+/// bounds use: a general pool (<see cref="P2POptions.InboundHandshakesMax"/>) in which one address
+/// holds at most <see cref="P2POptions.InboundHandshakesPerAddressMax"/>, and a pool of its own
+/// (<see cref="P2POptions.ReservedHandshakesMax"/>) for the addresses of the configured persistent
+/// peers: idle sockets from elsewhere, however many addresses they come from, cannot keep a
+/// validator out. Thread-safe.
+/// </summary>
+internal sealed class HandshakeSlots(int generalMax, int perAddressMax, int reservedMax)
+{
+    public enum Kind { RefusedAddress, RefusedFull, General, Reserved }
+
+    private readonly Lock _lock = new();
+    private readonly Dictionary<IPAddress, int> _generalByAddress = new();
+    private readonly HashSet<IPAddress> _reservedAddresses = new();
+    private int _general, _reserved;
+
+    /// <summary>Adds addresses whose connections use the reserved pool (the persistent peers', once resolved).</summary>
+    public void Reserve(IEnumerable<IPAddress> addresses)
+    {
+        lock (_lock)
+            foreach (var address in addresses) _reservedAddresses.Add(Normalize(address));
+    }
+
+    public bool IsReserved(IPAddress address)
+    {
+        lock (_lock) return _reservedAddresses.Contains(Normalize(address));
+    }
+
+    /// <summary>Takes a slot for a connection from <paramref name="address"/>; a refusal kind when none may be had.</summary>
+    public Kind TryTake(IPAddress address)
+    {
+        address = Normalize(address);
+        lock (_lock)
+        {
+            if (_reservedAddresses.Contains(address))
+            {
+                if (_reserved < reservedMax)
+                {
+                    _reserved++;
+                    return Kind.Reserved;
+                }
+                // Reserved pool in use: a configured peer may still take a general slot, as anyone may.
+            }
+            if (_general >= generalMax) return Kind.RefusedFull;
+            int held = _generalByAddress.GetValueOrDefault(address);
+            if (held >= perAddressMax) return Kind.RefusedAddress;
+            _generalByAddress[address] = held + 1;
+            _general++;
+            return Kind.General;
+        }
+    }
+
+    public void Release(IPAddress address, Kind kind)
+    {
+        address = Normalize(address);
+        lock (_lock)
+        {
+            if (kind == Kind.Reserved) _reserved--;
+            else if (kind == Kind.General)
+            {
+                _general--;
+                int held = _generalByAddress[address] - 1;
+                if (held == 0) _generalByAddress.Remove(address);
+                else _generalByAddress[address] = held;
+            }
+        }
+    }
+
+    private static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+}
