@@ -52,6 +52,9 @@ public sealed class IngestBench(int readings, int devices, int validators, int b
         public double Ceiling => Cores * VerifyPerSecond;
     }
 
+    /// <summary>The bench's publishers prove this key to the gateway's broker as data concentrators (each connection carries many devices' readings).</summary>
+    private static readonly KeyPair Concentrator = KeyPair.FromLabel("polis-bench-concentrator");
+
     public async Task<Result> RunAsync(CancellationToken cancel)
     {
         progress("measuring V (Ed25519 verifications per second, one core)");
@@ -64,7 +67,7 @@ public sealed class IngestBench(int readings, int devices, int validators, int b
             if (i != 0) return;
             Directory.CreateDirectory(home.Directory);
             using (var key = KeyPair.Generate()) KeyFile.Save(Path.Combine(home.Directory, "gateway_key.json"), key);
-            GatewaySetup.Enable(config, GatewayId, "gateway_key.json", $"127.0.0.1:{mqttPort}");
+            GatewaySetup.Enable(config, GatewayId, "gateway_key.json", $"127.0.0.1:{mqttPort}", [Concentrator.PublicKey]);
         });
         var processes = new List<Process>();
         try
@@ -255,8 +258,9 @@ public sealed class IngestBench(int readings, int devices, int validators, int b
     private static async Task PublishOnConnection(int port, string clientId, IEnumerable<(MqttApplicationMessage Message, int Readings)> messages, MqttTally tally, CancellationToken cancel)
     {
         using var mqtt = new MqttClientFactory().CreateMqttClient();
+        var (user, password) = MqttConnectProof.ForConcentrator(DevnetLayout.ChainId, clientId, Concentrator, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         await mqtt.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
-            .WithClientId(clientId).WithTimeout(TimeSpan.FromSeconds(30)).Build(), cancel);
+            .WithClientId(clientId).WithCredentials(user, password).WithTimeout(TimeSpan.FromSeconds(30)).Build(), cancel);
         using var window = new SemaphoreSlim(MqttInFlightPerClient);
         var inFlight = new List<Task>();
         foreach (var (message, readings) in messages)

@@ -120,7 +120,8 @@ public sealed class Genesis
             w.WriteU8(section.Module.Value);
             w.WriteBytes(section.Data);
         }
-        Fees.Encode(w);
+        // Only when set: a free chain's genesis encodes (and hashes) as it did before fees existed.
+        if (Fees != FeeSchedule.None) Fees.Encode(w);
         return w.ToArray();
     }
 
@@ -143,7 +144,12 @@ public sealed class Genesis
         int k = r.ReadCount(255, 5, "genesis sections");
         var sections = new GenesisSection[k];
         for (int i = 0; i < k; i++) sections[i] = new GenesisSection(new ModuleId(r.ReadU8("section module")), r.ReadBytes(SectionBytesMax, "genesis section"));
-        var fees = FeeSchedule.Decode(ref r);
+        var fees = FeeSchedule.None;
+        if (r.Remaining > 0)
+        {
+            fees = FeeSchedule.Decode(ref r);
+            if (fees == FeeSchedule.None) throw new CodecException("genesis: an empty fee schedule is encoded by leaving it out");
+        }
         r.End("genesis");
         try
         {

@@ -9,7 +9,9 @@ namespace Polis.Gateway;
 /// changed (the Devices module's registered, key-rotated and revoked events). The stream resumes
 /// after the last height seen, so no change is missed; while it is broken, the whole cache is
 /// dropped too, so lookups in the meantime ask the node afresh rather than trust a key that may
-/// have been revoked.
+/// have been revoked. Heights must follow each other: a block that skips one (a stream that lost
+/// something) is a gap, and the cache is dropped and the stream started again, never trusted
+/// across it.
 /// </summary>
 internal sealed class DeviceEventFollower(NodeClient client, DeviceKeyCache cache, ILogger log)
 {
@@ -33,6 +35,14 @@ internal sealed class DeviceEventFollower(NodeClient client, DeviceKeyCache cach
                 }
                 await foreach (var block in client.EventsAsync(next, DevicesKeys.Name, cancel))
                 {
+                    if (block.Height != next)
+                    {
+                        // Changes in the heights between may be missing: forget every key and follow again from the node's present height.
+                        log.LogWarning("gateway: the node's event stream went from height {Expected} to {Got}; device keys are looked up afresh", next - 1, block.Height);
+                        Gaps++;
+                        next = null;
+                        break;
+                    }
                     if (warned) log.LogInformation("gateway: following the node's events again");
                     warned = false;
                     foreach (var result in block.Results)
@@ -56,6 +66,9 @@ internal sealed class DeviceEventFollower(NodeClient client, DeviceKeyCache cach
             catch (OperationCanceledException) { return; }
         }
     }
+
+    /// <summary>Gaps seen in the stream's heights (each cleared the cache).</summary>
+    public int Gaps { get; private set; }
 
     private static bool IsDeviceChange(string type) =>
         type is DevicesEvents.Registered.TypeName or DevicesEvents.KeyRotated.TypeName or DevicesEvents.Revoked.TypeName;

@@ -11,6 +11,13 @@ namespace Polis.Gateway;
 public sealed class DeviceKeyCache(IDeviceDirectory directory, TimeProvider? time = null)
 {
     public const long UnknownTtlMs = 5_000;
+    /// <summary>
+    /// A cached answer older than this is asked again before a reading is refused on it (unknown
+    /// device, or a signature that does not verify: the device may have been registered or given a
+    /// new key since); younger ones are final, so forged readings cost at most one lookup per
+    /// device per this long.
+    /// </summary>
+    public const long RecheckAfterMs = 1_000;
 
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
@@ -19,7 +26,7 @@ public sealed class DeviceKeyCache(IDeviceDirectory directory, TimeProvider? tim
     /// <summary>Bumped by every invalidation: a lookup that started before one does not cache its (maybe stale) answer.</summary>
     private long _generation;
 
-    private sealed record Entry(DeviceKeyInfo? Info, long ExpiresAtMs);
+    private sealed record Entry(DeviceKeyInfo? Info, long ExpiresAtMs, long FetchedAtMs);
 
     /// <summary>The cached answer without any I/O: true when known (then <paramref name="info"/> null means unknown device).</summary>
     public bool TryGetCached(string deviceId, out DeviceKeyInfo? info)
@@ -57,8 +64,9 @@ public sealed class DeviceKeyCache(IDeviceDirectory directory, TimeProvider? tim
                     _entries.Clear();
                     Interlocked.Exchange(ref _count, 1);
                 }
-                long expires = info is null ? _time.GetUtcNow().ToUnixTimeMilliseconds() + UnknownTtlMs : long.MaxValue;
-                _entries[deviceId] = new Entry(info, expires);
+                long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+                long expires = info is null ? now + UnknownTtlMs : long.MaxValue;
+                _entries[deviceId] = new Entry(info, expires, now);
             }
             _lookups.TryRemove(new KeyValuePair<string, Task<DeviceKeyInfo?>>(deviceId, completion.Task));
             completion.SetResult(info);
@@ -68,6 +76,19 @@ public sealed class DeviceKeyCache(IDeviceDirectory directory, TimeProvider? tim
             _lookups.TryRemove(new KeyValuePair<string, Task<DeviceKeyInfo?>>(deviceId, completion.Task));
             completion.SetException(e);
         }
+    }
+
+    /// <summary>
+    /// Before refusing a reading on the cached answer: forgets it when it is older than
+    /// <see cref="RecheckAfterMs"/> and says so (the caller asks again); false when the answer is
+    /// fresh enough to be final.
+    /// </summary>
+    public bool ForgetIfStale(string deviceId)
+    {
+        if (!_entries.TryGetValue(deviceId, out var entry)) return true;
+        if (_time.GetUtcNow().ToUnixTimeMilliseconds() - entry.FetchedAtMs < RecheckAfterMs) return false;
+        Invalidate(deviceId);
+        return true;
     }
 
     /// <summary>Forgets a device (its record changed on chain); the next reading asks again.</summary>

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 using MQTTnet.Packets;
+using MQTTnet.Protocol;
 using MQTTnet.Server;
 
 namespace Polis.Gateway;
@@ -12,12 +13,18 @@ namespace Polis.Gateway;
 /// <c>polis-reason</c>) and stays connected; a message with a response topic also gets a JSON reply
 /// there. A message may also carry a device's backlog (see <see cref="MqttSubmission"/>). A message
 /// whose readings were all accepted is delivered on to subscribers of the topic; others are not.
-/// Other topics are an ordinary broker's business. One connection's publishes are handled in turn
-/// (MQTTnet reads a connection sequentially), so throughput grows with the number of devices.
+/// It is not an open broker: a client proves a device's or a listed concentrator's key at CONNECT,
+/// and may publish only readings it is entitled to and subscribe only to its own replies
+/// (<see cref="MqttAccess"/>); retained messages are refused; at most
+/// <see cref="GatewayLimits.MqttConnectionsMax"/> clients are connected. One connection's publishes
+/// are handled in turn (MQTTnet reads a connection sequentially), so throughput grows with the
+/// number of devices.
 /// </summary>
-public sealed class EmbeddedMqttBroker(IPEndPoint listen, ReadingPipeline pipeline, ILogger log) : IAsyncDisposable
+internal sealed class EmbeddedMqttBroker(IPEndPoint listen, ReadingPipeline pipeline, MqttAccess access, ILogger log) : IAsyncDisposable
 {
+    private const string PrincipalItem = "polis.principal";
     private MqttServer? _server;
+    private int _connected;
 
     public IPEndPoint Listen => listen;
 
@@ -27,14 +34,60 @@ public sealed class EmbeddedMqttBroker(IPEndPoint listen, ReadingPipeline pipeli
         // Devices connect through our listener, which bounds a packet's size before it is buffered.
         var options = factory.CreateServerOptionsBuilder().Build();
         _server = factory.CreateMqttServer(options, [new BoundedMqttListener(listen, GatewayLimits.MqttPacketBytesMax, log)]);
+        _server.ValidatingConnectionAsync += OnConnectingAsync;
+        _server.ClientConnectedAsync += _ => { Interlocked.Increment(ref _connected); return Task.CompletedTask; };
+        _server.ClientDisconnectedAsync += _ => { Interlocked.Decrement(ref _connected); return Task.CompletedTask; };
+        _server.InterceptingSubscriptionAsync += OnSubscribingAsync;
         _server.InterceptingPublishAsync += OnPublishAsync;
         await _server.StartAsync();
         log.LogInformation("gateway: MQTT broker on {Endpoint}; devices publish to {Topic}{{deviceId}}", listen, MqttReadings.TopicPrefix);
     }
 
+    private async Task OnConnectingAsync(ValidatingConnectionEventArgs e)
+    {
+        if (Volatile.Read(ref _connected) >= GatewayLimits.MqttConnectionsMax)
+        {
+            e.ReasonCode = MqttConnectReasonCode.ServerBusy;
+            e.ReasonString = $"at most {GatewayLimits.MqttConnectionsMax} clients";
+            return;
+        }
+        var (who, refusal) = await access.AuthenticateAsync(e.ClientId, e.UserName, e.Password, CancellationToken.None);
+        if (who is null)
+        {
+            e.ReasonCode = MqttConnectReasonCode.NotAuthorized;
+            e.ReasonString = refusal;
+            return;
+        }
+        e.SessionItems[PrincipalItem] = who;
+    }
+
+    private Task OnSubscribingAsync(InterceptingSubscriptionEventArgs e)
+    {
+        if (e.SessionItems?[PrincipalItem] is MqttAccess.Principal who && MqttAccess.MaySubscribe(who, e.TopicFilter.Topic)) return Task.CompletedTask;
+        e.ProcessSubscription = false;
+        e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
+        e.ReasonString = "a client subscribes only to its own replies, polis/replies/{clientId}";
+        return Task.CompletedTask;
+    }
+
     private async Task OnPublishAsync(InterceptingPublishEventArgs e)
     {
         var message = e.ApplicationMessage;
+        // Our own replies (injected, no client session) pass; every client's message is checked.
+        if (e.SessionItems?[PrincipalItem] is not MqttAccess.Principal who)
+        {
+            if (e.ClientId == InjectorId) return;
+            e.ProcessPublish = false;
+            e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
+            return;
+        }
+        if (!MqttAccess.MayPublish(who, message.Topic, message.Retain, message.ResponseTopic, out string refusal))
+        {
+            e.ProcessPublish = false;
+            e.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
+            e.Response.ReasonString = refusal;
+            return;
+        }
         if (!MqttReadings.IsReadingsTopic(message.Topic, out string? deviceId)) return;
         // The broker keeps the message until this handler returns: no copy of the payload is needed.
         var verdict = await MqttSubmission.SubmitAsync(pipeline, message, deviceId, copy: false, e.CancellationToken);
@@ -44,12 +97,12 @@ public sealed class EmbeddedMqttBroker(IPEndPoint listen, ReadingPipeline pipeli
         e.Response.ReasonString = MqttReadings.ReasonString(outcome);
         e.Response.UserProperties = [new MqttUserProperty(MqttReadings.ReasonProperty, outcome.Reason.Utf8Name())];
         string? replyTo = message.ResponseTopic;
-        if (!string.IsNullOrEmpty(replyTo) && !replyTo.StartsWith(MqttReadings.TopicPrefix, StringComparison.Ordinal) && _server is not null)
+        if (!string.IsNullOrEmpty(replyTo) && _server is not null)
         {
             try
             {
                 var reply = verdict.Reply(replyTo, message.CorrelationData);
-                await _server.InjectApplicationMessage(new InjectedMqttApplicationMessage(reply) { SenderClientId = "polis-gateway" }, e.CancellationToken);
+                await _server.InjectApplicationMessage(new InjectedMqttApplicationMessage(reply) { SenderClientId = InjectorId }, e.CancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -57,6 +110,9 @@ public sealed class EmbeddedMqttBroker(IPEndPoint listen, ReadingPipeline pipeli
             }
         }
     }
+
+    /// <summary>The sender id of the replies the gateway injects (never a client's: a device's client id is its device id, valid ids have no '$').</summary>
+    private const string InjectorId = "$polis-gateway";
 
     public async ValueTask DisposeAsync()
     {

@@ -15,7 +15,8 @@ namespace Polis.Gateway;
 /// topic, or for rejections to <c>polis/rejections/{deviceId}</c> (for a batch, when any of its
 /// readings was not stored: the reply lists each reading's result).
 /// </summary>
-public sealed class ExternalMqttIngress(string host, int port, string gatewayId, ReadingPipeline pipeline, ILogger log) : IAsyncDisposable
+// credentials: the user name and password for the broker (its password file and ACL admit the gateway by them); null sends none.
+public sealed class ExternalMqttIngress(string host, int port, string gatewayId, ReadingPipeline pipeline, ILogger log, (string User, string Password)? credentials = null) : IAsyncDisposable
 {
     private const ushort InFlightMax = 1_000;
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(2);
@@ -39,7 +40,9 @@ public sealed class ExternalMqttIngress(string host, int port, string gatewayId,
             client.ApplicationMessageReceivedAsync += OnMessageAsync;
             try
             {
-                var options = factory.CreateClientOptionsBuilder()
+                var builder = factory.CreateClientOptionsBuilder();
+                if (credentials is { } c) builder = builder.WithCredentials(c.User, c.Password);
+                var options = builder
                     .WithTcpServer(host, port)
                     .WithProtocolVersion(MqttProtocolVersion.V500)
                     .WithClientId($"polis-gateway-{gatewayId}")

@@ -27,6 +27,15 @@ public sealed class GatewayConfig
     [JsonPropertyName("mqttListen")] public string MqttListen { get; set; } = "127.0.0.1:1883";
     /// <summary>host:port of an external MQTT 5 broker to subscribe to instead of the embedded one (null: embedded).</summary>
     [JsonPropertyName("mqttBroker")] public string? MqttBroker { get; set; }
+    /// <summary>The user name the gateway gives the external broker (its ACL names it); with <see cref="MqttBrokerPasswordFile"/>.</summary>
+    [JsonPropertyName("mqttBrokerUser")] public string? MqttBrokerUser { get; set; }
+    /// <summary>A file (relative to the home) holding the password for the external broker, so the config itself holds no secret.</summary>
+    [JsonPropertyName("mqttBrokerPasswordFile")] public string? MqttBrokerPasswordFile { get; set; }
+    /// <summary>
+    /// Public keys (hex) of the data concentrators the embedded broker admits besides devices: each
+    /// may publish readings of any device (each reading still signed by its device).
+    /// </summary>
+    [JsonPropertyName("mqttConcentrators")] public List<string> MqttConcentrators { get; set; } = [];
     /// <summary>The gateway's own RocksDB (accepted readings, batches); never the node's data directory.</summary>
     [JsonPropertyName("dataDirectory")] public string DataDirectory { get; set; } = "gateway-data";
     /// <summary>Pending readings are sealed into a batch at least this often.</summary>
@@ -56,6 +65,10 @@ public sealed class GatewayConfig
         if (string.IsNullOrWhiteSpace(DataDirectory)) throw new FormatException("gateway.dataDirectory is required");
         if (MqttListen.Length > 0 && !TryParseListen(MqttListen, out _)) throw new FormatException($"gateway.mqttListen '{MqttListen}' is not ip:port");
         if (MqttBroker is not null && !TryParseHostPort(MqttBroker, out _, out _)) throw new FormatException($"gateway.mqttBroker '{MqttBroker}' is not host:port");
+        if ((MqttBrokerUser is null) != (MqttBrokerPasswordFile is null)) throw new FormatException("gateway.mqttBrokerUser and gateway.mqttBrokerPasswordFile go together");
+        if (MqttConcentrators is null || MqttConcentrators.Count > 10_000) throw new FormatException("gateway.mqttConcentrators must be a list of at most 10000 keys");
+        foreach (string key in MqttConcentrators)
+            if (!Polis.Core.Crypto.PublicKey.TryParse(key, out _)) throw new FormatException($"gateway.mqttConcentrators: '{key}' is not a public key of 64 hex digits");
         if (BatchIntervalMs is < 10 or > 3_600_000) throw new FormatException("gateway.batchIntervalMs must be in 10..3600000");
         if (BatchReadingsMax < 1 || BatchReadingsMax > DevicesLimits.BatchReadingsMax) throw new FormatException($"gateway.batchReadingsMax must be in 1..{DevicesLimits.BatchReadingsMax}");
         if (QueuedReadingsMax is < 1 or > 10_000_000) throw new FormatException("gateway.queuedReadingsMax must be in 1..10000000");

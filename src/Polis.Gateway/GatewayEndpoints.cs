@@ -35,19 +35,33 @@ public static class GatewayEndpoints
 
     private static async Task<IResult> Submit(GatewayService gateway, HttpContext context)
     {
-        // A bounded number at once, each holding at most one body: a crowd of slow uploads waits at the door, not in memory.
-        if (!gateway.HttpSubmissions.Wait(0))
+        // A bounded number at once, a few per client, each holding at most one body and only for a
+        // bounded time: a crowd of slow uploads waits at the door, not in memory.
+        if (!gateway.HttpSubmissions.TryTake(context.Connection.RemoteIpAddress, out var client))
         {
-            return Results.Json(new ApiError($"{GatewayLimits.HttpSubmissionsMax} submissions are in progress; retry shortly"), statusCode: StatusCodes.Status503ServiceUnavailable);
+            return Results.Json(new ApiError($"too many submissions are in progress ({GatewayLimits.HttpSubmissionsMax} in all, {GatewayLimits.HttpSubmissionsPerAddressMax} per client); retry shortly"),
+                statusCode: StatusCodes.Status503ServiceUnavailable);
         }
         try
         {
-            using var parsed = await ReadingsRequest.ReadAsync(context.Request, context.RequestAborted);
-            return await SubmitParsed(gateway, context, parsed);
+            ReadingsRequest.Parsed parsed;
+            using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted))
+            {
+                deadline.CancelAfter(GatewayLimits.HttpBodyReadTimeout);
+                try
+                {
+                    parsed = await ReadingsRequest.ReadAsync(context.Request, deadline.Token);
+                }
+                catch (OperationCanceledException) when (deadline.IsCancellationRequested && !context.RequestAborted.IsCancellationRequested)
+                {
+                    return Results.Json(new ApiError($"the body did not arrive within {GatewayLimits.HttpBodyReadTimeout.TotalSeconds:0} s"), statusCode: StatusCodes.Status408RequestTimeout);
+                }
+            }
+            using (parsed) return await SubmitParsed(gateway, context, parsed);
         }
         finally
         {
-            gateway.HttpSubmissions.Release();
+            gateway.HttpSubmissions.Release(client);
         }
     }
 

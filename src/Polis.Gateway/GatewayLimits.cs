@@ -12,6 +12,14 @@ public static class GatewayLimits
     public const int SubmissionReadingsMax = 10_000;
     /// <summary>HTTP submissions read and processed at once; more get 503. Bounds the bodies in memory to this many × <see cref="HttpBodyBytesMax"/>.</summary>
     public const int HttpSubmissionsMax = 16;
+    /// <summary>Clients connected to the embedded MQTT broker at once.</summary>
+    public const int MqttConnectionsMax = 10_000;
+    /// <summary>How far the time in a client's MQTT password may be from the gateway's clock: bounds a replayed password.</summary>
+    public const long MqttConnectSkewMs = 5 * 60 * 1000;
+    /// <summary>Of those, what one client address may hold (IPv6 by /64).</summary>
+    public const int HttpSubmissionsPerAddressMax = 4;
+    /// <summary>A submission's body must have arrived within this, or the request ends (408): a slow upload holds its permit no longer.</summary>
+    public static readonly TimeSpan HttpBodyReadTimeout = TimeSpan.FromSeconds(30);
     /// <summary>The largest MQTT backlog message: a full submission of the largest readings, with their lengths and the count.</summary>
     public const int MqttBatchBytesMax = 4 + SubmissionReadingsMax * (4 + Reading.EncodedBytesMax);
     /// <summary>The largest MQTT packet a device may send the embedded broker: a full batch plus room for the topic and properties.</summary>

@@ -62,8 +62,8 @@ public sealed class GatewayService : IAsyncDisposable
     public GatewayMetrics Metrics { get; }
     public ReadingPipeline Pipeline { get; }
 
-    /// <summary>Permits for HTTP submissions in progress (<see cref="GatewayLimits.HttpSubmissionsMax"/>).</summary>
-    public SemaphoreSlim HttpSubmissions { get; } = new(GatewayLimits.HttpSubmissionsMax, GatewayLimits.HttpSubmissionsMax);
+    /// <summary>Permits for HTTP submissions in progress, in all and per client address.</summary>
+    public SubmissionSlots HttpSubmissions { get; } = new();
     public Anchorer Anchorer { get; }
     public ProofAssembler Proofs { get; }
     /// <summary>The embedded broker's endpoint, when it runs.</summary>
@@ -78,13 +78,28 @@ public sealed class GatewayService : IAsyncDisposable
         var store = new GatewayStore(Resolve(config.DataDirectory));
         try
         {
-            return new GatewayService(config, chainId, account, store, new NodeClient(nodeUrl), new GatewayMetrics(registry), logs, dependencies ?? new GatewayDependencies());
+            var service = new GatewayService(config, chainId, account, store, new NodeClient(nodeUrl), new GatewayMetrics(registry), logs, dependencies ?? new GatewayDependencies());
+            if (config.MqttBrokerUser is { } user) service._brokerCredentials = (user, ReadSecret(Resolve(config.MqttBrokerPasswordFile!)));
+            return service;
         }
         catch
         {
             store.Dispose();
             throw;
         }
+    }
+
+    private (string User, string Password)? _brokerCredentials;
+
+    /// <summary>A password file's first line (at most 1 KiB).</summary>
+    private static string ReadSecret(string path)
+    {
+        var info = new FileInfo(path);
+        if (!info.Exists) throw new FileNotFoundException($"gateway.mqttBrokerPasswordFile: {path} does not exist");
+        if (info.Length > 1024) throw new FormatException($"gateway.mqttBrokerPasswordFile: {path} is over 1 KiB");
+        string secret = File.ReadAllText(path).Split('\n')[0].TrimEnd('\r');
+        if (secret.Length == 0) throw new FormatException($"gateway.mqttBrokerPasswordFile: {path} is empty");
+        return secret;
     }
 
     /// <summary>Readings accepted after the last sealed batch go into the next one: reload them from the store.</summary>
@@ -110,12 +125,13 @@ public sealed class GatewayService : IAsyncDisposable
     {
         if (Config.MqttBroker is { } broker && GatewayConfig.TryParseHostPort(broker, out string host, out int port))
         {
-            _external = new ExternalMqttIngress(host, port, Config.Id, Pipeline, _log);
+            _external = new ExternalMqttIngress(host, port, Config.Id, Pipeline, _log, _brokerCredentials);
             _external.Start();
         }
         else if (Config.MqttListen.Length > 0 && GatewayConfig.TryParseListen(Config.MqttListen, out var listen))
         {
-            _broker = new EmbeddedMqttBroker(listen, Pipeline, _log);
+            var concentrators = Config.MqttConcentrators.Select(k => Polis.Core.Crypto.PublicKey.TryParse(k, out var key) ? key : throw new FormatException($"gateway.mqttConcentrators: '{k}'")).ToHashSet();
+            _broker = new EmbeddedMqttBroker(listen, Pipeline, new MqttAccess(ChainId, _keys, concentrators, _dependencies.Time ?? TimeProvider.System), _log);
             try
             {
                 await _broker.StartAsync();

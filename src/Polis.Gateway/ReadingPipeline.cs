@@ -42,8 +42,16 @@ public sealed class ReadingPipeline
         var reading = Decode(bytes.Span, topicDeviceId, out var outcome);
         if (reading is not null)
         {
-            if (!_keys.TryGetCached(reading.DeviceId, out var key)) (key, outcome) = await LookUp(reading, cancel);
-            if (outcome.Reason != ReadingReason.Unavailable && Check(reading, key, out outcome))
+            bool cached = _keys.TryGetCached(reading.DeviceId, out var key);
+            if (!cached) (key, outcome) = await LookUp(reading, cancel);
+            bool ok = outcome.Reason != ReadingReason.Unavailable && Check(reading, key, out outcome);
+            // A refusal on a cached answer is final only if the answer is recent: the device may have a new key.
+            if (!ok && cached && MayBeStale(outcome.Reason) && _keys.ForgetIfStale(reading.DeviceId))
+            {
+                (key, outcome) = await LookUp(reading, cancel);
+                ok = outcome.Reason != ReadingReason.Unavailable && Check(reading, key, out outcome);
+            }
+            if (ok)
             {
                 var outcomes = new ReadingOutcome[1];
                 var group = new CommitGroup(1, outcomes);
@@ -89,14 +97,52 @@ public sealed class ReadingPipeline
                 }
             }
         }
-        var group = Verify(readings, keys, outcomes);
+        var (good, leaves) = Verify(readings, keys, outcomes);
+        await RecheckStaleRefusals(readings, keys, outcomes, good, leaves, fetched, cancel);
+        var group = GroupOf(readings, outcomes, good, leaves);
         await _committer.CommitAsync(group);
         for (int i = 0; i < n; i++) _metrics.Count(outcomes[i].Reason);
         return outcomes;
     }
 
-    /// <summary>Checks revocation and signature of every decoded reading (in parallel when many); the good ones form the group.</summary>
-    private CommitGroup Verify(Reading?[] readings, DeviceKeyInfo?[] keys, ReadingOutcome[] outcomes)
+    /// <summary>Refusals that a stale cache may have caused: the device unknown, or a signature that does not verify under its key.</summary>
+    private static bool MayBeStale(ReadingReason reason) => reason is ReadingReason.UnknownDevice or ReadingReason.BadSignature;
+
+    /// <summary>
+    /// Readings refused on a cached answer older than <see cref="DeviceKeyCache.RecheckAfterMs"/>
+    /// are checked again under a fresh lookup: a reading signed with a key rotated in since the
+    /// cache was filled is accepted, not refused for good.
+    /// </summary>
+    private async Task RecheckStaleRefusals(Reading?[] readings, DeviceKeyInfo?[] keys, ReadingOutcome[] outcomes, bool[] good, Hash32[] leaves,
+        Dictionary<string, (DeviceKeyInfo? Info, bool Found)>? fetchedNow, CancellationToken cancel)
+    {
+        HashSet<string>? stale = null;
+        for (int i = 0; i < readings.Length; i++)
+        {
+            if (readings[i] is not { } r || good[i] || !MayBeStale(outcomes[i].Reason) || fetchedNow?.ContainsKey(r.DeviceId) == true) continue;
+            if (stale?.Contains(r.DeviceId) == true || _keys.ForgetIfStale(r.DeviceId)) (stale ??= new HashSet<string>(StringComparer.Ordinal)).Add(r.DeviceId);
+        }
+        if (stale is null) return;
+        var fresh = await LookUpMany(stale, cancel);
+        for (int i = 0; i < readings.Length; i++)
+        {
+            if (readings[i] is not { } r || good[i] || !MayBeStale(outcomes[i].Reason) || !fresh.TryGetValue(r.DeviceId, out var lookup)) continue;
+            if (!lookup.Found)
+            {
+                outcomes[i] = new ReadingOutcome(ReadingReason.Unavailable, r.DeviceId, r.Sequence, "the device's key could not be looked up; retry later");
+                continue;
+            }
+            keys[i] = lookup.Info;
+            if (Check(r, lookup.Info, out outcomes[i]))
+            {
+                leaves[i] = MerkleTree.LeafHash(r.Encoded);
+                good[i] = true;
+            }
+        }
+    }
+
+    /// <summary>Checks revocation and signature of every decoded reading (in parallel when many).</summary>
+    private static (bool[] Good, Hash32[] Leaves) Verify(Reading?[] readings, DeviceKeyInfo?[] keys, ReadingOutcome[] outcomes)
     {
         int n = readings.Length;
         var good = new bool[n];
@@ -110,6 +156,13 @@ public sealed class ReadingPipeline
         }
         if (n >= GatewayLimits.ParallelVerifyReadingsMin) Parallel.For(0, n, One);
         else for (int i = 0; i < n; i++) One(i);
+        return (good, leaves);
+    }
+
+    /// <summary>The readings that passed, in submission order, as one group for the committer.</summary>
+    private static CommitGroup GroupOf(Reading?[] readings, ReadingOutcome[] outcomes, bool[] good, Hash32[] leaves)
+    {
+        int n = readings.Length;
         int count = 0;
         for (int i = 0; i < n; i++) if (good[i]) count++;
         var group = new CommitGroup(count, outcomes);

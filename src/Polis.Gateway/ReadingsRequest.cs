@@ -73,15 +73,17 @@ public static class ReadingsRequest
             {
                 if (length == buffer.Length)
                 {
-                    if (length > BodyBytesMax) break;
                     var bigger = pool.Rent((int)Math.Min(2L * buffer.Length, BodyBytesMax + 1));
                     buffer.AsSpan(0, length).CopyTo(bigger);
                     pool.Return(buffer);
                     buffer = bigger;
                 }
-                int read = await body.ReadAsync(buffer.AsMemory(length), cancel);
+                // Never more than one byte past the limit, whatever size the pool handed out.
+                int room = (int)Math.Min(buffer.Length - length, BodyBytesMax + 1 - length);
+                int read = await body.ReadAsync(buffer.AsMemory(length, room), cancel);
                 if (read == 0) return (buffer, length);
                 length += read;
+                if (length > BodyBytesMax) break;
             }
         }
         catch

@@ -20,8 +20,6 @@ public static class NodeLimits
     public const int PeerUnsignedInputsQueuedMax = 64;
     /// <summary>Unsigned claims of all peers waiting; counted apart from the signed messages, which they can never crowd out.</summary>
     public const int PeerUnsignedInputsQueuedTotalMax = 10_000;
-    /// <summary>What one fetched block counts against <see cref="PeerInputBytesQueuedMax"/> before it is decoded in full.</summary>
-    public const long PeerBlockBytesCounted = Limits.BlockBytesMax / 8;
 
     // Consensus.
     /// <summary>A proposal whose time is further ahead of our clock than this is not valid.</summary>

@@ -95,6 +95,10 @@ public sealed class FeeTests
         Assert.Equal(Schedule, FeeRecord.Load(view));
         Assert.Equal(Schedule, Genesis.Decode(genesis.ToBytes()).Fees);
         Assert.NotEqual(new Genesis(ChainId, 0, validators).Hash, genesis.Hash);
+        // A free chain encodes no schedule at all (its genesis hash is what it was before fees), and an encoded empty one is not canonical.
+        var free = new Genesis(ChainId, 0, validators).ToBytes();
+        Assert.Equal(free.Length + FeeSchedule.EncodedBytes, genesis.ToBytes().Length);
+        Assert.Throws<Polis.Core.Encoding.CodecException>(() => Genesis.Decode([.. free, .. FeeSchedule.None.ToBytes()]));
         Assert.Throws<ArgumentException>(() => genesis.ApplyTo(new DictionaryView(), new ModuleSet([new Polis.Modules.Devices.DevicesModule()])));
     }
 

@@ -72,8 +72,8 @@ public sealed class GatewayHttpTests
 
     /// <summary>
     /// Uploads that announce a full 10 MB body and send nothing: each holds a small pooled buffer,
-    /// not the announced length, and past the bound on submissions in progress the next one gets
-    /// 503 at once. When they go, submissions go through again.
+    /// not the announced length, and past the bound on submissions in progress the next one (from
+    /// yet another address) gets 503 at once. When they go, submissions go through again.
     /// </summary>
     [Fact]
     public async Task Stalled_uploads_claiming_large_bodies_hold_neither_their_claimed_memory_nor_more_than_their_share_of_permits()
@@ -93,20 +93,23 @@ public sealed class GatewayHttpTests
         try
         {
             string head = $"POST /v1/readings HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: {ReadingsRequest.BatchContentType}\r\nContent-Length: 10000000\r\n\r\n";
+            // From four addresses of their own (a client holds at most its share), all the permits there are.
             for (int i = 0; i < GatewayLimits.HttpSubmissionsMax; i++)
             {
-                var client = new System.Net.Sockets.TcpClient();
+                var source = IPAddress.Parse($"127.0.0.{2 + i / GatewayLimits.HttpSubmissionsPerAddressMax}");
+                var client = new System.Net.Sockets.TcpClient(new IPEndPoint(source, 0));
                 await client.ConnectAsync(IPAddress.Loopback, port);
                 await client.GetStream().WriteAsync(System.Text.Encoding.ASCII.GetBytes(head));
                 stalled.Add(client);
             }
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-            HttpResponseMessage busy;
-            while ((busy = await http.PostAsync("v1/readings", Single(2))).StatusCode != HttpStatusCode.ServiceUnavailable)
+            while (gateway.HttpSubmissions.InUse < GatewayLimits.HttpSubmissionsMax)
             {
-                Assert.True(DateTime.UtcNow < deadline, $"the stalled uploads never held every permit (last answer {busy.StatusCode})");
-                await Task.Delay(50);
+                Assert.True(DateTime.UtcNow < deadline, $"the stalled uploads never held every permit ({gateway.HttpSubmissions.InUse} held)");
+                await Task.Delay(20);
             }
+            var busy = await http.PostAsync("v1/readings", Single(2));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, busy.StatusCode);
             Assert.Contains("in progress", await busy.Content.ReadAsStringAsync());
             long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
             // Buffers sized by the claims would be 16 × 10 MB; what arrived needs a few KB each.

@@ -88,6 +88,35 @@ public sealed class ReadingPipelineTests
         Assert.True(retried.Reason == ReadingReason.Accepted, retried.Message);
     }
 
+    /// <summary>
+    /// A device's key rotated on chain while the gateway still held the old one (its event stream
+    /// lagging): a reading signed with the new key is refused only on a cached answer younger than
+    /// the recheck interval; after that, the gateway asks again and accepts it, single or in a batch.
+    /// </summary>
+    [Fact]
+    public async Task A_reading_under_a_key_rotated_in_after_the_cache_was_filled_is_not_refused_for_good()
+    {
+        using var dir = new TempDirectory();
+        var devices = Directory();
+        var time = new ManualTime();
+        await using var gateway = Open(dir.Path, devices, new FakeChain(), time: time);
+        Assert.Equal(ReadingReason.Accepted, (await Submit(gateway, ReadingOf("meter-1", 1, Meter).Encoded)).Reason);
+        devices.With("meter-1", Other); // rotated on chain; no event reached the cache
+        int lookups = devices.Lookups;
+        // Within the recheck interval the cached key is final: forgeries cost no lookups.
+        Assert.Equal(ReadingReason.BadSignature, (await Submit(gateway, ReadingOf("meter-1", 2, Other).Encoded)).Reason);
+        Assert.Equal(lookups, devices.Lookups);
+        time.Advance(TimeSpan.FromMilliseconds(DeviceKeyCache.RecheckAfterMs));
+        Assert.Equal(ReadingReason.Accepted, (await Submit(gateway, ReadingOf("meter-1", 2, Other).Encoded)).Reason);
+        Assert.Equal(lookups + 1, devices.Lookups);
+        // The same in a batch: a new device registered after an "unknown" was cached.
+        Assert.Equal(ReadingReason.UnknownDevice, (await Submit(gateway, ReadingOf("meter-9", 1, Meter).Encoded)).Reason);
+        devices.With("meter-9", Meter);
+        time.Advance(TimeSpan.FromMilliseconds(DeviceKeyCache.RecheckAfterMs));
+        var outcomes = await gateway.Pipeline.SubmitManyAsync([ReadingOf("meter-9", 1, Meter).Encoded, ReadingOf("meter-1", 3, Other).Encoded], CancellationToken.None);
+        Assert.Equal([ReadingReason.Accepted, ReadingReason.Accepted], outcomes.Select(o => o.Reason));
+    }
+
     [Fact]
     public void Reason_names_are_stable_and_map_to_mqtt_reason_codes()
     {

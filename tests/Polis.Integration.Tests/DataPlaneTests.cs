@@ -31,7 +31,7 @@ public sealed class DataPlaneTests(ITestOutputHelper output)
             if (i != 0) return;
             Directory.CreateDirectory(home.Directory);
             using (var key = KeyPair.FromLabel($"it-gateway-{basePort}")) KeyFile.Save(Path.Combine(home.Directory, "gateway_key.json"), key);
-            GatewaySetup.Enable(config, "gw-0", "gateway_key.json", $"127.0.0.1:{basePort + 8}");
+            GatewaySetup.Enable(config, "gw-0", "gateway_key.json", $"127.0.0.1:{basePort + 8}", [DistrictFixture.Concentrator.PublicKey]);
         });
 
     [Fact]

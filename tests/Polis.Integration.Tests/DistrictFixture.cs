@@ -57,11 +57,17 @@ public sealed class DistrictFixture(string chainId, NodeClient node, KeyPair ope
         txs.Clear();
     }
 
-    public async Task ConnectAsync(int port)
+    /// <summary>The key the fixture proves to a gateway's broker as a data concentrator (it publishes every device's readings on one connection).</summary>
+    public static readonly KeyPair Concentrator = KeyPair.FromLabel("it-district-concentrator");
+
+    /// <summary>Connects to the broker on <paramref name="port"/>: as the gateway's concentrator (a signed password), or with the given credentials (an external broker's password file).</summary>
+    public async Task ConnectAsync(int port, (string User, string Password)? credentials = null)
     {
         if (_mqtt.IsConnected) await _mqtt.DisconnectAsync();
+        string clientId = $"it-{Guid.NewGuid():N}";
+        var (user, password) = credentials ?? MqttConnectProof.ForConcentrator(chainId, clientId, Concentrator, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         var options = new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
-            .WithClientId($"it-{Guid.NewGuid():N}").WithTimeout(TimeSpan.FromSeconds(10)).Build();
+            .WithClientId(clientId).WithCredentials(user, password).WithTimeout(TimeSpan.FromSeconds(10)).Build();
         await _mqtt.ConnectAsync(options);
     }
 

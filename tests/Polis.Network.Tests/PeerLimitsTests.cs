@@ -21,6 +21,10 @@ public class PeerLimitsTests
         Assert.Equal(HandshakeSlots.Kind.RefusedAddress, slots.TryTake(Stranger.MapToIPv6()));
         slots.Release(Stranger, HandshakeSlots.Kind.General);
         Assert.Equal(HandshakeSlots.Kind.General, slots.TryTake(Stranger));
+        // Every address of one IPv6 /64 is one host.
+        for (int i = 1; i <= 3; i++) Assert.Equal(HandshakeSlots.Kind.General, slots.TryTake(IPAddress.Parse($"2001:db8:1:2::{i}")));
+        Assert.Equal(HandshakeSlots.Kind.RefusedAddress, slots.TryTake(IPAddress.Parse("2001:db8:1:2:ffff::9")));
+        Assert.Equal(HandshakeSlots.Kind.General, slots.TryTake(IPAddress.Parse("2001:db8:1:3::1")));
     }
 
     [Fact]
@@ -38,7 +42,22 @@ public class PeerLimitsTests
         Assert.Equal(HandshakeSlots.Kind.Reserved, slots.TryTake(Validator));
     }
 
-    private static Peer Link(PublicKey remote) => new(remote, outbound: false, null, 1024, 16, new P2PMetrics());
+    private static Peer Link(PublicKey remote, bool outbound = false, string from = "10.2.0.1") =>
+        new(remote, outbound, new IPEndPoint(IPAddress.Parse(from), 40_000), 1024, 16, new P2PMetrics());
+
+    [Fact]
+    public void One_address_holds_few_stranger_places_and_the_nodes_own_dials_always_get_in()
+    {
+        using var self = KeyPair.Generate();
+        var registry = new PeerRegistry(self.PublicKey, [], othersMax: 40);
+        for (int i = 0; i < PeerRegistry.StrangersPerAddressMax; i++) Assert.True(registry.TryAdmit(Link(KeyPair.Generate().PublicKey), out _, out _));
+        Assert.False(registry.TryAdmit(Link(KeyPair.Generate().PublicKey), out _, out bool full));
+        Assert.True(full);
+        Assert.True(registry.TryAdmit(Link(KeyPair.Generate().PublicKey, from: "10.2.0.2"), out _, out _));
+        var crowded = new PeerRegistry(self.PublicKey, [], othersMax: 0);
+        // A persistent peer configured without its key is dialed by us: a full house does not refuse it.
+        Assert.True(crowded.TryAdmit(Link(KeyPair.Generate().PublicKey, outbound: true), out _, out _));
+    }
 
     [Fact]
     public void Strangers_share_a_bounded_number_of_places_and_pinned_peers_always_have_room()
@@ -46,8 +65,8 @@ public class PeerLimitsTests
         using var self = KeyPair.Generate();
         var pinned = Enumerable.Range(0, 3).Select(_ => KeyPair.Generate().PublicKey).ToArray();
         var registry = new PeerRegistry(self.PublicKey, pinned, othersMax: 2);
-        Assert.True(registry.TryAdmit(Link(KeyPair.Generate().PublicKey), out _, out _));
-        var second = Link(KeyPair.Generate().PublicKey);
+        Assert.True(registry.TryAdmit(Link(KeyPair.Generate().PublicKey, from: "10.3.0.1"), out _, out _));
+        var second = Link(KeyPair.Generate().PublicKey, from: "10.3.0.2");
         Assert.True(registry.TryAdmit(second, out _, out _));
         Assert.False(registry.TryAdmit(Link(KeyPair.Generate().PublicKey), out _, out bool full));
         Assert.True(full);

@@ -26,6 +26,7 @@ public sealed class TxPoolTests
     private sealed class Ledger(Dictionary<Address, (ulong Nonce, ulong Balance)> accounts, Func<FeeSchedule> fees) : IAdmissionLedger
     {
         private static readonly AccountsModule Accounts = new();
+        public ulong CommittedHeight => 0;
         public ulong NonceOf(in Address address) => accounts.GetValueOrDefault(address).Nonce;
         public (ulong Nonce, ulong Balance) AccountOf(in Address address) => accounts.GetValueOrDefault(address);
         public ulong NativeSpendOf(Transaction tx) => tx.Module == AccountsKeys.Module ? Accounts.NativeSpendOf(tx) : 0;
@@ -201,5 +202,15 @@ public sealed class TxPoolTests
         // Room for a small transfer is still there for anyone who can pay for it.
         _accounts[_bob.Address] = (0, 1_000_000);
         Assert.True(pool.TryAdd(Transfer(_bob, 0, 1)).Accepted);
+    }
+
+    /// <summary>What a peer relays is checked signature first: a forgery naming an unfunded sender is still a forgery (and ends the link), not "insufficient funds".</summary>
+    [Fact]
+    public void A_relayed_forgery_is_called_a_forgery_whatever_its_sender_holds()
+    {
+        _fees = new FeeSchedule(PerTransaction: 1_000, PerByte: 10, KeyPair.FromLabel("treasury").Address);
+        var forged = Transaction.Decode(Tamper(Transfer(KeyPair.FromLabel("nobody"), 0, 1).Encoded));
+        Assert.Equal(AdmissionCode.InsufficientFunds, Pool().TryAdd(forged).Code);
+        Assert.Equal(AdmissionCode.BadSignature, Pool().TryAdd(forged, signatureFirst: true).Code);
     }
 }

@@ -20,14 +20,18 @@ public static class DemoLayout
     public static DevnetManifest Create(string dir, int basePort, int devices, int rate)
     {
         int mqttPort = basePort + 2 * Validators;
-        string gatewayKeyPath = "";
+        string gatewayKeyPath = "", concentratorKeyPath = "";
         var manifest = DevnetLayout.Create(dir, Validators, basePort, accounts: 2, perNode: (i, home, config) =>
         {
             if (i != 0) return;
             Directory.CreateDirectory(home.Directory);
             gatewayKeyPath = Path.Combine(home.Directory, "gateway_key.json");
             using (var key = KeyPair.Generate()) KeyFile.Save(gatewayKeyPath, key);
-            GatewaySetup.Enable(config, GatewayId, "gateway_key.json", $"127.0.0.1:{mqttPort}");
+            // The district's publisher relays every simulated device's readings: the broker admits it as a data concentrator.
+            concentratorKeyPath = Path.Combine(home.Directory, "district_key.json");
+            using var concentrator = KeyPair.Generate();
+            KeyFile.Save(concentratorKeyPath, concentrator);
+            GatewaySetup.Enable(config, GatewayId, "gateway_key.json", $"127.0.0.1:{mqttPort}", [concentrator.PublicKey]);
         });
         string districtHome = Path.Combine(Path.GetFullPath(dir), "district");
         new DistrictFile
@@ -37,6 +41,7 @@ public static class DemoLayout
             Mqtt = $"127.0.0.1:{mqttPort}",
             GatewayId = GatewayId,
             GatewayKeyFile = gatewayKeyPath,
+            ConcentratorKeyFile = concentratorKeyPath,
             OperatorKeyFile = manifest.Accounts[0],
             Rate = rate,
             Devices = DistrictLayout.Create(devices),

@@ -27,6 +27,17 @@ public sealed class PublicKey : IEquatable<PublicKey>
         return new PublicKey(bytes.ToArray());
     }
 
+    /// <summary>Parses 64 hex digits; false for anything else.</summary>
+    public static bool TryParse(string? hex, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out PublicKey? key)
+    {
+        key = null;
+        if (hex is null || hex.Length != 2 * Size) return false;
+        Span<byte> bytes = stackalloc byte[Size];
+        if (Convert.FromHexString(hex, bytes, out _, out int written) != System.Buffers.OperationStatus.Done || written != Size) return false;
+        key = FromBytes(bytes);
+        return true;
+    }
+
     /// <summary>Checks an Ed25519 signature. A key that is not a valid curve point verifies nothing.</summary>
     public bool Verify(ReadOnlySpan<byte> message, in Signature signature)
     {

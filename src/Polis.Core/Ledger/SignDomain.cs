@@ -15,4 +15,6 @@ public static class SignDomain
     public const byte Evidence = 0x70;
     public const byte ProposalEvidence = 0x71;
     public const byte Reading = 0x80;
+    /// <summary>A device's or a concentrator's proof of its key when it connects to a gateway's MQTT broker.</summary>
+    public const byte MqttConnect = 0x81;
 }

@@ -20,6 +20,8 @@ public sealed class DistrictFile
     [JsonPropertyName("gatewayId")] public string GatewayId { get; set; } = "";
     [JsonPropertyName("gatewayKeyFile")] public string GatewayKeyFile { get; set; } = "";
     [JsonPropertyName("operatorKeyFile")] public string OperatorKeyFile { get; set; } = "";
+    /// <summary>The key the district's publisher proves to the gateway's broker as a data concentrator.</summary>
+    [JsonPropertyName("concentratorKeyFile")] public string ConcentratorKeyFile { get; set; } = "";
     /// <summary>Readings per second the whole district publishes.</summary>
     [JsonPropertyName("rate")] public int Rate { get; set; }
     [JsonPropertyName("devices")] public List<DistrictDevice> Devices { get; set; } = [];

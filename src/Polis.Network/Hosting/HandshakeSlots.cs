@@ -6,7 +6,7 @@ namespace Polis.Network.Hosting;
 /// Slots for inbound connections in their handshake, taken at accept and given back when the
 /// handshake ends. Until the handshake the node knows only the source address, so that is what the
 /// bounds use: a general pool (<see cref="P2POptions.InboundHandshakesMax"/>) in which one address
-/// holds at most <see cref="P2POptions.InboundHandshakesPerAddressMax"/>, and a pool of its own
+/// holds at most <see cref="P2POptions.InboundHandshakesPerAddressMax"/> (IPv6 by /64), and a pool of its own
 /// (<see cref="P2POptions.ReservedHandshakesMax"/>) for the addresses of the configured persistent
 /// peers: idle sockets from elsewhere, however many addresses they come from, cannot keep a
 /// validator out. Thread-safe.
@@ -36,6 +36,7 @@ internal sealed class HandshakeSlots(int generalMax, int perAddressMax, int rese
     public Kind TryTake(IPAddress address)
     {
         address = Normalize(address);
+        var group = Group(address);
         lock (_lock)
         {
             if (_reservedAddresses.Contains(address))
@@ -48,9 +49,9 @@ internal sealed class HandshakeSlots(int generalMax, int perAddressMax, int rese
                 // Reserved pool in use: a configured peer may still take a general slot, as anyone may.
             }
             if (_general >= generalMax) return Kind.RefusedFull;
-            int held = _generalByAddress.GetValueOrDefault(address);
+            int held = _generalByAddress.GetValueOrDefault(group);
             if (held >= perAddressMax) return Kind.RefusedAddress;
-            _generalByAddress[address] = held + 1;
+            _generalByAddress[group] = held + 1;
             _general++;
             return Kind.General;
         }
@@ -58,19 +59,28 @@ internal sealed class HandshakeSlots(int generalMax, int perAddressMax, int rese
 
     public void Release(IPAddress address, Kind kind)
     {
-        address = Normalize(address);
+        var group = Group(Normalize(address));
         lock (_lock)
         {
             if (kind == Kind.Reserved) _reserved--;
             else if (kind == Kind.General)
             {
                 _general--;
-                int held = _generalByAddress[address] - 1;
-                if (held == 0) _generalByAddress.Remove(address);
-                else _generalByAddress[address] = held;
+                int held = _generalByAddress[group] - 1;
+                if (held == 0) _generalByAddress.Remove(group);
+                else _generalByAddress[group] = held;
             }
         }
     }
 
     private static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+
+    /// <summary>What the per-address bound counts under: IPv4 as itself, IPv6 by its /64 (one host usually has a whole /64).</summary>
+    private static IPAddress Group(IPAddress address)
+    {
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6) return address;
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new IPAddress(bytes);
+    }
 }

@@ -1,11 +1,14 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Net;
 using Polis.Core.Crypto;
 
 namespace Polis.Network.Peers;
 
 /// <summary>
 /// The live links by node key, at most one per key. Pinned keys (the persistent peers configured
-/// with their key: the validators) always have room; other keys share <c>othersMax</c> places.
+/// with their key: the validators) and links this node dialed (its persistent peers) always have
+/// room; other inbound links (strangers) share <c>othersMax</c> places, at most
+/// <see cref="StrangersPerAddressMax"/> of them from one address (IPv6 by /64).
 /// Reads (broadcast, snapshots) take an immutable array without locking; changes are rare and take
 /// a lock.
 /// </summary>
@@ -14,7 +17,12 @@ internal sealed class PeerRegistry(PublicKey self, IReadOnlyCollection<PublicKey
     private readonly Lock _lock = new();
     private readonly Dictionary<PublicKey, Peer> _byKey = [];
     private readonly HashSet<PublicKey> _pinned = [.. pinned ?? []];
-    private int _others;
+    /// <summary>The strangers' links, each counted once, with the address it is counted under.</summary>
+    private readonly Dictionary<Peer, IPAddress> _strangers = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<IPAddress, int> _strangersByAddress = [];
+
+    /// <summary>Established strangers' links from one address: one host with many keys cannot take every place.</summary>
+    public const int StrangersPerAddressMax = 4;
     private Peer[] _snapshot = [];
 
     public bool IsPinned(PublicKey key) => _pinned.Contains(key);
@@ -39,14 +47,27 @@ internal sealed class PeerRegistry(PublicKey self, IReadOnlyCollection<PublicKey
                 if (!DuplicatePolicy.PreferCandidate(existing, candidate, self)) return false;
                 displaced = existing;
             }
-            else if (!_pinned.Contains(candidate.Key))
+            bool stranger = !candidate.Outbound && !_pinned.Contains(candidate.Key);
+            if (stranger)
             {
-                if (_others >= othersMax)
+                var address = AddressOf(candidate);
+                // The link it replaces (same key) gives its place back first.
+                int others = _strangers.Count - (displaced is not null && _strangers.ContainsKey(displaced) ? 1 : 0);
+                int fromAddress = _strangersByAddress.GetValueOrDefault(address)
+                    - (displaced is not null && _strangers.TryGetValue(displaced, out var was) && was.Equals(address) ? 1 : 0);
+                if (others >= othersMax || fromAddress >= StrangersPerAddressMax)
                 {
                     full = true;
+                    displaced = null;
                     return false;
                 }
-                _others++;
+            }
+            if (displaced is not null) Uncount(displaced);
+            if (stranger)
+            {
+                var address = AddressOf(candidate);
+                _strangers[candidate] = address;
+                _strangersByAddress[address] = _strangersByAddress.GetValueOrDefault(address) + 1;
             }
             _byKey[candidate.Key] = candidate;
             Publish();
@@ -62,7 +83,7 @@ internal sealed class PeerRegistry(PublicKey self, IReadOnlyCollection<PublicKey
             if (_byKey.TryGetValue(peer.Key, out var current) && ReferenceEquals(current, peer))
             {
                 _byKey.Remove(peer.Key);
-                if (!_pinned.Contains(peer.Key)) _others--;
+                Uncount(peer);
                 Publish();
             }
         }
@@ -71,6 +92,25 @@ internal sealed class PeerRegistry(PublicKey self, IReadOnlyCollection<PublicKey
     public bool TryGet(PublicKey key, [NotNullWhen(true)] out Peer? peer)
     {
         lock (_lock) return _byKey.TryGetValue(key, out peer);
+    }
+
+    private void Uncount(Peer peer)
+    {
+        if (!_strangers.Remove(peer, out var address)) return;
+        int left = _strangersByAddress[address] - 1;
+        if (left == 0) _strangersByAddress.Remove(address);
+        else _strangersByAddress[address] = left;
+    }
+
+    /// <summary>IPv4 as itself; IPv6 by its /64; a link without an IP address counts under <see cref="IPAddress.None"/>.</summary>
+    private static IPAddress AddressOf(Peer peer)
+    {
+        if ((peer.RemoteEndPoint as IPEndPoint)?.Address is not { } address) return IPAddress.None;
+        if (address.IsIPv4MappedToIPv6) return address.MapToIPv4();
+        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6) return address;
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new IPAddress(bytes);
     }
 
     private void Publish() => Volatile.Write(ref _snapshot, [.. _byKey.Values]);

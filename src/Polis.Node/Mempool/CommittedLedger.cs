@@ -11,6 +11,8 @@ internal sealed class CommittedLedger(PolisNode node) : IAdmissionLedger
     /// <summary>The fee schedule read at one height, so admission reads it once per block, not per transaction.</summary>
     private volatile Tuple<ulong, FeeSchedule>? _fees;
 
+    public ulong CommittedHeight => node.CommittedHeight;
+
     public ulong NonceOf(in Address address) => NonceRecord.Load(node.StateAt(node.CommittedHeight), address);
 
     public (ulong Nonce, ulong Balance) AccountOf(in Address address)

@@ -6,6 +6,9 @@ namespace Polis.Node.Mempool;
 /// <summary>What the mempool asks of the committed chain before it admits a transaction. Safe from any thread.</summary>
 public interface IAdmissionLedger
 {
+    /// <summary>The committed height the other answers are read at (it only grows).</summary>
+    ulong CommittedHeight { get; }
+
     /// <summary>The sender's next nonce at the committed height.</summary>
     ulong NonceOf(in Address address);
 

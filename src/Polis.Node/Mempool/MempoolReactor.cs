@@ -87,7 +87,9 @@ internal sealed class MempoolReactor : IDisposable
     {
         foreach (var tx in txs)
         {
-            var admission = _pool.TryAdd(tx);
+            // Signature first: honest peers relay only what they admitted, so a forged one (whoever it
+            // names as sender, funded or not) marks the peer as hostile and ends the link.
+            var admission = _pool.TryAdd(tx, signatureFirst: true);
             _metrics.TxsReceived.WithLabels(admission.Accepted ? "new" : admission.Code == AdmissionCode.Duplicate ? "duplicate" : "refused").Inc();
             if (admission.Accepted) Queue(tx, peer);
             else if (admission.Code is AdmissionCode.BadSignature or AdmissionCode.WrongChain)

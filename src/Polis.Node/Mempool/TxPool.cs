@@ -41,7 +41,12 @@ public sealed class TxPool(string chainId, ISignatureVerifier verifier, MempoolL
 
     public bool Contains(in Hash32 hash) { lock (_gate) return _byHash.ContainsKey(hash); }
 
-    public Admission TryAdd(Transaction tx)
+    /// <summary>
+    /// Admits <paramref name="tx"/> or says why not. <paramref name="signatureFirst"/> checks the
+    /// signature before anything that reads state: for transactions a peer relays, where a forgery
+    /// is the peer's fault whatever else is wrong with it; clients get the cheap checks first.
+    /// </summary>
+    public Admission TryAdd(Transaction tx, bool signatureFirst = false)
     {
         if (tx.ChainId != chainId) return new(AdmissionCode.WrongChain, $"transaction is for chain '{tx.ChainId}', this is '{chainId}'");
         int size = tx.Encoded.Length;
@@ -50,24 +55,28 @@ public sealed class TxPool(string chainId, ISignatureVerifier verifier, MempoolL
             if (_byHash.ContainsKey(tx.Hash)) return new(AdmissionCode.Duplicate, "transaction is already pending");
             if (FullFor(size) is { } full) return full;
         }
+        if (signatureFirst && !verifier.VerifyTransaction(tx)) return new(AdmissionCode.BadSignature, "signature does not verify");
         if (ledger.BodyBytesMaxOf(tx.Module) is not { } bodyMax) return new(AdmissionCode.UnknownModule, $"module {tx.Module} does not run on this chain");
         if (tx.Body.Length > bodyMax) return new(AdmissionCode.BodyTooLarge, $"body of {tx.Body.Length} bytes exceeds this module's limit of {bodyMax}");
         var sender = tx.SenderAddress;
+        ulong readAt = ledger.CommittedHeight;
         var account = ledger.AccountOf(sender);
         if (tx.Nonce < account.Nonce) return new(AdmissionCode.NonceUsed, $"nonce {tx.Nonce} already used (next is {account.Nonce})");
         ulong fee = ledger.FeeOf(tx);
         ulong cost = CostOf(tx, fee);
         // Before the signature: a key that cannot pay for this one transaction costs us no verification.
         if (account.Balance < cost) return NotCovered(account.Balance, fee, cost, 0);
-        if (!verifier.VerifyTransaction(tx)) return new(AdmissionCode.BadSignature, "signature does not verify");
+        if (!signatureFirst && !verifier.VerifyTransaction(tx)) return new(AdmissionCode.BadSignature, "signature does not verify");
         lock (_gate)
         {
             if (_byHash.ContainsKey(tx.Hash)) return new(AdmissionCode.Duplicate, "transaction is already pending");
             if (FullFor(size) is { } full) return full;
             if (!_bySender.TryGetValue(sender, out var queue)) queue = new SenderQueue();
             if (queue.ByNonce.ContainsKey(tx.Nonce)) return new(AdmissionCode.NoncePending, $"another transaction with nonce {tx.Nonce} is already pending");
-            // A commit may have landed since the account was read (and taken the predecessor out of the queue): read again.
-            if (tx.Nonce != account.Nonce && !queue.ByNonce.ContainsKey(tx.Nonce - 1)) account = ledger.AccountOf(sender);
+            // A commit may have landed since the account was read (spending the balance, or taking the
+            // predecessor out of the queue): read again. Commits update the pool under this lock, so
+            // an account read here agrees with the queue.
+            if (ledger.CommittedHeight != readAt) account = ledger.AccountOf(sender);
             if (tx.Nonce < account.Nonce) return new(AdmissionCode.NonceUsed, $"nonce {tx.Nonce} already used (next is {account.Nonce})");
             if (tx.Nonce != account.Nonce && !queue.ByNonce.ContainsKey(tx.Nonce - 1))
                 return new(AdmissionCode.NonceGap, $"nonce {tx.Nonce} leaves a gap: the next nonce is {account.Nonce}{(queue.ByNonce.Count > 0 ? $", pending up to {queue.ByNonce.Keys[^1]}" : "")}");

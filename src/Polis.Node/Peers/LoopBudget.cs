@@ -117,11 +117,11 @@ internal sealed class LoopBudget(IReadOnlySet<PublicKey> pinned)
 
     private static bool IsSigned(LoopInput input) => input is PeerProposal or PeerVote or PeerBlock;
 
-    /// <summary>What an input counts against the byte bounds (as posted): a proposal's encoding, a fetched block's share before it is decoded in full.</summary>
+    /// <summary>What an input counts against the byte bounds: a proposal's encoding, a fetched block's transactions.</summary>
     private static long BytesOf(LoopInput input) => input switch
     {
         PeerProposal p => p.Encoded.Length,
-        PeerBlock => NodeLimits.PeerBlockBytesCounted,
+        PeerBlock b => b.Bytes,
         _ => 0,
     };
 }

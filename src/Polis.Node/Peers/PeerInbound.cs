@@ -105,7 +105,9 @@ internal sealed class PeerInbound(string chainId, Func<CommittedView> committed,
         // Checked here, off the loop, so the loop finds every result in the cache and executes while
         // the next blocks are checked.
         VerifyTransactions(block.Transactions);
-        postFromPeer(new PeerBlock(peer, block, commit));
+        long bytes = 1024;
+        foreach (var tx in block.Transactions) bytes += tx.Encoded.Length + tx.Body.Length;
+        postFromPeer(new PeerBlock(peer, block, commit, bytes));
     }
 
     /// <summary>
