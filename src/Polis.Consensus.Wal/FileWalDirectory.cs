@@ -1,10 +1,9 @@
-using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
 namespace Polis.Consensus.Wal;
 
 /// <summary>The consensus journal's directory on the real file system.</summary>
-public sealed partial class FileWalDirectory : IWalDirectory
+public sealed class FileWalDirectory : IWalDirectory
 {
     private readonly string _path;
 
@@ -36,39 +35,8 @@ public sealed partial class FileWalDirectory : IWalDirectory
 
     private const string LockName = "LOCK";
 
-    /// <summary>
-    /// fsync of the directory, so a create or rename survives a power cut. .NET cannot open a
-    /// directory as a file, so this calls open(2) and fsync(2) directly. Windows has no such call
-    /// (NTFS journals its metadata).
-    /// </summary>
-    public void Sync()
-    {
-        if (OperatingSystem.IsWindows()) return;
-        int fd = Posix.Open(_path, Posix.ReadOnly);
-        if (fd < 0) throw new IOException($"cannot open the directory {_path} to sync it (errno {Marshal.GetLastPInvokeError()})");
-        try
-        {
-            if (Posix.Fsync(fd) != 0) throw new IOException($"fsync of the directory {_path} failed (errno {Marshal.GetLastPInvokeError()})");
-        }
-        finally
-        {
-            Posix.Close(fd);
-        }
-    }
-
-    private static partial class Posix
-    {
-        public const int ReadOnly = 0;
-
-        [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-        public static partial int Open(string path, int flags);
-
-        [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
-        public static partial int Fsync(int fd);
-
-        [LibraryImport("libc", EntryPoint = "close")]
-        public static partial int Close(int fd);
-    }
+    /// <summary>fsync of the directory, so a create or rename survives a power cut (<see cref="Polis.Core.IO.DirectorySync"/>).</summary>
+    public void Sync() => Polis.Core.IO.DirectorySync.Fsync(_path);
 
     private string Full(string name)
     {

@@ -49,6 +49,8 @@ public sealed class GatewayConfig
     [JsonPropertyName("nodeUrl")] public string? NodeUrl { get; set; }
     /// <summary>Standalone only: the URL the gateway's HTTP API (readings, proofs, /metrics) listens on.</summary>
     [JsonPropertyName("apiListen")] public string ApiListen { get; set; } = "http://127.0.0.1:8090";
+    /// <summary>Requests per second per client address on the standalone gateway's costly routes (reading lists, proofs).</summary>
+    [JsonPropertyName("apiCostlyRequestsPerSecond")] public int ApiCostlyRequestsPerSecond { get; set; } = Polis.Modules.Http.ApiApp.CostlyRequestsPerSecondDefault;
 
     public static GatewayConfig Load(string path)
     {

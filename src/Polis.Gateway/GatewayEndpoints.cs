@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Polis.Modules.Devices;
 using Polis.Client.Api;
+using Polis.Modules.Http;
 
 namespace Polis.Gateway;
 
@@ -21,8 +22,8 @@ public static class GatewayEndpoints
     {
         app.MapGet("/v1/gateway", () => Results.Ok(Status(gateway))).WithName("gatewayStatus");
         app.MapPost("/v1/readings", (Delegate)((HttpContext context) => Submit(gateway, context))).WithName("submitReadings");
-        app.MapGet("/v1/devices/{id}/readings", (string id, string? limit) => Recent(gateway, id, limit)).WithName("deviceReadings");
-        app.MapGet("/v1/readings/{deviceId}/{seq}/proof", (Delegate)((HttpContext context) => Proof(gateway, context))).WithName("readingProof");
+        app.MapGet("/v1/devices/{id}/readings", (string id, string? limit) => Recent(gateway, id, limit)).WithName("deviceReadings").RequireRateLimiting(ApiApp.CostlyPolicy);
+        app.MapGet("/v1/readings/{deviceId}/{seq}/proof", (Delegate)((HttpContext context) => Proof(gateway, context))).WithName("readingProof").RequireRateLimiting(ApiApp.CostlyPolicy);
     }
 
     private static GatewayStatusResponse Status(GatewayService gateway)
@@ -131,9 +132,10 @@ public static class GatewayEndpoints
                 proof.BatchPath.LeafCount, proof.Header.Height, proof.Header.Id.ToString(), Polis.Core.Crypto.Sha256.Hash(proof.AnchorTx).ToString(),
                 commit.Signatures.Count, bytes.Length, Convert.ToHexStringLower(bytes)));
         }
-        catch (NodeApiException e)
+        catch (NodeApiException)
         {
-            return Results.Json(new GatewayError($"the node could not provide the proof's chain parts: {e.Message}", "node-unavailable"), statusCode: StatusCodes.Status502BadGateway);
+            // The node's error names its internal address: the client is told what failed, not where.
+            return Results.Json(new GatewayError("the chain's parts of the proof are not available from the node now; retry later", "node-unavailable"), statusCode: StatusCodes.Status502BadGateway);
         }
     }
 

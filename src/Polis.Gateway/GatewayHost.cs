@@ -31,7 +31,7 @@ public static class GatewayHost
         if (chainId is null) return 0;
         var registry = Prometheus.Metrics.NewCustomRegistry();
         await using var gateway = GatewayService.Open(config, baseDirectory, chainId, config.NodeUrl!, registry, logs);
-        var app = ApiApp.Create(config.ApiListen, logs, ReadingsRequest.BodyBytesMax, "Polis.Gateway");
+        var app = ApiApp.Create(config.ApiListen, logs, ReadingsRequest.BodyBytesMax, "Polis.Gateway", config.ApiCostlyRequestsPerSecond);
         GatewayEndpoints.Map(app, gateway);
         app.MapGet("/metrics", async (HttpContext context) =>
         {

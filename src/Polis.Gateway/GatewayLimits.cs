@@ -12,6 +12,10 @@ public static class GatewayLimits
     public const int SubmissionReadingsMax = 10_000;
     /// <summary>HTTP submissions read and processed at once; more get 503. Bounds the bodies in memory to this many × <see cref="HttpBodyBytesMax"/>.</summary>
     public const int HttpSubmissionsMax = 16;
+    /// <summary>A reading may be this far ahead of the gateway's clock: half the chain's bound, for the gateway's own drift.</summary>
+    public const long ReadingAheadMaxMs = DevicesLimits.ReadingAheadOfBlockMaxMs / 2;
+    /// <summary>...and this far behind it: a week short of the chain's bound, so a batch anchored within a week stays provable.</summary>
+    public const long ReadingBehindMaxMs = DevicesLimits.ReadingBehindBlockMaxMs - 7L * 24 * 60 * 60 * 1000;
     /// <summary>Clients connected to the embedded MQTT broker at once.</summary>
     public const int MqttConnectionsMax = 10_000;
     /// <summary>How far the time in a client's MQTT password may be from the gateway's clock: bounds a replayed password.</summary>

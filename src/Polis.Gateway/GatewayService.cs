@@ -46,7 +46,7 @@ public sealed class GatewayService : IAsyncDisposable
         var pending = Recover(store);
         _committer = new ReadingCommitter(store, pending, metrics, config.QueuedReadingsMax, _log);
         _keys = new DeviceKeyCache(dependencies.Directory ?? new NodeDeviceDirectory(node), dependencies.Time);
-        Pipeline = new ReadingPipeline(chainId, _keys, _committer, metrics);
+        Pipeline = new ReadingPipeline(chainId, _keys, _committer, metrics, dependencies.Time);
         Anchorer = new Anchorer(config, chainId, account, store, pending, dependencies.Chain ?? new NodeAnchorChain(node), metrics, _log, dependencies.Time);
         _committer.Committed += waiting => { if (waiting >= config.BatchReadingsMax) Anchorer.Wake(); };
         Proofs = new ProofAssembler(config.Id, store, node);

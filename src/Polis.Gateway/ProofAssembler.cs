@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Polis.Modules.Devices;
 using Polis.Client.Api;
 using Polis.Core.Crypto;
@@ -19,7 +18,7 @@ public sealed record ProofUnavailable(string Reason, string Message);
 /// </summary>
 public sealed class ProofAssembler(string gatewayId, GatewayStore store, NodeClient node)
 {
-    private readonly ConcurrentDictionary<ulong, Task<BatchParts>> _batches = new();
+    private readonly BatchPartsCache<BatchParts> _batches = new(GatewayLimits.ProofBatchesCachedMax);
 
     private sealed record BatchParts(Hash32[] Leaves, byte[] AnchorTx, MerkleProof TxPath, BlockHeader Header, byte[] Commit,
         byte[] AnchorRecord, StateProof AnchorProof);
@@ -43,31 +42,24 @@ public sealed class ProofAssembler(string gatewayId, GatewayStore store, NodeCli
 
     private Task<BatchParts> PartsOf(BatchRecord batch, CancellationToken cancel)
     {
-        if (_batches.Count >= GatewayLimits.ProofBatchesCachedMax) _batches.Clear();
         var task = _batches.GetOrAdd(batch.Number, _ => FetchParts(batch, CancellationToken.None));
-        if (task.IsFaulted || task.IsCanceled) _batches.TryRemove(batch.Number, out _);
+        // A failed fetch is not kept: the next reader of the batch tries again.
+        if (task.IsFaulted || task.IsCanceled) _batches.Remove(batch.Number, task);
+        else _ = task.ContinueWith(t => _batches.Remove(batch.Number, t), CancellationToken.None, TaskContinuationOptions.NotOnRanToCompletion, TaskScheduler.Default);
         return task.WaitAsync(cancel);
     }
 
     private async Task<BatchParts> FetchParts(BatchRecord batch, CancellationToken cancel)
     {
-        try
-        {
-            ulong height = batch.Height;
-            var blockBytes = await node.BlockBytesAsync(height, cancel) ?? throw new InvalidDataException($"the node has no block {height}");
-            var block = Block.Decode(blockBytes);
-            var anchorTx = block.Transactions.FirstOrDefault(tx => tx.Hash == batch.AnchoredTxHash)
-                ?? throw new InvalidDataException($"block {height} does not hold the anchor {batch.AnchoredTxHash} of batch {batch.Number}");
-            var commit = await node.CommitBytesAsync(height, cancel) ?? throw new InvalidDataException($"the node has no commit for block {height}");
-            var anchor = await node.StateAsync(DevicesKeys.Anchor(gatewayId, batch.Number), height, cancel);
-            if (anchor.Value is null) throw new InvalidDataException($"no anchor record of batch {batch.Number} at height {height}");
-            return new BatchParts(store.Leaves(batch.Number), anchorTx.Encoded, ReadingProofBuilder.TransactionPath(anchorTx, block), block.Header, commit,
-                Convert.FromHexString(anchor.Value), StateProof.Decode(Convert.FromHexString(anchor.Proof)));
-        }
-        catch
-        {
-            _batches.TryRemove(batch.Number, out _);
-            throw;
-        }
+        ulong height = batch.Height;
+        var blockBytes = await node.BlockBytesAsync(height, cancel) ?? throw new InvalidDataException($"the node has no block {height}");
+        var block = Block.Decode(blockBytes);
+        var anchorTx = block.Transactions.FirstOrDefault(tx => tx.Hash == batch.AnchoredTxHash)
+            ?? throw new InvalidDataException($"block {height} does not hold the anchor {batch.AnchoredTxHash} of batch {batch.Number}");
+        var commit = await node.CommitBytesAsync(height, cancel) ?? throw new InvalidDataException($"the node has no commit for block {height}");
+        var anchor = await node.StateAsync(DevicesKeys.Anchor(gatewayId, batch.Number), height, cancel);
+        if (anchor.Value is null) throw new InvalidDataException($"no anchor record of batch {batch.Number} at height {height}");
+        return new BatchParts(store.Leaves(batch.Number), anchorTx.Encoded, ReadingProofBuilder.TransactionPath(anchorTx, block), block.Header, commit,
+            Convert.FromHexString(anchor.Value), StateProof.Decode(Convert.FromHexString(anchor.Proof)));
     }
 }

@@ -18,9 +18,11 @@ public sealed class ReadingPipeline
     private readonly DeviceKeyCache _keys;
     private readonly ReadingCommitter _committer;
     private readonly GatewayMetrics _metrics;
+    private readonly TimeProvider _time;
 
-    internal ReadingPipeline(string chainId, DeviceKeyCache keys, ReadingCommitter committer, GatewayMetrics metrics)
+    internal ReadingPipeline(string chainId, DeviceKeyCache keys, ReadingCommitter committer, GatewayMetrics metrics, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         _chainId = chainId;
         _keys = keys;
         _committer = committer;
@@ -170,6 +172,15 @@ public sealed class ReadingPipeline
         return group;
     }
 
+    /// <summary>Why a reading's time could not be proven once anchored (the light client bounds it by the anchoring block's time), or null.</summary>
+    private string? OutOfTime(long timeMs)
+    {
+        long now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (timeMs > now && timeMs - now > GatewayLimits.ReadingAheadMaxMs) return $"the reading's time is more than {GatewayLimits.ReadingAheadMaxMs / 60_000} minutes ahead of the gateway's clock";
+        if (timeMs < now && now - timeMs > GatewayLimits.ReadingBehindMaxMs) return "the reading is too old to be proven once anchored (about a year)";
+        return null;
+    }
+
     private Reading? Decode(ReadOnlySpan<byte> bytes, string? topicDeviceId, out ReadingOutcome outcome)
     {
         if (bytes.Length > Reading.EncodedBytesMax)
@@ -185,6 +196,7 @@ public sealed class ReadingPipeline
         var r = reading!;
         if (r.ChainId != _chainId) outcome = new ReadingOutcome(ReadingReason.WrongChain, r.DeviceId, r.Sequence, $"reading is for chain '{r.ChainId}', this gateway serves '{_chainId}'");
         else if (topicDeviceId is not null && topicDeviceId != r.DeviceId) outcome = new ReadingOutcome(ReadingReason.TopicMismatch, r.DeviceId, r.Sequence, $"the topic names device '{topicDeviceId}', the reading '{r.DeviceId}'");
+        else if (OutOfTime(r.TimeMs) is { } why) outcome = new ReadingOutcome(ReadingReason.OutOfTime, r.DeviceId, r.Sequence, why);
         else
         {
             outcome = new ReadingOutcome(ReadingReason.Accepted, r.DeviceId, r.Sequence, "");
@@ -202,7 +214,8 @@ public sealed class ReadingPipeline
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancel.IsCancellationRequested)
         {
-            return (null, new ReadingOutcome(ReadingReason.Unavailable, r.DeviceId, r.Sequence, $"the device's key could not be looked up; retry later ({e.Message})"));
+            // Not the exception's message: it names the node's internal address, which a device's client has no business knowing.
+            return (null, new ReadingOutcome(ReadingReason.Unavailable, r.DeviceId, r.Sequence, "the device's key could not be looked up from the chain; retry later"));
         }
     }
 

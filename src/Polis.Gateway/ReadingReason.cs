@@ -30,4 +30,6 @@ public enum ReadingReason : byte
     Overloaded,
     /// <summary>The device's key could not be looked up (node unreachable) or the store failed; retry later.</summary>
     Unavailable,
+    /// <summary>The reading's time is too far from the gateway's clock to be proven once anchored (ahead of it, or nearly a year behind).</summary>
+    OutOfTime,
 }

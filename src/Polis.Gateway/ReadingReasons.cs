@@ -8,7 +8,7 @@ public static class ReadingReasons
     private static readonly string[] Names =
     [
         "accepted", "duplicate", "malformed", "wrong-chain", "topic-mismatch", "unknown-device", "device-revoked",
-        "bad-signature", "replayed", "out-of-order", "overloaded", "unavailable",
+        "bad-signature", "replayed", "out-of-order", "overloaded", "unavailable", "out-of-time",
     ];
 
     private static readonly byte[][] Utf8Names = Array.ConvertAll(Names, System.Text.Encoding.UTF8.GetBytes);
@@ -37,7 +37,7 @@ public static class ReadingReasons
     public static MqttPubAckReasonCode PubAckCode(this ReadingReason reason) => reason switch
     {
         ReadingReason.Accepted or ReadingReason.Duplicate => MqttPubAckReasonCode.Success,
-        ReadingReason.Malformed or ReadingReason.WrongChain => MqttPubAckReasonCode.PayloadFormatInvalid,
+        ReadingReason.Malformed or ReadingReason.WrongChain or ReadingReason.OutOfTime => MqttPubAckReasonCode.PayloadFormatInvalid,
         ReadingReason.TopicMismatch => MqttPubAckReasonCode.TopicNameInvalid,
         ReadingReason.UnknownDevice or ReadingReason.DeviceRevoked or ReadingReason.BadSignature => MqttPubAckReasonCode.NotAuthorized,
         ReadingReason.Replayed or ReadingReason.OutOfOrder => MqttPubAckReasonCode.ImplementationSpecificError,

@@ -26,7 +26,7 @@ public sealed class AnchorerTests
 
         var batch = gateway.Store.GetBatch(0)!;
         Assert.Equal(MerkleTree.Root(encoded), batch.Root);
-        Assert.Equal((7U, 1_700_000_000_001L, 1_700_000_000_007L), (batch.Count, batch.FirstTimeMs, batch.LastTimeMs));
+        Assert.Equal((7U, GatewayTestKit.Now + 1, GatewayTestKit.Now + 7), (batch.Count, batch.FirstTimeMs, batch.LastTimeMs));
         var tx = Transaction.Decode(Assert.Single(chain.Submitted));
         Assert.Equal(DevicesKeys.Module, tx.Module);
         var body = Assert.IsType<DevicesBody.AnchorBatch>(DevicesBody.Decode(tx.Body));

@@ -126,4 +126,42 @@ public sealed class GatewayHttpTests
             await Task.Delay(50);
         }
     }
+
+    /// <summary>Costly routes (reading lists, proofs) answer a client address a bounded number of times a second, then 429 with a JSON error; cheap routes, and the host itself, are not limited.</summary>
+    [Fact]
+    public async Task Costly_routes_are_rate_limited_per_client_and_cheap_ones_are_not()
+    {
+        using var dir = new TempDirectory();
+        await using var gateway = Open(dir.Path, Directory(), new FakeChain());
+        int port = 21_000 + Random.Shared.Next(2_000);
+        await using var app = ApiApp.Create($"http://127.0.0.1:{port}", NullLoggerFactory.Instance, ReadingsRequest.BodyBytesMax, "Polis.Gateway", costlyRequestsPerSecond: 5);
+        GatewayEndpoints.Map(app, gateway);
+        await app.StartAsync();
+        // From 127.0.0.2: a client of its own address (127.0.0.1, the node's neighbours, is not limited).
+        using var http = new HttpClient(new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, cancel) =>
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                socket.Bind(new IPEndPoint(IPAddress.Parse("127.0.0.2"), 0));
+                await socket.ConnectAsync(context.DnsEndPoint, cancel);
+                return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+            },
+        }) { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+        using var local = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+        var codes = new List<HttpStatusCode>();
+        HttpResponseMessage? limited = null;
+        for (int i = 0; i < 20; i++)
+        {
+            var response = await http.GetAsync("v1/devices/meter-1/readings");
+            codes.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests) limited ??= response;
+        }
+        Assert.Equal(Enumerable.Repeat(HttpStatusCode.OK, 5), codes.Take(5));
+        Assert.NotNull(limited);
+        Assert.Contains("too many requests", await limited!.Content.ReadAsStringAsync());
+        Assert.Equal("1", limited.Headers.GetValues("Retry-After").Single());
+        for (int i = 0; i < 20; i++) Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("v1/gateway")).StatusCode);
+        for (int i = 0; i < 20; i++) Assert.Equal(HttpStatusCode.OK, (await local.GetAsync("v1/devices/meter-1/readings")).StatusCode);
+    }
 }

@@ -111,3 +111,29 @@ public sealed class GatewayStoreTests
         public Task<Polis.Modules.Devices.AnchorRecord?> AnchorRecordAsync(string id, ulong b, CancellationToken c) => inner.AnchorRecordAsync(id, b, c);
     }
 }
+
+public sealed class BatchPartsCacheTests
+{
+    /// <summary>At the bound, the batch used longest ago goes; a hot batch stays; a failed fetch is forgotten.</summary>
+    [Fact]
+    public async Task The_least_recently_used_batch_is_evicted_and_failures_are_not_kept()
+    {
+        var cache = new BatchPartsCache<string>(capacity: 2);
+        int fetches = 0;
+        Task<string> Fetch(ulong batch) { Interlocked.Increment(ref fetches); return Task.FromResult($"parts of {batch}"); }
+        await cache.GetOrAdd(1, Fetch);
+        await cache.GetOrAdd(2, Fetch);
+        await cache.GetOrAdd(1, Fetch); // 1 is now the most recent
+        await cache.GetOrAdd(3, Fetch); // evicts 2
+        Assert.Equal(3, fetches);
+        Assert.Equal("parts of 1", await cache.GetOrAdd(1, Fetch));
+        Assert.Equal(3, fetches);
+        await cache.GetOrAdd(2, Fetch);
+        Assert.Equal(4, fetches);
+        Assert.Equal(2, cache.Count);
+        var failed = cache.GetOrAdd(9, _ => Task.FromException<string>(new IOException("node down")));
+        cache.Remove(9, failed);
+        await cache.GetOrAdd(9, Fetch);
+        Assert.Equal(5, fetches);
+    }
+}

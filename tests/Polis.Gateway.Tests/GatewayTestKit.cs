@@ -20,7 +20,10 @@ internal static class GatewayTestKit
     public static readonly KeyPair Other = KeyPair.FromLabel("gw-test-other");
 
     public static Reading ReadingOf(string device, ulong sequence, KeyPair key, long value = 1, string chainId = ChainId) =>
-        Reading.Create(chainId, device, sequence, 1_700_000_000_000 + (long)sequence, "energy", "wh", [value], null, key);
+        Reading.Create(chainId, device, sequence, Now + (long)sequence, "energy", "wh", [value], null, key);
+
+    /// <summary>The time the test readings are taken around: this run's start (the gateway refuses readings far from its clock).</summary>
+    public static readonly long Now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
     public static FakeDirectory Directory() => new FakeDirectory()
         .With("meter-1", Meter)
@@ -69,7 +72,7 @@ internal sealed class FakeDirectory : IDeviceDirectory
     public Task<DeviceKeyInfo?> LookupAsync(string deviceId, CancellationToken cancel)
     {
         Interlocked.Increment(ref Lookups);
-        if (Down) throw new NodeApiException(0, "node down");
+        if (Down) throw new NodeApiException(0, "cannot reach the node at http://10.9.8.7:8080: connection refused");
         return Task.FromResult(_devices.TryGetValue(deviceId, out var info) ? info : null);
     }
 }
@@ -128,7 +131,7 @@ internal sealed class FakeChain : IAnchorChain
 /// <summary>A clock the test moves.</summary>
 internal sealed class ManualTime : TimeProvider
 {
-    private DateTimeOffset _now = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
+    private DateTimeOffset _now = DateTimeOffset.FromUnixTimeMilliseconds(GatewayTestKit.Now);
     public override DateTimeOffset GetUtcNow() => _now;
     public void Advance(TimeSpan by) => _now += by;
 }

@@ -1,4 +1,5 @@
 using Polis.Gateway;
+using Polis.Modules.Devices;
 using static Polis.Gateway.Tests.GatewayTestKit;
 using Polis.Testing;
 
@@ -83,6 +84,7 @@ public sealed class ReadingPipelineTests
         var outcome = await Submit(gateway, ReadingOf("meter-1", 1, Meter).Encoded);
         Assert.Equal(ReadingReason.Unavailable, outcome.Reason);
         Assert.True(outcome.Reason.IsTransient());
+        Assert.DoesNotContain("10.9.8.7", outcome.Message); // the node's internal address stays internal
         devices.Down = false;
         var retried = await Submit(gateway, ReadingOf("meter-1", 1, Meter).Encoded);
         Assert.True(retried.Reason == ReadingReason.Accepted, retried.Message);
@@ -115,6 +117,21 @@ public sealed class ReadingPipelineTests
         time.Advance(TimeSpan.FromMilliseconds(DeviceKeyCache.RecheckAfterMs));
         var outcomes = await gateway.Pipeline.SubmitManyAsync([ReadingOf("meter-9", 1, Meter).Encoded, ReadingOf("meter-1", 3, Other).Encoded], CancellationToken.None);
         Assert.Equal([ReadingReason.Accepted, ReadingReason.Accepted], outcomes.Select(o => o.Reason));
+    }
+
+    /// <summary>A reading whose time the light client would not accept against its anchoring block (a light client bounds it by the block's time) is refused at once, not stored to be unprovable.</summary>
+    [Fact]
+    public async Task A_reading_from_the_future_or_nearly_a_year_back_is_refused_as_out_of_time()
+    {
+        using var dir = new TempDirectory();
+        var time = new ManualTime();
+        await using var gateway = Open(dir.Path, Directory(), new FakeChain(), time: time);
+        long now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        Reading At(ulong sequence, long timeMs) => Reading.Create(ChainId, "meter-1", sequence, timeMs, "energy", "wh", [1], null, Meter);
+        Assert.Equal(ReadingReason.OutOfTime, (await Submit(gateway, At(1, now + GatewayLimits.ReadingAheadMaxMs + 1).Encoded)).Reason);
+        Assert.Equal(ReadingReason.OutOfTime, (await Submit(gateway, At(1, now - GatewayLimits.ReadingBehindMaxMs - 1).Encoded)).Reason);
+        Assert.Equal(ReadingReason.Accepted, (await Submit(gateway, At(1, now - GatewayLimits.ReadingBehindMaxMs + 60_000).Encoded)).Reason);
+        Assert.Equal(ReadingReason.Accepted, (await Submit(gateway, At(2, now + GatewayLimits.ReadingAheadMaxMs - 1).Encoded)).Reason);
     }
 
     [Fact]

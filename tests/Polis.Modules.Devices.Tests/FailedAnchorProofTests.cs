@@ -15,7 +15,7 @@ public sealed class FailedAnchorProofTests
     public void An_anchor_for_an_unregistered_gateway_cannot_be_proven()
     {
         var city = TestCity.WithDevices("meter-1");
-        var anchored = city.Anchor(new TestBatch(city.Reading("meter-1", 1, 1_000)), 0, gatewayId: "gw-unknown");
+        var anchored = city.Anchor(new TestBatch(city.Reading("meter-1", 1, TestCity.Epoch + 1_000)), 0, gatewayId: "gw-unknown");
         Assert.Equal(DevicesResults.NotFound, anchored.Result.Code);
         var result = LightClients.Trusting(city.Genesis).VerifyReading(city.Prove(anchored, 0));
         Assert.Equal(ReadingCheck.AnchorRecord, result.FailedCheck);
@@ -26,7 +26,7 @@ public sealed class FailedAnchorProofTests
     public void An_anchor_from_an_account_other_than_the_gateways_cannot_be_proven()
     {
         var city = TestCity.WithDevices("meter-1");
-        var anchored = city.Anchor(new TestBatch(city.Reading("meter-1", 1, 1_000)), 0, sender: TestCity.Operator);
+        var anchored = city.Anchor(new TestBatch(city.Reading("meter-1", 1, TestCity.Epoch + 1_000)), 0, sender: TestCity.Operator);
         Assert.Equal(DevicesResults.Unauthorized, anchored.Result.Code);
         Assert.Equal(ReadingCheck.AnchorRecord, LightClients.Trusting(city.Genesis).VerifyReading(city.Prove(anchored, 0)).FailedCheck);
     }
@@ -36,9 +36,9 @@ public sealed class FailedAnchorProofTests
     {
         var city = TestCity.WithDevices("meter-1");
         var client = LightClients.Trusting(city.Genesis);
-        var first = city.Anchor(new TestBatch(city.Reading("meter-1", 1, 1_000)), 0);
+        var first = city.Anchor(new TestBatch(city.Reading("meter-1", 1, TestCity.Epoch + 1_000)), 0);
         Assert.True(first.Result.IsOk);
-        var second = city.Anchor(new TestBatch(city.Reading("meter-1", 2, 2_000)), 0);
+        var second = city.Anchor(new TestBatch(city.Reading("meter-1", 2, TestCity.Epoch + 2_000)), 0);
         Assert.Equal(DevicesResults.OutOfOrder, second.Result.Code);
 
         // The state at the second block still holds batch 0's record, written by the first anchor.
@@ -52,7 +52,7 @@ public sealed class FailedAnchorProofTests
     public void A_gap_in_batch_numbers_fails_and_cannot_be_proven()
     {
         var city = TestCity.WithDevices("meter-1");
-        var skipped = city.Anchor(new TestBatch(city.Reading("meter-1", 1, 1_000)), 1);
+        var skipped = city.Anchor(new TestBatch(city.Reading("meter-1", 1, TestCity.Epoch + 1_000)), 1);
         Assert.Equal(DevicesResults.OutOfOrder, skipped.Result.Code);
         Assert.Equal(ReadingCheck.AnchorRecord, LightClients.Trusting(city.Genesis).VerifyReading(city.Prove(skipped, 0)).FailedCheck);
     }

@@ -15,9 +15,9 @@ public sealed class KeyLifecycleProofTests
         var newKey = TestCity.DeviceKey("meter-1-second");
         var client = LightClients.Trusting(city.Genesis);
 
-        var before = city.Anchor(new TestBatch(city.Reading("meter-1", 1, 1_000, oldKey)), 0);
+        var before = city.Anchor(new TestBatch(city.Reading("meter-1", 1, TestCity.Epoch + 1_000, oldKey)), 0);
         city.CommitAllOk([city.Tx(TestCity.Operator, new DevicesBody.RotateDeviceKey("meter-1", newKey.PublicKey))]);
-        var late = city.Anchor(new TestBatch(city.Reading("meter-1", 2, 2_000, oldKey), city.Reading("meter-1", 3, 3_000, newKey)), 1);
+        var late = city.Anchor(new TestBatch(city.Reading("meter-1", 2, TestCity.Epoch + 2_000, oldKey), city.Reading("meter-1", 3, TestCity.Epoch + 3_000, newKey)), 1);
         Assert.True(late.Result.IsOk);
 
         var early = client.VerifyReading(city.Prove(before, 0));
@@ -35,7 +35,7 @@ public sealed class KeyLifecycleProofTests
     public void A_rotation_in_the_anchoring_block_already_counts()
     {
         var city = TestCity.WithDevices("meter-1");
-        var batch = new TestBatch(city.Reading("meter-1", 1, 1_000));
+        var batch = new TestBatch(city.Reading("meter-1", 1, TestCity.Epoch + 1_000));
         var anchorTx = city.Tx(TestCity.GatewayAccount, batch.AnchorBody(TestCity.GatewayId, 0));
         var rotate = city.Tx(TestCity.Operator, new DevicesBody.RotateDeviceKey("meter-1", TestCity.DeviceKey("meter-1-second").PublicKey));
         var committed = city.CommitAllOk([anchorTx, rotate]);
@@ -48,10 +48,10 @@ public sealed class KeyLifecycleProofTests
     {
         var city = TestCity.WithDevices("meter-1");
         var client = LightClients.Trusting(city.Genesis);
-        var before = city.Anchor(new TestBatch(city.Reading("meter-1", 1, 1_000)), 0);
+        var before = city.Anchor(new TestBatch(city.Reading("meter-1", 1, TestCity.Epoch + 1_000)), 0);
 
         // Anchored in the revoking block itself, ahead of the revocation: still revoked at that height.
-        var sameBlockBatch = new TestBatch(city.Reading("meter-1", 2, 2_000));
+        var sameBlockBatch = new TestBatch(city.Reading("meter-1", 2, TestCity.Epoch + 2_000));
         var anchorTx = city.Tx(TestCity.GatewayAccount, sameBlockBatch.AnchorBody(TestCity.GatewayId, 1));
         var revoke = city.Tx(TestCity.Operator, new DevicesBody.RevokeDevice("meter-1"));
         var revokedBlock = city.CommitAllOk([anchorTx, revoke]);
@@ -59,7 +59,7 @@ public sealed class KeyLifecycleProofTests
         Assert.Equal(ReadingCheck.DeviceRecord, sameBlock.FailedCheck);
         Assert.Contains($"revoked at height {revokedBlock.Block.Height}", sameBlock.Reason);
 
-        var after = city.Anchor(new TestBatch(city.Reading("meter-1", 3, 3_000)), 2);
+        var after = city.Anchor(new TestBatch(city.Reading("meter-1", 3, TestCity.Epoch + 3_000)), 2);
         Assert.True(after.Result.IsOk); // the chain anchors roots; it cannot see whose readings are inside
         Assert.Equal(ReadingCheck.DeviceRecord, client.VerifyReading(city.Prove(after, 0)).FailedCheck);
 
@@ -70,7 +70,7 @@ public sealed class KeyLifecycleProofTests
     public void A_reading_of_an_unregistered_device_does_not_prove()
     {
         var city = TestCity.WithDevices("meter-1");
-        var anchored = city.Anchor(new TestBatch(city.Reading("meter-1", 1, 1_000), city.Reading("ghost-1", 1, 1_000)), 0);
+        var anchored = city.Anchor(new TestBatch(city.Reading("meter-1", 1, TestCity.Epoch + 1_000), city.Reading("ghost-1", 1, TestCity.Epoch + 1_000)), 0);
         var result = LightClients.Trusting(city.Genesis).VerifyReading(city.Prove(anchored, 1));
         Assert.Equal(ReadingCheck.DeviceRecord, result.FailedCheck);
         Assert.Contains("ghost-1", result.Reason);

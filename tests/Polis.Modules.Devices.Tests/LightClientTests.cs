@@ -137,9 +137,9 @@ public sealed class LightClientTests
     public void A_reading_outside_the_anchored_time_range_is_rejected()
     {
         var city = TestCity.WithDevices("meter-1");
-        var batch = new TestBatch(city.Reading("meter-1", 1, 5_000), city.Reading("meter-1", 2, 6_000));
+        var batch = new TestBatch(city.Reading("meter-1", 1, TestCity.Epoch + 5_000), city.Reading("meter-1", 2, TestCity.Epoch + 6_000));
         // The gateway claims a range that leaves out the first reading.
-        var anchorTx = city.Tx(TestCity.GatewayAccount, new DevicesBody.AnchorBatch(TestCity.GatewayId, 0, batch.Root, 2, 5_500, 6_000));
+        var anchorTx = city.Tx(TestCity.GatewayAccount, new DevicesBody.AnchorBatch(TestCity.GatewayId, 0, batch.Root, 2, TestCity.Epoch + 5_500, TestCity.Epoch + 6_000));
         var committed = city.CommitAllOk([anchorTx]);
         var client = LightClients.Trusting(city.Genesis);
         Assert.True(client.VerifyReading(city.Prove(batch, 1, anchorTx, committed, 0)).IsValid);
@@ -157,12 +157,35 @@ public sealed class LightClientTests
         // One chain grows through the samples, so they run on one thread.
         Gen.Select(Gen.Int[1, 40], Gen.Int[0, 6], Gen.Int[0, 6], Gen.Int[0, 1000]).Sample((size, before, after, pick) =>
         {
-            var readings = Enumerable.Range(0, size).Select(_ => city.Reading("meter-1", ++sequence, 1_000 + (long)sequence)).ToArray();
+            var readings = Enumerable.Range(0, size).Select(_ => city.Reading("meter-1", ++sequence, TestCity.Epoch + 1_000 + (long)sequence)).ToArray();
             var anchored = city.Anchor(new TestBatch(readings), batchNumber++, after, fillersBefore: before);
             int index = pick % size;
             var result = client.VerifyReading(city.Prove(anchored, index).ToBytes());
             return result.IsValid && result.Facts!.BatchIndex == (ulong)index && result.Facts.BatchSize == (uint)size
                 && result.Facts.Sequence == readings[index].Sequence;
         }, iter: 60, threads: 1);
+    }
+
+    /// <summary>
+    /// The gateway's declared time range is only its word; the block's time is the validators'. A
+    /// reading more than ten minutes after its anchoring block's time, or more than a year before
+    /// it, is not proven, even inside the batch's declared range.
+    /// </summary>
+    [Fact]
+    public void A_reading_time_far_from_the_anchoring_blocks_time_is_not_proven()
+    {
+        var city = TestCity.WithDevices("meter-1");
+        long blockTime = 1_700_000_000_000 + 2_000; // the next block's time in a TestCity
+        var future = city.Anchor(new TestBatch(city.Reading("meter-1", 1, blockTime + DevicesLimits.ReadingAheadOfBlockMaxMs + 1)), 0);
+        Assert.Equal(blockTime, future.Committed.Block.Header.TimeMs);
+        var ahead = LightClients.Trusting(city.Genesis).VerifyReading(city.Prove(future, 0));
+        Assert.Equal(ReadingCheck.Reading, ahead.FailedCheck);
+        Assert.Contains("after the anchoring block's time", ahead.Reason);
+        var old = city.Anchor(new TestBatch(city.Reading("meter-1", 2, blockTime + 1_000 - DevicesLimits.ReadingBehindBlockMaxMs - 1)), 1);
+        var behind = LightClients.Trusting(city.Genesis).VerifyReading(city.Prove(old, 0));
+        Assert.Equal(ReadingCheck.Reading, behind.FailedCheck);
+        Assert.Contains("a year before", behind.Reason);
+        var fine = city.Anchor(new TestBatch(city.Reading("meter-1", 3, blockTime + 2_000 + DevicesLimits.ReadingAheadOfBlockMaxMs)), 2);
+        Assert.True(LightClients.Trusting(city.Genesis).VerifyReading(city.Prove(fine, 0)).IsValid);
     }
 }

@@ -24,7 +24,9 @@ public sealed class TestCity
     public static readonly KeyPair GatewayAccount = KeyPair.FromLabel("light-gateway-account");
 
     private readonly Dictionary<Address, ulong> _nonces = [];
-    private long _timeMs = 1_700_000_000_000;
+    /// <summary>The city's first block time; readings are taken around it (a proof bounds a reading's time by its anchoring block's).</summary>
+    public const long Epoch = 1_700_000_000_000;
+    private long _timeMs = Epoch;
 
     public TestCity(string chainId = DefaultChainId)
     {

@@ -37,14 +37,18 @@ public sealed record KeyFile(
 
     /// <summary>
     /// Writes the key owner-readable only (0600), whole or not at all: a new file with that mode is
-    /// written and fsynced under another name, then renamed over <paramref name="path"/>. Writing in
-    /// place would keep an existing file's wider mode and could leave half a key after a crash.
+    /// written and fsynced under another name, renamed over <paramref name="path"/>, and the
+    /// directory fsynced so the rename itself survives a power cut. Writing in place would keep an
+    /// existing file's wider mode and could leave half a key after a crash. A temporary file a
+    /// crash left behind (owner-only, never the live key) is removed by the next save.
     /// </summary>
     public static void Save(string path, KeyPair key)
     {
         string full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         var json = System.Text.Encoding.UTF8.GetBytes(JsonSerializer.Serialize(From(key), new JsonSerializerOptions { WriteIndented = true }));
+        string directory = Path.GetDirectoryName(full)!;
+        RemoveLeftovers(directory, Path.GetFileName(full));
         string temporary = $"{full}.{Guid.NewGuid():N}.tmp";
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
@@ -56,11 +60,22 @@ public sealed record KeyFile(
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temporary, full, overwrite: true);
+            Polis.Core.IO.DirectorySync.Fsync(directory);
         }
         catch
         {
             File.Delete(temporary);
             throw;
+        }
+    }
+
+    /// <summary>Temporary files of an earlier save of this key that a crash left (name.{32 hex}.tmp).</summary>
+    private static void RemoveLeftovers(string directory, string name)
+    {
+        foreach (string leftover in Directory.EnumerateFiles(directory, $"{name}.*.tmp"))
+        {
+            string middle = Path.GetFileName(leftover)[(name.Length + 1)..^4];
+            if (middle.Length == 32 && middle.All(char.IsAsciiHexDigitLower)) File.Delete(leftover);
         }
     }
 }

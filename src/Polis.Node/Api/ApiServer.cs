@@ -18,7 +18,7 @@ public static class ApiServer
 
     public static WebApplication Build(PolisNode node, ILoggerFactory logs, GatewayService? gateway = null)
     {
-        var app = ApiApp.Create(node.Config.ApiListen, logs, RequestBodyBytesMax, "Polis.Node");
+        var app = ApiApp.Create(node.Config.ApiListen, logs, RequestBodyBytesMax, "Polis.Node", node.Config.ApiCostlyRequestsPerSecond);
         app.MapOpenApi("/openapi/v1.json");
         ChainEndpoints.Map(app, node);
         StateEndpoints.Map(app, node);

@@ -20,6 +20,6 @@ internal static class StateEndpoints
             catch (FormatException) { return ApiResults.BadRequest("key is not hex"); }
             if (!ApiResults.TryCommittedHeight(host, height, out ulong h, out var error)) return error!;
             return Results.Ok(ApiResults.Prove(host, bytes, h));
-        }).WithName("stateProof");
+        }).WithName("stateProof").RequireRateLimiting(ApiApp.CostlyPolicy);
     }
 }

@@ -29,6 +29,8 @@ public sealed class NodeConfig
     /// <summary>Absent or empty: the node follows the chain without voting.</summary>
     [JsonPropertyName("validatorKeyFile")] public string? ValidatorKeyFile { get; set; } = "validator_key.json";
     [JsonPropertyName("mempoolTxsMax")] public int MempoolTxsMax { get; set; } = 200_000;
+    /// <summary>Requests per second per client address on the API's costly routes (listings, proofs, raw state).</summary>
+    [JsonPropertyName("apiCostlyRequestsPerSecond")] public int ApiCostlyRequestsPerSecond { get; set; } = Polis.Modules.Http.ApiApp.CostlyRequestsPerSecondDefault;
     /// <summary>Bytes of pending transactions, all senders together.</summary>
     [JsonPropertyName("mempoolBytesMax")] public long MempoolBytesMax { get; set; } = Mempool.MempoolLimits.DefaultBytesMax;
     /// <summary>Pending transactions of one sender, and their bytes.</summary>
@@ -69,6 +71,7 @@ public sealed class NodeConfig
     public void Check()
     {
         if (MempoolTxsMax <= 0) throw new FormatException("mempoolTxsMax must be positive");
+        if (ApiCostlyRequestsPerSecond is < 1 or > 1_000_000) throw new FormatException("apiCostlyRequestsPerSecond must be 1..1000000");
         if (P2PHandshakesMax is < 1 or > 10_000) throw new FormatException("p2pHandshakesMax must be 1..10000");
         if (P2PHandshakesPerAddressMax < 1 || P2PHandshakesPerAddressMax > P2PHandshakesMax) throw new FormatException("p2pHandshakesPerAddressMax must be 1..p2pHandshakesMax");
         if (P2PReservedHandshakesMax is < 0 or > 10_000) throw new FormatException("p2pReservedHandshakesMax must be 0..10000");

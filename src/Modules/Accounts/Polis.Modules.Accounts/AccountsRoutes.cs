@@ -11,7 +11,7 @@ namespace Polis.Modules.Accounts;
 internal static class AccountsRoutes
 {
     public static void Map(IEndpointRouteBuilder routes, IModuleHost host) =>
-        routes.MapGet("/{address}", (string address, bool? proof) => Account(host, address, proof ?? false)).WithName("account");
+        routes.MapGet("/{address}", (string address, bool? proof) => Account(host, address, proof ?? false)).WithName("account").RequireRateLimiting(Polis.Modules.Http.ApiApp.ProofPolicy);
 
     private static IResult Account(IModuleHost host, string text, bool withProof)
     {

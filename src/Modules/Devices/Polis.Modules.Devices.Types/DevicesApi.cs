@@ -8,7 +8,11 @@ public sealed record DeviceKeyResponse(uint Index, string PublicKey, ulong From,
 /// <summary>A device as of <paramref name="Height"/>; <paramref name="Proof"/> (on request) proves its record under that height's state root.</summary>
 public sealed record DeviceResponse(
     string Id, string Owner, string Kind, LocationResponse Location, string Metadata, string PublicKey, uint KeyIndex, ulong KeySince,
-    ulong RegisteredAt, ulong? RevokedAt, ulong Height, IReadOnlyList<DeviceKeyResponse>? Keys, StateProofResponse? Proof);
+    ulong RegisteredAt, ulong? RevokedAt, ulong Height, IReadOnlyList<DeviceKeyResponse>? Keys, StateProofResponse? Proof)
+{
+    /// <summary>When <see cref="Keys"/> is not the whole history: ask again with <c>keysBefore</c> = this for the older keys.</summary>
+    public uint? KeysBefore { get; init; }
+}
 
 public sealed record DevicesPage(ulong Height, IReadOnlyList<DeviceResponse> Devices, string? Next);
 

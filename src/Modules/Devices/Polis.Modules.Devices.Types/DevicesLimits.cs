@@ -5,4 +5,17 @@ public static class DevicesLimits
 {
     /// <summary>Readings one anchor may cover; keeps a batch's Merkle path short (20 levels).</summary>
     public const uint BatchReadingsMax = 1 << 20;
+
+    /// <summary>
+    /// A reading is proven only if its time is at most this far after the time of the block that
+    /// anchors it: a device's clock may run a little fast, but a reading cannot come from the future.
+    /// </summary>
+    public const long ReadingAheadOfBlockMaxMs = 10 * 60 * 1000;
+
+    /// <summary>
+    /// ...and at most this far before it: a reading anchored more than a year after its claimed time
+    /// is not proven as of that time. Gateways refuse readings a week short of this, so a batch
+    /// anchored within a week of its sealing stays provable.
+    /// </summary>
+    public const long ReadingBehindBlockMaxMs = 365L * 24 * 60 * 60 * 1000;
 }

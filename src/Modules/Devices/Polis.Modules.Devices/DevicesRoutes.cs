@@ -12,11 +12,16 @@ namespace Polis.Modules.Devices;
 internal static class DevicesRoutes
 {
     private const int PageMax = 1_000;
+    /// <summary>Records one listing request reads at most: past it the page ends early with a cursor, so a filter that matches little costs a bounded read per request, not the whole registry.</summary>
+    internal const int ScanBudget = 10 * PageMax;
+    /// <summary>Key-history entries one device request returns at most; older ones page with <c>keysBefore</c>.</summary>
+    internal const int KeysPageMax = 100;
 
     public static void Map(IEndpointRouteBuilder routes, IModuleHost host, DevicesModule module)
     {
-        routes.MapGet("", (HttpContext context) => List(host, module, context.Request.Query)).WithName("devices");
-        routes.MapGet("/{id}", (string id, bool? proof, string? height) => Device(host, id, proof ?? false, height)).WithName("device");
+        routes.MapGet("", (HttpContext context) => List(host, module, context.Request.Query)).WithName("devices").RequireRateLimiting(ApiApp.CostlyPolicy);
+        routes.MapGet("/{id}", (string id, bool? proof, string? height, string? keysBefore) => Device(host, id, proof ?? false, height, keysBefore)).WithName("device")
+            .RequireRateLimiting(ApiApp.ProofPolicy);
         routes.MapGet("/gateways/{id}", (string id) => Gateway(host, id)).WithName("gateway");
     }
 
@@ -45,8 +50,22 @@ internal static class DevicesRoutes
         var state = host.StateAt(height);
         var devices = new List<DeviceResponse>();
         string? next = null;
-        foreach (string id in DeviceIndex.Scan(host.IndexOf(module), after))
+        var index = host.IndexOf(module);
+        // The most selective index the filters allow; the others are checked on each record.
+        var ids = owner is { } byOwner ? DeviceIndex.ScanOwner(index, byOwner, after)
+            : kind is not null ? DeviceIndex.ScanKind(index, kind, after)
+            : DeviceIndex.Scan(index, after);
+        int read = 0;
+        string? lastRead = null;
+        foreach (string id in ids)
         {
+            if (++read > ScanBudget)
+            {
+                // The page ends early; the cursor resumes after the last record read (after is exclusive).
+                next = lastRead;
+                break;
+            }
+            lastRead = id;
             var record = DevicesStore.Device(state, id);
             if (record is null) continue;
             if (owner is { } o && record.Owner != o) continue;
@@ -80,20 +99,32 @@ internal static class DevicesRoutes
         return true;
     }
 
-    private static IResult Device(IModuleHost host, string id, bool withProof, string? heightText)
+    private static IResult Device(IModuleHost host, string id, bool withProof, string? heightText, string? keysBeforeText)
     {
         if (!EntityId.IsValid(id, out string error)) return ApiResults.BadRequest($"device id: {error}");
         if (!ApiResults.TryCommittedHeight(host, heightText, out ulong height, out var heightError)) return heightError!;
+        uint? keysBefore = null;
+        if (keysBeforeText is not null)
+        {
+            if (!uint.TryParse(keysBeforeText, NumberStyles.None, CultureInfo.InvariantCulture, out uint before)) return ApiResults.BadRequest("keysBefore must be a key index");
+            keysBefore = before;
+        }
         var state = host.StateAt(height);
         var record = DevicesStore.Device(state, id);
         if (record is null) return ApiResults.NotFound($"device '{id}' is not registered (height {height})");
-        var keys = new List<DeviceKeyResponse>();
-        for (uint i = 0; i <= record.KeyIndex; i++)
+        // The newest keys first in a page of at most KeysPageMax: a device rotated a million times costs a page, not its whole history.
+        long end = Math.Min((long)record.KeyIndex + 1, keysBefore ?? long.MaxValue);
+        long start = Math.Max(0, end - KeysPageMax);
+        var keys = new List<DeviceKeyResponse>((int)(end - start));
+        for (long i = start; i < end; i++)
         {
-            var k = DevicesStore.Key(state, id, i);
-            if (k is not null) keys.Add(new DeviceKeyResponse(i, k.Key.ToString(), k.From, k.Until == 0 ? null : k.Until));
+            var k = DevicesStore.Key(state, id, (uint)i);
+            if (k is not null) keys.Add(new DeviceKeyResponse((uint)i, k.Key.ToString(), k.From, k.Until == 0 ? null : k.Until));
         }
-        return Results.Ok(ToResponse(record, height, keys, withProof ? ApiResults.Prove(host, DevicesKeys.Device(id), height) : null));
+        return Results.Ok(ToResponse(record, height, keys, withProof ? ApiResults.Prove(host, DevicesKeys.Device(id), height) : null) with
+        {
+            KeysBefore = start > 0 ? (uint)start : null,
+        });
     }
 
     private static IResult Gateway(IModuleHost host, string id)

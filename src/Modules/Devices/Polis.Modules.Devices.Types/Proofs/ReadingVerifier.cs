@@ -33,7 +33,9 @@ public static class ReadingVerifier
     /// The rule: a reading is proven when a block finalized by the trusted validators includes a
     /// devices anchor transaction whose anchor record is in that block's state (so the anchor
     /// succeeded: failed transactions are included in blocks too, but write nothing), the reading
-    /// is a leaf of the anchored batch (of exactly the anchored size) and lies in its time range,
+    /// is a leaf of the anchored batch (of exactly the anchored size) and lies in its time range and
+    /// within <see cref="DevicesLimits.ReadingBehindBlockMaxMs"/> before to
+    /// <see cref="DevicesLimits.ReadingAheadOfBlockMaxMs"/> after the anchoring block's time,
     /// and the device's record in that same state (at the anchor's height) is not revoked and its
     /// current key verifies the reading's signature.
     /// </para>
@@ -141,6 +143,12 @@ public static class ReadingVerifier
         if (reading.ChainId != client.ChainId) return Fail(ReadingCheck.Reading, $"reading is for chain '{reading.ChainId}'");
         if (reading.TimeMs < anchor.FirstTimeMs || reading.TimeMs > anchor.LastTimeMs)
             return Fail(ReadingCheck.Reading, $"reading time {reading.TimeMs} lies outside the anchored range {anchor.FirstTimeMs}..{anchor.LastTimeMs}");
+        // Bound by the block's time, which the validators agreed on: the gateway's declared range alone is its word.
+        long blockTime = proof.Header.TimeMs;
+        if (reading.TimeMs > blockTime && reading.TimeMs - blockTime > DevicesLimits.ReadingAheadOfBlockMaxMs)
+            return Fail(ReadingCheck.Reading, $"reading time {reading.TimeMs} is more than {DevicesLimits.ReadingAheadOfBlockMaxMs / 60_000} minutes after the anchoring block's time {blockTime}");
+        if (reading.TimeMs < blockTime && blockTime - reading.TimeMs > DevicesLimits.ReadingBehindBlockMaxMs)
+            return Fail(ReadingCheck.Reading, $"reading time {reading.TimeMs} is more than a year before the anchoring block's time {blockTime}");
         return null;
     }
 
