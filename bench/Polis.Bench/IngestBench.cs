@@ -211,7 +211,7 @@ public sealed class IngestBench(int readings, int devices, int validators, int b
     private static async Task<(int, int, string)> PublishMqtt(int port, List<Reading> stream, CancellationToken cancel)
     {
         var tally = new MqttTally();
-        await Task.WhenAll(ByClient(stream).Select(x => Task.Run(() => PublishOnConnection(port, $"bench-{x.Client}-{Environment.ProcessId}",
+        await Task.WhenAll(ByClient(stream).Select(x => Task.Run(() => PublishOnConnection(port, $"{MqttConnectProof.ConcentratorClientPrefix}bench-{x.Client}-{Environment.ProcessId}",
             x.Readings.Select(r => (new MqttApplicationMessageBuilder().WithTopic(MqttTopicOf(r)).WithPayload(r.Encoded)
                 .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), 1)), tally, cancel), cancel)));
         return tally.Result;
@@ -237,7 +237,7 @@ public sealed class IngestBench(int readings, int devices, int validators, int b
                     messages.Add((new MqttApplicationMessageBuilder().WithTopic(MqttTopicOf(part[0])).WithPayload(Encode(part))
                         .WithContentType(ReadingsRequest.BatchContentType).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), part.Count));
                 }
-            return PublishOnConnection(port, $"bench-backlog-{x.Client}-{Environment.ProcessId}", messages, tally, cancel);
+            return PublishOnConnection(port, $"{MqttConnectProof.ConcentratorClientPrefix}bench-backlog-{x.Client}-{Environment.ProcessId}", messages, tally, cancel);
         }, cancel)));
         return tally.Result;
     }
@@ -258,7 +258,7 @@ public sealed class IngestBench(int readings, int devices, int validators, int b
     private static async Task PublishOnConnection(int port, string clientId, IEnumerable<(MqttApplicationMessage Message, int Readings)> messages, MqttTally tally, CancellationToken cancel)
     {
         using var mqtt = new MqttClientFactory().CreateMqttClient();
-        var (user, password) = MqttConnectProof.ForConcentrator(DevnetLayout.ChainId, clientId, Concentrator, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var (user, password) = MqttConnectProof.ForConcentrator(DevnetLayout.ChainId, GatewayId, clientId, Concentrator, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         await mqtt.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
             .WithClientId(clientId).WithCredentials(user, password).WithTimeout(TimeSpan.FromSeconds(30)).Build(), cancel);
         using var window = new SemaphoreSlim(MqttInFlightPerClient);

@@ -71,5 +71,5 @@ internal sealed class DeviceEventFollower(NodeClient client, DeviceKeyCache cach
     public int Gaps { get; private set; }
 
     private static bool IsDeviceChange(string type) =>
-        type is DevicesEvents.Registered.TypeName or DevicesEvents.KeyRotated.TypeName or DevicesEvents.Revoked.TypeName;
+        type is DevicesEvents.Registered.TypeName or DevicesEvents.KeyRotated.TypeName or DevicesEvents.Revoked.TypeName or DevicesEvents.Assigned.TypeName;
 }

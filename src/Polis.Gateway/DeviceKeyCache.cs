@@ -85,10 +85,13 @@ public sealed class DeviceKeyCache(IDeviceDirectory directory, TimeProvider? tim
     /// </summary>
     public bool ForgetIfStale(string deviceId)
     {
-        if (!_entries.TryGetValue(deviceId, out var entry)) return true;
+        // No entry: nothing cached to distrust (a lookup is on its way or the follower dropped it).
+        if (!_entries.TryGetValue(deviceId, out var entry)) return false;
         if (_time.GetUtcNow().ToUnixTimeMilliseconds() - entry.FetchedAtMs < RecheckAfterMs) return false;
-        Invalidate(deviceId);
-        return true;
+        // This entry only, and not the generation: a recheck must not make every lookup in flight
+        // for other devices throw its answer away (a stream of forged readings would then keep
+        // the whole cache empty). A lookup started now stores its fresh answer as usual.
+        return _entries.TryRemove(new KeyValuePair<string, Entry>(deviceId, entry));
     }
 
     /// <summary>Forgets a device (its record changed on chain); the next reading asks again.</summary>

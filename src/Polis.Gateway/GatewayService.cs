@@ -46,7 +46,7 @@ public sealed class GatewayService : IAsyncDisposable
         var pending = Recover(store);
         _committer = new ReadingCommitter(store, pending, metrics, config.QueuedReadingsMax, _log);
         _keys = new DeviceKeyCache(dependencies.Directory ?? new NodeDeviceDirectory(node), dependencies.Time);
-        Pipeline = new ReadingPipeline(chainId, _keys, _committer, metrics, dependencies.Time);
+        Pipeline = new ReadingPipeline(chainId, config.Id, _keys, _committer, metrics, dependencies.Time);
         Anchorer = new Anchorer(config, chainId, account, store, pending, dependencies.Chain ?? new NodeAnchorChain(node), metrics, _log, dependencies.Time);
         _committer.Committed += waiting => { if (waiting >= config.BatchReadingsMax) Anchorer.Wake(); };
         Proofs = new ProofAssembler(config.Id, store, node);
@@ -131,7 +131,7 @@ public sealed class GatewayService : IAsyncDisposable
         else if (Config.MqttListen.Length > 0 && GatewayConfig.TryParseListen(Config.MqttListen, out var listen))
         {
             var concentrators = Config.MqttConcentrators.Select(k => Polis.Core.Crypto.PublicKey.TryParse(k, out var key) ? key : throw new FormatException($"gateway.mqttConcentrators: '{k}'")).ToHashSet();
-            _broker = new EmbeddedMqttBroker(listen, Pipeline, new MqttAccess(ChainId, _keys, concentrators, _dependencies.Time ?? TimeProvider.System), _log);
+            _broker = new EmbeddedMqttBroker(listen, Pipeline, new MqttAccess(ChainId, Config.Id, _keys, concentrators, _dependencies.Time ?? TimeProvider.System), _log);
             try
             {
                 await _broker.StartAsync();

@@ -2,8 +2,8 @@ using Polis.Core.Crypto;
 
 namespace Polis.Gateway;
 
-/// <summary>A device's current on-chain key and whether it is revoked.</summary>
-public sealed record DeviceKeyInfo(PublicKey Key, bool Revoked);
+/// <summary>A device's current key, whether it is revoked, and the gateway its readings go through (empty: none; only that gateway's anchors prove them).</summary>
+public sealed record DeviceKeyInfo(PublicKey Key, bool Revoked, string Gateway = "");
 
 /// <summary>
 /// Where the gateway learns devices' current keys (the chain, through a node's API). Defined here,

@@ -10,7 +10,7 @@ namespace Polis.Gateway;
 /// readings topic, and either may subscribe only to its own reply topic. No other topic exists
 /// here, retained messages are refused, and a reply goes only to the publisher's own reply topic.
 /// </summary>
-internal sealed class MqttAccess(string chainId, DeviceKeyCache keys, IReadOnlySet<PublicKey> concentrators, TimeProvider time)
+internal sealed class MqttAccess(string chainId, string gatewayId, DeviceKeyCache keys, IReadOnlySet<PublicKey> concentrators, TimeProvider time)
 {
     /// <summary>An authenticated client: a device (its id) or a concentrator (no device id).</summary>
     public sealed record Principal(string ClientId, string? DeviceId)
@@ -24,13 +24,17 @@ internal sealed class MqttAccess(string chainId, DeviceKeyCache keys, IReadOnlyS
         if (string.IsNullOrEmpty(userName) || !MqttConnectProof.TryParsePassword(password, out long timeMs, out var signature))
             return (null, $"connect with user name {MqttConnectProof.DevicePrefix}{{deviceId}} or {MqttConnectProof.ConcentratorPrefix}{{key}} and a signed password");
         long now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        if (Math.Abs(now - timeMs) > GatewayLimits.MqttConnectSkewMs) return (null, $"the password's time is more than {GatewayLimits.MqttConnectSkewMs / 1000} s from the gateway's clock");
-        var signed = MqttConnectProof.SignBytes(chainId, userName, clientId, timeMs);
+        if (timeMs < now - GatewayLimits.MqttConnectSkewMs || timeMs > now + GatewayLimits.MqttConnectSkewMs)
+            return (null, $"the password's time is more than {GatewayLimits.MqttConnectSkewMs / 1000} s from the gateway's clock");
+        // Bound to this gateway: a password seen by one gateway cannot be replayed to another.
+        var signed = MqttConnectProof.SignBytes(chainId, gatewayId, userName, clientId, timeMs);
         if (userName.StartsWith(MqttConnectProof.DevicePrefix, StringComparison.Ordinal))
         {
             string deviceId = userName[MqttConnectProof.DevicePrefix.Length..];
             if (clientId != deviceId) return (null, "a device's client id is its device id");
             if (!EntityId.IsValid(deviceId, out _)) return (null, "not a device id");
+            if (deviceId.StartsWith(MqttConnectProof.ConcentratorClientPrefix, StringComparison.Ordinal))
+                return (null, $"client ids starting '{MqttConnectProof.ConcentratorClientPrefix}' are the concentrators': this device cannot use MQTT here");
             var key = await keys.GetAsync(deviceId, cancel);
             if (key is null || key.Revoked) return (null, $"device '{deviceId}' is not registered, or revoked");
             // A key rotated since the cache was filled: ask the chain again before refusing.
@@ -42,6 +46,9 @@ internal sealed class MqttAccess(string chainId, DeviceKeyCache keys, IReadOnlyS
         {
             string hex = userName[MqttConnectProof.ConcentratorPrefix.Length..];
             if (!PublicKey.TryParse(hex, out var key) || !concentrators.Contains(key)) return (null, "not a concentrator of this gateway");
+            // Its own namespace of client ids: never a device's (no session takeover), never a wildcard in its reply topic.
+            if (!clientId.StartsWith(MqttConnectProof.ConcentratorClientPrefix, StringComparison.Ordinal) || !EntityId.IsValid(clientId, out _))
+                return (null, $"a concentrator's client id is '{MqttConnectProof.ConcentratorClientPrefix}' and then a-z, 0-9, '.', '_' or '-'");
             if (!key.Verify(signed, signature)) return (null, "the password is not signed by the concentrator's key");
             return (new Principal(clientId, null), "");
         }

@@ -12,6 +12,15 @@ public sealed class MqttPacketSizeGuard(Stream inner, int packetBytesMax) : Stre
 {
     private enum Part { Type, Length, Body }
 
+    /// <summary>
+    /// The first packet (CONNECT: ids, user name, a signed password) is small; before the client has
+    /// proven a key it may announce no more than this, so idle unauthenticated connections cannot each
+    /// make the broker hold a full-size buffer.
+    /// </summary>
+    public const int FirstPacketBytesMax = 4 * 1024;
+
+    private bool _first = true;
+
     private Part _part = Part.Type;
     private int _lengthBytes;
     private long _length, _multiplier;
@@ -47,7 +56,9 @@ public sealed class MqttPacketSizeGuard(Stream inner, int packetBytesMax) : Stre
                     _multiplier *= 128;
                     if (++_lengthBytes == 4 && (b & 0x80) != 0) throw new IOException("MQTT packet length longer than four bytes");
                     if ((b & 0x80) != 0) break;
-                    if (_length > packetBytesMax) throw new IOException($"MQTT packet of {_length} bytes; this gateway takes at most {packetBytesMax}");
+                    long bound = _first ? Math.Min(FirstPacketBytesMax, packetBytesMax) : packetBytesMax;
+                    _first = false;
+                    if (_length > bound) throw new IOException($"MQTT packet of {_length} bytes; this gateway takes at most {bound}{(bound < packetBytesMax ? " before a client has connected" : "")}");
                     (_part, _bodyLeft) = _length == 0 ? (Part.Type, 0) : (Part.Body, _length);
                     break;
                 default:

@@ -19,9 +19,12 @@ public sealed class ReadingPipeline
     private readonly ReadingCommitter _committer;
     private readonly GatewayMetrics _metrics;
     private readonly TimeProvider _time;
+    /// <summary>This gateway: only readings of devices assigned to it are taken (another's anchors would not prove them).</summary>
+    private readonly string _gatewayId;
 
-    internal ReadingPipeline(string chainId, DeviceKeyCache keys, ReadingCommitter committer, GatewayMetrics metrics, TimeProvider? time = null)
+    internal ReadingPipeline(string chainId, string gatewayId, DeviceKeyCache keys, ReadingCommitter committer, GatewayMetrics metrics, TimeProvider? time = null)
     {
+        _gatewayId = gatewayId;
         _time = time ?? TimeProvider.System;
         _chainId = chainId;
         _keys = keys;
@@ -108,7 +111,7 @@ public sealed class ReadingPipeline
     }
 
     /// <summary>Refusals that a stale cache may have caused: the device unknown, or a signature that does not verify under its key.</summary>
-    private static bool MayBeStale(ReadingReason reason) => reason is ReadingReason.UnknownDevice or ReadingReason.BadSignature;
+    private static bool MayBeStale(ReadingReason reason) => reason is ReadingReason.UnknownDevice or ReadingReason.BadSignature or ReadingReason.WrongGateway;
 
     /// <summary>
     /// Readings refused on a cached answer older than <see cref="DeviceKeyCache.RecheckAfterMs"/>
@@ -144,7 +147,7 @@ public sealed class ReadingPipeline
     }
 
     /// <summary>Checks revocation and signature of every decoded reading (in parallel when many).</summary>
-    private static (bool[] Good, Hash32[] Leaves) Verify(Reading?[] readings, DeviceKeyInfo?[] keys, ReadingOutcome[] outcomes)
+    private (bool[] Good, Hash32[] Leaves) Verify(Reading?[] readings, DeviceKeyInfo?[] keys, ReadingOutcome[] outcomes)
     {
         int n = readings.Length;
         var good = new bool[n];
@@ -236,10 +239,14 @@ public sealed class ReadingPipeline
     }
 
     /// <summary>Unknown, revoked, or a signature that does not verify under the device's current key: false with the outcome.</summary>
-    private static bool Check(Reading r, DeviceKeyInfo? key, out ReadingOutcome outcome)
+    private bool Check(Reading r, DeviceKeyInfo? key, out ReadingOutcome outcome)
     {
         if (key is null) outcome = new ReadingOutcome(ReadingReason.UnknownDevice, r.DeviceId, r.Sequence, $"device '{r.DeviceId}' is not registered");
         else if (key.Revoked) outcome = new ReadingOutcome(ReadingReason.DeviceRevoked, r.DeviceId, r.Sequence, $"device '{r.DeviceId}' is revoked");
+        else if (key.Gateway != _gatewayId)
+            outcome = new ReadingOutcome(ReadingReason.WrongGateway, r.DeviceId, r.Sequence, key.Gateway.Length == 0
+                ? $"device '{r.DeviceId}' goes through no gateway yet: its owner assigns it (polis device assign)"
+                : $"device '{r.DeviceId}' goes through gateway '{key.Gateway}', not this one");
         else if (!VerifySignature(r, key.Key)) outcome = new ReadingOutcome(ReadingReason.BadSignature, r.DeviceId, r.Sequence, $"the signature does not verify under the current key of '{r.DeviceId}'");
         else
         {

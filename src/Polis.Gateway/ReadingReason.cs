@@ -32,4 +32,6 @@ public enum ReadingReason : byte
     Unavailable,
     /// <summary>The reading's time is too far from the gateway's clock to be proven once anchored (ahead of it, or nearly a year behind).</summary>
     OutOfTime,
+    /// <summary>The device's readings go through another gateway (or none): this gateway's anchors would not prove them.</summary>
+    WrongGateway,
 }

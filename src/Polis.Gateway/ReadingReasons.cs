@@ -8,7 +8,7 @@ public static class ReadingReasons
     private static readonly string[] Names =
     [
         "accepted", "duplicate", "malformed", "wrong-chain", "topic-mismatch", "unknown-device", "device-revoked",
-        "bad-signature", "replayed", "out-of-order", "overloaded", "unavailable", "out-of-time",
+        "bad-signature", "replayed", "out-of-order", "overloaded", "unavailable", "out-of-time", "wrong-gateway",
     ];
 
     private static readonly byte[][] Utf8Names = Array.ConvertAll(Names, System.Text.Encoding.UTF8.GetBytes);
@@ -39,7 +39,7 @@ public static class ReadingReasons
         ReadingReason.Accepted or ReadingReason.Duplicate => MqttPubAckReasonCode.Success,
         ReadingReason.Malformed or ReadingReason.WrongChain or ReadingReason.OutOfTime => MqttPubAckReasonCode.PayloadFormatInvalid,
         ReadingReason.TopicMismatch => MqttPubAckReasonCode.TopicNameInvalid,
-        ReadingReason.UnknownDevice or ReadingReason.DeviceRevoked or ReadingReason.BadSignature => MqttPubAckReasonCode.NotAuthorized,
+        ReadingReason.UnknownDevice or ReadingReason.DeviceRevoked or ReadingReason.BadSignature or ReadingReason.WrongGateway => MqttPubAckReasonCode.NotAuthorized,
         ReadingReason.Replayed or ReadingReason.OutOfOrder => MqttPubAckReasonCode.ImplementationSpecificError,
         ReadingReason.Overloaded => MqttPubAckReasonCode.QuotaExceeded,
         _ => MqttPubAckReasonCode.UnspecifiedError,

@@ -42,14 +42,5 @@ public sealed class SubmissionSlots
         }
     }
 
-    /// <summary>IPv4 as itself; IPv6 by its /64, which one host or site usually has whole.</summary>
-    private static IPAddress KeyOf(IPAddress? address)
-    {
-        if (address is null) return IPAddress.None;
-        if (address.IsIPv4MappedToIPv6) return address.MapToIPv4();
-        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6) return address;
-        var bytes = address.GetAddressBytes();
-        Array.Clear(bytes, 8, 8);
-        return new IPAddress(bytes);
-    }
+    private static IPAddress KeyOf(IPAddress? address) => address is null ? IPAddress.None : Polis.Core.Net.ClientAddress.GroupOf(address);
 }

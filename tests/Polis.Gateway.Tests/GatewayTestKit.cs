@@ -57,15 +57,16 @@ internal sealed class FakeDirectory : IDeviceDirectory
     public int Lookups;
     public bool Down;
 
-    public FakeDirectory With(string id, KeyPair key)
+    /// <summary>A device with <paramref name="key"/>, going through <paramref name="gateway"/> (the test gateway by default).</summary>
+    public FakeDirectory With(string id, KeyPair key, string gateway = GatewayTestKit.GatewayId)
     {
-        _devices[id] = new DeviceKeyInfo(key.PublicKey, false);
+        _devices[id] = new DeviceKeyInfo(key.PublicKey, false, gateway);
         return this;
     }
 
     public FakeDirectory Revoked(string id, KeyPair key)
     {
-        _devices[id] = new DeviceKeyInfo(key.PublicKey, true);
+        _devices[id] = new DeviceKeyInfo(key.PublicKey, true, GatewayTestKit.GatewayId);
         return this;
     }
 

@@ -39,14 +39,14 @@ public sealed class MqttIngressTests
 
     private static MqttClientOptions DeviceOptions(int port, string deviceId, KeyPair key, string? clientId = null, long? timeMs = null)
     {
-        var (user, password) = MqttConnectProof.ForDevice(ChainId, deviceId, key, timeMs ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var (user, password) = MqttConnectProof.ForDevice(ChainId, GatewayId, deviceId, key, timeMs ?? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         return new MqttClientFactory().CreateClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithProtocolVersion(MqttProtocolVersion.V500)
             .WithClientId(clientId ?? deviceId).WithCredentials(user, password).Build();
     }
 
-    private static MqttClientOptions ConcentratorOptions(int port, KeyPair key, string clientId = "concentrator-1")
+    private static MqttClientOptions ConcentratorOptions(int port, KeyPair key, string clientId = "concentrator.1", string gatewayId = GatewayId)
     {
-        var (user, password) = MqttConnectProof.ForConcentrator(ChainId, clientId, key, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var (user, password) = MqttConnectProof.ForConcentrator(ChainId, gatewayId, clientId, key, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         return new MqttClientFactory().CreateClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithProtocolVersion(MqttProtocolVersion.V500)
             .WithClientId(clientId).WithCredentials(user, password).Build();
     }
@@ -207,7 +207,7 @@ public sealed class MqttIngressTests
     /// <summary>An MQTT 5 CONNECT (clean start, keep-alive 60 s) of a device, with its signed password, written by hand.</summary>
     private static byte[] RawConnect(string deviceId, KeyPair key)
     {
-        var (user, password) = MqttConnectProof.ForDevice(ChainId, deviceId, key, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        var (user, password) = MqttConnectProof.ForDevice(ChainId, GatewayId, deviceId, key, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         static byte[] Str(string s) { var b = System.Text.Encoding.UTF8.GetBytes(s); return [(byte)(b.Length >> 8), (byte)b.Length, .. b]; }
         byte[] variable = [0x00, 0x04, (byte)'M', (byte)'Q', (byte)'T', (byte)'T', 0x05, 0xC2, 0x00, 0x3C, 0x00];
         byte[] body = [.. variable, .. Str(deviceId), .. Str(user), .. Str(password)];
@@ -237,6 +237,9 @@ public sealed class MqttIngressTests
         Assert.Equal(MqttClientConnectResultCode.NotAuthorized,
             await TryConnect(DeviceOptions(port, "meter-1", Meter, timeMs: DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() - GatewayLimits.MqttConnectSkewMs - 60_000))); // a replayed old password
         Assert.Equal(MqttClientConnectResultCode.NotAuthorized, await TryConnect(ConcentratorOptions(port, Other)));              // not listed
+        Assert.Equal(MqttClientConnectResultCode.NotAuthorized, await TryConnect(ConcentratorOptions(port, Concentrator, clientId: "meter-1")));  // a device's session
+        Assert.Equal(MqttClientConnectResultCode.NotAuthorized, await TryConnect(ConcentratorOptions(port, Concentrator, clientId: "concentrator.#")));
+        Assert.Equal(MqttClientConnectResultCode.NotAuthorized, await TryConnect(ConcentratorOptions(port, Concentrator, gatewayId: "gw-elsewhere"))); // signed for another gateway
 
         using var device = await ConnectAsync(port, "meter-1");
         // Taking over its session needs its key: the device stays connected.

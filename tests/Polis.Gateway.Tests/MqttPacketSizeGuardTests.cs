@@ -68,4 +68,17 @@ public sealed class MqttPacketSizeGuardTests
         var (_, failure) = ReadAll([0x30, 0xFF, 0xFF, 0xFF, 0xFF, 0x01], int.MaxValue, 1);
         Assert.IsType<IOException>(failure);
     }
+
+    /// <summary>Before a client has connected (its first packet, the CONNECT) it may announce only a small packet: idle unauthenticated sockets cannot each make the broker hold a full-size buffer.</summary>
+    [Fact]
+    public void The_first_packet_may_announce_only_a_connects_worth()
+    {
+        var (_, failure) = ReadAll(Packet(0x10, MqttPacketSizeGuard.FirstPacketBytesMax + 1), 1_000_000, 4096);
+        Assert.IsType<IOException>(failure);
+        Assert.Contains("before a client has connected", failure!.Message);
+        byte[] wire = [.. Packet(0x10, MqttPacketSizeGuard.FirstPacketBytesMax), .. Packet(0x32, 100_000)];
+        var (read, ok) = ReadAll(wire, 1_000_000, 4096);
+        Assert.Null(ok);
+        Assert.Equal(wire.Length, read);
+    }
 }

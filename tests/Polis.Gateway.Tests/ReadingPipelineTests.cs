@@ -134,6 +134,23 @@ public sealed class ReadingPipelineTests
         Assert.Equal(ReadingReason.Accepted, (await Submit(gateway, At(2, now + GatewayLimits.ReadingAheadMaxMs - 1).Encoded)).Reason);
     }
 
+    /// <summary>A device that goes through another gateway (or none) is refused: this gateway's anchors would not prove its readings. Re-assigned to it, its readings are taken once the cached answer is a second old.</summary>
+    [Fact]
+    public async Task A_reading_of_a_device_of_another_gateway_is_refused_until_it_is_assigned_here()
+    {
+        using var dir = new TempDirectory();
+        var devices = Directory().With("meter-7", Meter, gateway: "gw-other").With("meter-8", Meter, gateway: "");
+        var time = new ManualTime();
+        await using var gateway = Open(dir.Path, devices, new FakeChain(), time: time);
+        var refused = await Submit(gateway, ReadingOf("meter-7", 1, Meter).Encoded);
+        Assert.Equal(ReadingReason.WrongGateway, refused.Reason);
+        Assert.Contains("gw-other", refused.Message);
+        Assert.Equal(ReadingReason.WrongGateway, (await Submit(gateway, ReadingOf("meter-8", 1, Meter).Encoded)).Reason);
+        devices.With("meter-7", Meter); // assigned here on chain
+        time.Advance(TimeSpan.FromMilliseconds(DeviceKeyCache.RecheckAfterMs));
+        Assert.Equal(ReadingReason.Accepted, (await Submit(gateway, ReadingOf("meter-7", 1, Meter).Encoded)).Reason);
+    }
+
     [Fact]
     public void Reason_names_are_stable_and_map_to_mqtt_reason_codes()
     {

@@ -35,6 +35,7 @@ public sealed class DistrictFixture(string chainId, NodeClient node, KeyPair ope
             Devices.Add((id, key));
             var body = new DevicesBody.RegisterDevice(id, key.PublicKey, (DeviceKind)(1 + i % 6), "", new GeoPoint(48_200_000 + i, 16_300_000 + i), "");
             txs.Add(await submitter.SubmitAsync(DevicesKeys.Module, body.ToBytes()));
+            txs.Add(await submitter.SubmitAsync(DevicesKeys.Module, new DevicesBody.AssignDevice(id, gatewayId).ToBytes()));
             if (txs.Count >= 500) await Settle(submitter, txs, timeout);
         }
         await Settle(submitter, txs, timeout);
@@ -61,11 +62,11 @@ public sealed class DistrictFixture(string chainId, NodeClient node, KeyPair ope
     public static readonly KeyPair Concentrator = KeyPair.FromLabel("it-district-concentrator");
 
     /// <summary>Connects to the broker on <paramref name="port"/>: as the gateway's concentrator (a signed password), or with the given credentials (an external broker's password file).</summary>
-    public async Task ConnectAsync(int port, (string User, string Password)? credentials = null)
+    public async Task ConnectAsync(int port, (string User, string Password)? credentials = null, string gatewayId = "gw-0")
     {
         if (_mqtt.IsConnected) await _mqtt.DisconnectAsync();
-        string clientId = $"it-{Guid.NewGuid():N}";
-        var (user, password) = credentials ?? MqttConnectProof.ForConcentrator(chainId, clientId, Concentrator, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        string clientId = $"{MqttConnectProof.ConcentratorClientPrefix}it-{Guid.NewGuid():N}";
+        var (user, password) = credentials ?? MqttConnectProof.ForConcentrator(chainId, gatewayId, clientId, Concentrator, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         var options = new MqttClientOptionsBuilder().WithTcpServer("127.0.0.1", port).WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
             .WithClientId(clientId).WithCredentials(user, password).WithTimeout(TimeSpan.FromSeconds(10)).Build();
         await _mqtt.ConnectAsync(options);

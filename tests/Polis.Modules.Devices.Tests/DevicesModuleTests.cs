@@ -200,4 +200,21 @@ public sealed class DevicesModuleTests
         Assert.True(anchor.Length <= limit);
         Assert.True(register.Length > limit / 2, "the limit is far above the largest body: it buys room for padding");
     }
+
+    /// <summary>Only a device's owner routes it through a gateway, only through a registered one that is not revoked; the record names it and an event says so.</summary>
+    [Fact]
+    public void Only_the_owner_assigns_a_device_and_only_to_a_registered_gateway()
+    {
+        var h = new DevicesHarness();
+        h.AssertOk(Owner, Register("air-1", K0));
+        h.AssertOk(Operator, new DevicesBody.RegisterGateway("gw-1", GatewayAccount.Address));
+        h.AssertFails(DevicesResults.NotFound, Owner, new DevicesBody.AssignDevice("air-1", "gw-9"));
+        h.AssertFails(DevicesResults.Unauthorized, Outsider, new DevicesBody.AssignDevice("air-1", "gw-1"));
+        h.AssertOk(Owner, new DevicesBody.AssignDevice("air-1", "gw-1"));
+        Assert.Equal("gw-1", DevicesStore.Device(h.State, "air-1")!.Gateway);
+        Assert.Equal("gw-1", DeviceRecord.Decode(DevicesStore.Device(h.State, "air-1")!.ToBytes()).Gateway);
+        h.AssertFails(DevicesResults.InvalidArgument, Owner, new DevicesBody.AssignDevice("air-1", "gw-1"));
+        var assigned = Assert.IsType<DevicesEvents.Assigned>(DevicesEvents.Decode(DevicesEvents.Assigned.TypeName, new DevicesEvents.Assigned("air-1", "gw-1").ToBytes()));
+        Assert.Equal(("air-1", "gw-1"), (assigned.DeviceId, assigned.GatewayId));
+    }
 }

@@ -175,7 +175,7 @@ public sealed class LightClientTests
     public void A_reading_time_far_from_the_anchoring_blocks_time_is_not_proven()
     {
         var city = TestCity.WithDevices("meter-1");
-        long blockTime = 1_700_000_000_000 + 2_000; // the next block's time in a TestCity
+        long blockTime = TestCity.Epoch + 1_000; // the next block's time in a TestCity (the first, at Epoch, registered the devices)
         var future = city.Anchor(new TestBatch(city.Reading("meter-1", 1, blockTime + DevicesLimits.ReadingAheadOfBlockMaxMs + 1)), 0);
         Assert.Equal(blockTime, future.Committed.Block.Header.TimeMs);
         var ahead = LightClients.Trusting(city.Genesis).VerifyReading(city.Prove(future, 0));
@@ -187,5 +187,40 @@ public sealed class LightClientTests
         Assert.Contains("a year before", behind.Reason);
         var fine = city.Anchor(new TestBatch(city.Reading("meter-1", 3, blockTime + 2_000 + DevicesLimits.ReadingAheadOfBlockMaxMs)), 2);
         Assert.True(LightClients.Trusting(city.Genesis).VerifyReading(city.Prove(fine, 0)).IsValid);
+    }
+
+    /// <summary>
+    /// A device's readings are proven only through the gateway it is assigned to: the same reading
+    /// anchored by another registered gateway (replayed through it) does not prove, nor does one of
+    /// a device assigned to no gateway.
+    /// </summary>
+    [Fact]
+    public void A_reading_replayed_through_another_gateway_or_of_an_unassigned_device_is_not_proven()
+    {
+        var city = TestCity.WithDevices("meter-1");
+        using var otherAccount = Polis.Core.Crypto.KeyPair.FromLabel("light-gw-2-account");
+        city.CommitAllOk([city.Tx(TestCity.Operator, new DevicesBody.RegisterGateway("gw-2", otherAccount.Address)),
+            city.Tx(TestCity.Operator, TestCity.Register("meter-9", TestCity.DeviceKey("meter-9")))]);
+        var client = LightClients.Trusting(city.Genesis);
+        var reading = city.Reading("meter-1", 1, TestCity.Epoch + 1_000);
+        var own = city.Anchor(new TestBatch(reading), 0);
+        Assert.True(client.VerifyReading(city.Prove(own, 0)).IsValid);
+        var replayed = city.Anchor(new TestBatch(reading), 0, gatewayId: "gw-2", sender: otherAccount);
+        var elsewhere = client.VerifyReading(city.Prove(replayed, 0));
+        Assert.Equal(ReadingCheck.DeviceRecord, elsewhere.FailedCheck);
+        Assert.Contains($"goes through gateway '{TestCity.GatewayId}'", elsewhere.Reason);
+        Assert.Contains("not 'gw-2'", elsewhere.Reason);
+        // Reassigned to gw-2: a reading taken before the reassignment is not proven a second time through gw-2; one taken after is.
+        var reassigned = city.CommitAllOk([city.Tx(TestCity.Operator, new DevicesBody.AssignDevice("meter-1", "gw-2"))]);
+        long since = reassigned.Block.Header.TimeMs;
+        var again = client.VerifyReading(city.Prove(city.Anchor(new TestBatch(reading), 1, gatewayId: "gw-2", sender: otherAccount), 0));
+        Assert.Equal(ReadingCheck.DeviceRecord, again.FailedCheck);
+        Assert.Contains("before device 'meter-1' was assigned", again.Reason);
+        var later = city.Reading("meter-1", 2, since + 1);
+        Assert.True(client.VerifyReading(city.Prove(city.Anchor(new TestBatch(later), 2, gatewayId: "gw-2", sender: otherAccount), 0)).IsValid);
+        var unassigned = city.Anchor(new TestBatch(city.Reading("meter-9", 1, TestCity.Epoch + 1_000)), 1);
+        var none = client.VerifyReading(city.Prove(unassigned, 0));
+        Assert.Equal(ReadingCheck.DeviceRecord, none.FailedCheck);
+        Assert.Contains("no gateway", none.Reason);
     }
 }

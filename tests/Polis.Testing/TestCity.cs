@@ -24,9 +24,13 @@ public sealed class TestCity
     public static readonly KeyPair GatewayAccount = KeyPair.FromLabel("light-gateway-account");
 
     private readonly Dictionary<Address, ulong> _nonces = [];
-    /// <summary>The city's first block time; readings are taken around it (a proof bounds a reading's time by its anchoring block's).</summary>
+    /// <summary>
+    /// The city's first block time (its devices are assigned to the gateway then); readings are
+    /// taken after it (a proof needs a reading taken after its device's assignment, and bounds its
+    /// time by the anchoring block's).
+    /// </summary>
     public const long Epoch = 1_700_000_000_000;
-    private long _timeMs = Epoch;
+    private long _timeMs = Epoch - 1_000;
 
     public TestCity(string chainId = DefaultChainId)
     {
@@ -47,12 +51,13 @@ public sealed class TestCity
 
     public static KeyPair DeviceKey(string label) => KeyPair.FromLabel("light-device-" + label);
 
-    /// <summary>A city with the gateway registered and the devices registered with <see cref="DeviceKey"/> of their own id.</summary>
+    /// <summary>A city with the gateway registered and the devices registered with <see cref="DeviceKey"/> of their own id, each assigned to the gateway.</summary>
     public static TestCity WithDevices(params string[] deviceIds)
     {
         var city = new TestCity();
         var txs = new List<Transaction> { city.Tx(Operator, new DevicesBody.RegisterGateway(GatewayId, GatewayAccount.Address)) };
         foreach (string id in deviceIds) txs.Add(city.Tx(Operator, Register(id, DeviceKey(id))));
+        foreach (string id in deviceIds) txs.Add(city.Tx(Operator, new DevicesBody.AssignDevice(id, GatewayId)));
         city.CommitAllOk(txs);
         return city;
     }

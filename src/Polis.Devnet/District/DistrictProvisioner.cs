@@ -11,8 +11,8 @@ namespace Polis.Devnet.District;
 
 /// <summary>
 /// Puts the district on chain: the operator registers the gateway, funds the gateway's account for
-/// the fees of its anchors, and registers every device not yet registered (so a restarted demo
-/// registers nothing twice). Transactions go out with consecutive
+/// the fees of its anchors, and registers every device not yet registered and assigns it to the
+/// gateway (so a restarted demo registers nothing twice). Transactions go out with consecutive
 /// nonces, a few hundred in flight, and must all commit with Ok.
 /// </summary>
 public static class DistrictProvisioner
@@ -39,12 +39,21 @@ public static class DistrictProvisioner
         int registered = 0;
         foreach (var d in district.Devices)
         {
-            if (await node.DeviceAsync(d.Id, cancel) is not null) continue;
+            var existing = await node.DeviceAsync(d.Id, cancel);
+            if (existing is not null)
+            {
+                // Registered by an earlier run: it still needs to go through this gateway.
+                if (existing.Gateway != district.GatewayId && existing.RevokedAt is null)
+                    pending.Add(await submitter.SubmitAsync(DevicesKeys.Module, new DevicesBody.AssignDevice(d.Id, district.GatewayId).ToBytes(), cancel));
+                continue;
+            }
             using var key = KeyPair.FromSeed(Convert.FromHexString(d.Seed));
             var kind = DeviceKinds.TryParse(d.Kind, out var k) ? k : DeviceKind.Custom;
             var body = new DevicesBody.RegisterDevice(d.Id, key.PublicKey, kind, kind == DeviceKind.Custom ? d.Kind : "",
                 new GeoPoint(d.LatitudeMicro, d.LongitudeMicro), "demo district");
             pending.Add(await submitter.SubmitAsync(DevicesKeys.Module, body.ToBytes(), cancel));
+            // Its readings go through the district's gateway: only that gateway's anchors prove them.
+            pending.Add(await submitter.SubmitAsync(DevicesKeys.Module, new DevicesBody.AssignDevice(d.Id, district.GatewayId).ToBytes(), cancel));
             registered++;
             if (pending.Count >= InFlightMax) await Settle(submitter, pending, progress, cancel);
         }

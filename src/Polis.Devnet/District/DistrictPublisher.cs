@@ -24,7 +24,7 @@ public sealed class DistrictPublisher(DistrictFile district, DistrictStats stats
         var (host, port) = ParseEndpoint(district.Mqtt);
         using var client = new MqttClientFactory().CreateMqttClient();
         using var concentrator = Polis.Client.Config.KeyFile.Load(district.ConcentratorKeyFile);
-        string clientId = $"polis-district-{Environment.ProcessId}";
+        string clientId = $"{MqttConnectProof.ConcentratorClientPrefix}district-{Environment.ProcessId}";
         using var inFlight = new SemaphoreSlim(InFlightMax);
         long sent = 0;
         int next = 0;
@@ -35,7 +35,7 @@ public sealed class DistrictPublisher(DistrictFile district, DistrictStats stats
             if (!client.IsConnected)
             {
                 // Signed afresh for each attempt: the broker takes a password's time within a few minutes of its clock.
-                var (user, password) = MqttConnectProof.ForConcentrator(district.ChainId, clientId, concentrator, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+                var (user, password) = MqttConnectProof.ForConcentrator(district.ChainId, district.GatewayId, clientId, concentrator, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
                 var options = new MqttClientOptionsBuilder().WithTcpServer(host, port).WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
                     .WithClientId(clientId).WithCredentials(user, password).WithCleanSession().Build();
                 try { await client.ConnectAsync(options, cancel); }

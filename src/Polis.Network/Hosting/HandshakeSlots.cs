@@ -36,7 +36,7 @@ internal sealed class HandshakeSlots(int generalMax, int perAddressMax, int rese
     public Kind TryTake(IPAddress address)
     {
         address = Normalize(address);
-        var group = Group(address);
+        var group = Polis.Core.Net.ClientAddress.GroupOf(address);
         lock (_lock)
         {
             if (_reservedAddresses.Contains(address))
@@ -59,7 +59,7 @@ internal sealed class HandshakeSlots(int generalMax, int perAddressMax, int rese
 
     public void Release(IPAddress address, Kind kind)
     {
-        var group = Group(Normalize(address));
+        var group = Polis.Core.Net.ClientAddress.GroupOf(address);
         lock (_lock)
         {
             if (kind == Kind.Reserved) _reserved--;
@@ -75,12 +75,4 @@ internal sealed class HandshakeSlots(int generalMax, int perAddressMax, int rese
 
     private static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 
-    /// <summary>What the per-address bound counts under: IPv4 as itself, IPv6 by its /64 (one host usually has a whole /64).</summary>
-    private static IPAddress Group(IPAddress address)
-    {
-        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6) return address;
-        var bytes = address.GetAddressBytes();
-        Array.Clear(bytes, 8, 8);
-        return new IPAddress(bytes);
-    }
 }

@@ -103,15 +103,8 @@ internal sealed class PeerRegistry(PublicKey self, IReadOnlyCollection<PublicKey
     }
 
     /// <summary>IPv4 as itself; IPv6 by its /64; a link without an IP address counts under <see cref="IPAddress.None"/>.</summary>
-    private static IPAddress AddressOf(Peer peer)
-    {
-        if ((peer.RemoteEndPoint as IPEndPoint)?.Address is not { } address) return IPAddress.None;
-        if (address.IsIPv4MappedToIPv6) return address.MapToIPv4();
-        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6) return address;
-        var bytes = address.GetAddressBytes();
-        Array.Clear(bytes, 8, 8);
-        return new IPAddress(bytes);
-    }
+    private static IPAddress AddressOf(Peer peer) =>
+        (peer.RemoteEndPoint as IPEndPoint)?.Address is { } address ? Polis.Core.Net.ClientAddress.GroupOf(address) : IPAddress.None;
 
     private void Publish() => Volatile.Write(ref _snapshot, [.. _byKey.Values]);
 }

@@ -12,6 +12,9 @@ public sealed record DeviceResponse(
 {
     /// <summary>When <see cref="Keys"/> is not the whole history: ask again with <c>keysBefore</c> = this for the older keys.</summary>
     public uint? KeysBefore { get; init; }
+
+    /// <summary>The gateway the device's readings go through (empty: none yet).</summary>
+    public string? Gateway { get; init; }
 }
 
 public sealed record DevicesPage(ulong Height, IReadOnlyList<DeviceResponse> Devices, string? Next);

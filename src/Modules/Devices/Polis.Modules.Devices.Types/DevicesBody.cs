@@ -33,6 +33,7 @@ public abstract record DevicesBody
             DevicesOperation.RegisterGateway => new RegisterGateway(EntityId.Read(ref r, "gateway id"), r.ReadAddress("gateway account")),
             DevicesOperation.AnchorBatch => new AnchorBatch(EntityId.Read(ref r, "gateway id"), r.ReadU64("batch"), r.ReadHash("root"),
                 r.ReadU32("count"), r.ReadI64("first time"), r.ReadI64("last time")),
+            DevicesOperation.AssignDevice => new AssignDevice(EntityId.Read(ref r, "device id"), EntityId.Read(ref r, "gateway id")),
             _ => throw new CodecException($"unknown devices operation {op}"),
         };
         r.End("devices transaction");
@@ -100,6 +101,18 @@ public abstract record DevicesBody
         {
             w.WriteString(GatewayId);
             w.WriteAddress(Account);
+        }
+    }
+
+    /// <summary>The owner routes a device's readings through gateway <paramref name="GatewayId"/> (registered, not revoked): only its anchors prove them from this block on.</summary>
+    public sealed record AssignDevice(string DeviceId, string GatewayId) : DevicesBody
+    {
+        public override DevicesOperation Operation => DevicesOperation.AssignDevice;
+
+        protected override void EncodeFields(CanonicalWriter w)
+        {
+            w.WriteString(DeviceId);
+            w.WriteString(GatewayId);
         }
     }
 

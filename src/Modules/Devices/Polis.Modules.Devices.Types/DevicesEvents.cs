@@ -49,6 +49,15 @@ public static class DevicesEvents
         public override IReadOnlyDictionary<string, string> Attributes() => new Dictionary<string, string> { ["deviceId"] = DeviceId };
     }
 
+    /// <summary><c>devices/device-assigned</c>: the device's readings go through gateway <paramref name="GatewayId"/> from this block on.</summary>
+    public sealed record Assigned(string DeviceId, string GatewayId) : DeviceChanged(DeviceId)
+    {
+        public const string TypeName = "device-assigned";
+        public override string Type => TypeName;
+        public override byte[] ToBytes() => Write(w => { w.WriteString(DeviceId); w.WriteString(GatewayId); });
+        public override IReadOnlyDictionary<string, string> Attributes() => new Dictionary<string, string> { ["deviceId"] = DeviceId, ["gatewayId"] = GatewayId };
+    }
+
     /// <summary><c>devices/gateway-registered</c>.</summary>
     public sealed record GatewayRegistered(string GatewayId, Address Account) : Event
     {
@@ -79,6 +88,7 @@ public static class DevicesEvents
             Registered.TypeName => new Registered(EntityId.Read(ref r, "device id"), r.ReadAddress("owner"), r.ReadString(DeviceRecord.CustomKindBytesMax, "kind")),
             KeyRotated.TypeName => new KeyRotated(EntityId.Read(ref r, "device id"), r.ReadU32("key index"), r.ReadPublicKey("key")),
             Revoked.TypeName => new Revoked(EntityId.Read(ref r, "device id")),
+            Assigned.TypeName => new Assigned(EntityId.Read(ref r, "device id"), EntityId.Read(ref r, "gateway id")),
             GatewayRegistered.TypeName => new GatewayRegistered(EntityId.Read(ref r, "gateway id"), r.ReadAddress("account")),
             BatchAnchored.TypeName => new BatchAnchored(EntityId.Read(ref r, "gateway id"), r.ReadU64("batch"), r.ReadU32("count"), r.ReadHash("root")),
             _ => throw new CodecException($"unknown devices event '{type}'"),

@@ -8,4 +8,5 @@ public enum DevicesOperation : byte
     RevokeDevice = 3,
     RegisterGateway = 4,
     AnchorBatch = 5,
+    AssignDevice = 6,
 }

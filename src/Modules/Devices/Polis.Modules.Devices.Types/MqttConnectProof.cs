@@ -9,7 +9,7 @@ namespace Polis.Modules.Devices;
 /// <summary>
 /// How a client proves its key when it connects to a gateway's MQTT broker: the MQTT user name
 /// says who it is, the password is <c>{timeMs}.{signature hex}</c>, an Ed25519 signature over the
-/// domain byte, the chain id, the user name, the client id and the time. Two kinds of client:
+/// domain byte, the chain id, the gateway's id, the user name, the client id and the time. Two kinds of client:
 /// <list type="bullet">
 /// <item><c>device:{deviceId}</c>, signed with the device's current key on chain; its client id
 /// must be its device id, it may publish only on its own readings topic and subscribe only to its
@@ -27,21 +27,26 @@ public static class MqttConnectProof
     public const string ConcentratorPrefix = "concentrator:";
     /// <summary>Replies to a client go to <c>polis/replies/{clientId}</c>, the only topic it may subscribe to.</summary>
     public const string RepliesPrefix = "polis/replies/";
+    /// <summary>A concentrator's client id starts with this (then a-z, 0-9, '.', '_', '-'): never a device's id, so neither takes over the other's session.</summary>
+    public const string ConcentratorClientPrefix = "concentrator.";
 
-    public static (string UserName, string Password) ForDevice(string chainId, string deviceId, KeyPair key, long timeMs) =>
-        Sign(chainId, DevicePrefix + deviceId, deviceId, key, timeMs);
+    /// <summary>Credentials of device <paramref name="deviceId"/> for gateway <paramref name="gatewayId"/>'s broker (a password for one gateway is refused by another).</summary>
+    public static (string UserName, string Password) ForDevice(string chainId, string gatewayId, string deviceId, KeyPair key, long timeMs) =>
+        Sign(chainId, gatewayId, DevicePrefix + deviceId, deviceId, key, timeMs);
 
-    public static (string UserName, string Password) ForConcentrator(string chainId, string clientId, KeyPair key, long timeMs) =>
-        Sign(chainId, ConcentratorPrefix + key.PublicKey, clientId, key, timeMs);
+    /// <summary>Credentials of a concentrator; <paramref name="clientId"/> must start with <see cref="ConcentratorClientPrefix"/>.</summary>
+    public static (string UserName, string Password) ForConcentrator(string chainId, string gatewayId, string clientId, KeyPair key, long timeMs) =>
+        Sign(chainId, gatewayId, ConcentratorPrefix + key.PublicKey, clientId, key, timeMs);
 
-    private static (string, string) Sign(string chainId, string userName, string clientId, KeyPair key, long timeMs) =>
-        (userName, $"{timeMs.ToString(CultureInfo.InvariantCulture)}.{key.Sign(SignBytes(chainId, userName, clientId, timeMs))}");
+    private static (string, string) Sign(string chainId, string gatewayId, string userName, string clientId, KeyPair key, long timeMs) =>
+        (userName, $"{timeMs.ToString(CultureInfo.InvariantCulture)}.{key.Sign(SignBytes(chainId, gatewayId, userName, clientId, timeMs))}");
 
-    public static byte[] SignBytes(string chainId, string userName, string clientId, long timeMs)
+    public static byte[] SignBytes(string chainId, string gatewayId, string userName, string clientId, long timeMs)
     {
-        var w = new CanonicalWriter(16 + chainId.Length + userName.Length + clientId.Length);
+        var w = new CanonicalWriter(24 + chainId.Length + gatewayId.Length + userName.Length + clientId.Length);
         w.WriteU8(SignDomain.MqttConnect);
         w.WriteString(chainId);
+        w.WriteString(gatewayId);
         w.WriteString(userName);
         w.WriteString(clientId);
         w.WriteI64(timeMs);

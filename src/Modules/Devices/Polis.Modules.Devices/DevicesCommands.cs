@@ -16,9 +16,9 @@ internal static class DevicesCommands
 
     public static IEnumerable<Command> Create()
     {
-        yield return new Command("device", "Register devices, rotate or revoke their keys, and query them.")
+        yield return new Command("device", "Register devices, assign them to a gateway, rotate or revoke their keys, and query them.")
         {
-            Register(), Rotate(), Revoke(), Show(), List(),
+            Register(), Assign(), Rotate(), Revoke(), Show(), List(),
         };
         yield return new Command("gateway", "Gateways: register one on chain.") { GatewayRegisterCommand.Create() };
     }
@@ -69,6 +69,23 @@ internal static class DevicesCommands
             try { using var k = KeyFile.Load(parse.GetValue(key)!); newKey = k.PublicKey; }
             catch (Exception e) when (e is FormatException or IOException) { return CliOutput.Fail(e.Message); }
             return await SubmitAndReport(submitter, new DevicesBody.RotateDeviceKey(deviceId, newKey), cancel);
+        }));
+        return command;
+    }
+
+    private static Command Assign()
+    {
+        var node = NodeOption();
+        var from = FromOption();
+        var id = new Option<string>("--id") { Description = "the device id", Required = true };
+        var gateway = new Option<string>("--gateway") { Description = "the gateway its readings go through (only that gateway's anchors prove them)", Required = true };
+        var command = new Command("assign", "Route a device's readings through a gateway (owner only).") { node, from, id, gateway };
+        command.SetAction((parse, cancel) => ModuleCommands.Run(parse.GetValue(node)!, parse.GetValue(from)!, async (client, submitter) =>
+        {
+            string deviceId = parse.GetValue(id)!, gatewayId = parse.GetValue(gateway)!;
+            if (!EntityId.IsValid(deviceId, out string idError)) return CliOutput.Fail($"--id: {idError}", CliOutput.UsageError);
+            if (!EntityId.IsValid(gatewayId, out string gatewayError)) return CliOutput.Fail($"--gateway: {gatewayError}", CliOutput.UsageError);
+            return await SubmitAndReport(submitter, new DevicesBody.AssignDevice(deviceId, gatewayId), cancel);
         }));
         return command;
     }

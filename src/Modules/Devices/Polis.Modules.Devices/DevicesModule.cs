@@ -40,6 +40,7 @@ public sealed class DevicesModule : CityModule
             DevicesBody.RevokeDevice b => Revoke(tx, b, scratch, block),
             DevicesBody.RegisterGateway b => RegisterGateway(tx, b, scratch, block),
             DevicesBody.AnchorBatch b => Anchor(tx, b, scratch, block),
+            DevicesBody.AssignDevice b => Assign(tx, b, scratch, block),
             _ => (Fail(tx, ExecutionResults.UnknownOperation, $"unknown devices operation {body.Operation}"), null),
         };
         if (outcome.Event is { } emitted) events.Emit(Id, emitted.Type, emitted.ToBytes());
@@ -82,6 +83,20 @@ public sealed class DevicesModule : CityModule
         DevicesStore.PutKey(state, b.DeviceId, device.KeyIndex, DevicesStore.Key(state, b.DeviceId, device.KeyIndex)! with { Until = block.Height });
         DevicesStore.Put(state, device with { RevokedAt = block.Height });
         return (TxResult.Ok(tx.Hash), new DevicesEvents.Revoked(b.DeviceId));
+    }
+
+    private static (TxResult Result, DevicesEvents.Event? Event) Assign(Transaction tx, DevicesBody.AssignDevice b, IStateView state, BlockContext block)
+    {
+        var device = DevicesStore.Device(state, b.DeviceId);
+        if (device is null) return Failed(tx, DevicesResults.NotFound, $"device '{b.DeviceId}' is not registered");
+        if (device.Owner != tx.SenderAddress) return Failed(tx, DevicesResults.Unauthorized, $"only the owner {device.Owner} may assign '{b.DeviceId}'");
+        if (device.IsRevoked) return Failed(tx, DevicesResults.Revoked, $"device '{b.DeviceId}' was revoked at height {device.RevokedAt}");
+        var gateway = DevicesStore.Gateway(state, b.GatewayId);
+        if (gateway is null) return Failed(tx, DevicesResults.NotFound, $"gateway '{b.GatewayId}' is not registered");
+        if (gateway.IsRevoked) return Failed(tx, DevicesResults.Revoked, $"gateway '{b.GatewayId}' was revoked at height {gateway.RevokedAt}");
+        if (device.Gateway == b.GatewayId) return Failed(tx, DevicesResults.InvalidArgument, $"device '{b.DeviceId}' already goes through '{b.GatewayId}'");
+        DevicesStore.Put(state, device with { Gateway = b.GatewayId, GatewaySinceMs = block.TimeMs });
+        return (TxResult.Ok(tx.Hash), new DevicesEvents.Assigned(b.DeviceId, b.GatewayId));
     }
 
     private static (TxResult Result, DevicesEvents.Event? Event) RegisterGateway(Transaction tx, DevicesBody.RegisterGateway b, IStateView state, BlockContext block)
@@ -133,6 +148,7 @@ public sealed class DevicesModule : CityModule
             DevicesBody.RotateDeviceKey b => new { operation = "rotate-device-key", deviceId = b.DeviceId, key = b.NewKey.ToString() },
             DevicesBody.RevokeDevice b => new { operation = "revoke-device", deviceId = b.DeviceId },
             DevicesBody.RegisterGateway b => new { operation = "register-gateway", gatewayId = b.GatewayId, account = b.Account.ToString() },
+            DevicesBody.AssignDevice b => new { operation = "assign-device", deviceId = b.DeviceId, gatewayId = b.GatewayId },
             DevicesBody.AnchorBatch b => (object)new { operation = "anchor-batch", gatewayId = b.GatewayId, batch = b.Batch, root = b.Root.ToString(), count = b.Count, firstTimeMs = b.FirstTimeMs, lastTimeMs = b.LastTimeMs },
             _ => null,
         };

@@ -139,5 +139,5 @@ internal static class DevicesRoutes
 
     private static DeviceResponse ToResponse(DeviceRecord d, ulong height, IReadOnlyList<DeviceKeyResponse>? keys, StateProofResponse? proof) =>
         new(d.Id, d.Owner.ToString(), d.KindName, new LocationResponse(d.Location.Latitude, d.Location.Longitude, d.Location.LatitudeMicro, d.Location.LongitudeMicro),
-            d.Metadata, d.Key.ToString(), d.KeyIndex, d.KeySince, d.RegisteredAt, d.IsRevoked ? d.RevokedAt : null, height, keys, proof);
+            d.Metadata, d.Key.ToString(), d.KeyIndex, d.KeySince, d.RegisteredAt, d.IsRevoked ? d.RevokedAt : null, height, keys, proof) { Gateway = d.Gateway };
 }

@@ -60,7 +60,8 @@ public static class ApiApp
             o.AddPolicy(CostlyPolicy, context => IsLoopback(context)
                 ? System.Threading.RateLimiting.RateLimitPartition.GetNoLimiter("")
                 : System.Threading.RateLimiting.RateLimitPartition.GetTokenBucketLimiter(ClientOf(context), _ => bucket));
-            o.AddPolicy(ProofPolicy, context => IsLoopback(context) || !string.Equals(context.Request.Query["proof"], "true", StringComparison.OrdinalIgnoreCase)
+            // The same parse as the route's bool? binding (which trims): "?proof=true%20" still asks for a proof.
+            o.AddPolicy(ProofPolicy, context => IsLoopback(context) || !(bool.TryParse(context.Request.Query["proof"], out bool proof) && proof)
                 ? System.Threading.RateLimiting.RateLimitPartition.GetNoLimiter("")
                 : System.Threading.RateLimiting.RateLimitPartition.GetTokenBucketLimiter(ClientOf(context), _ => bucket));
         });
@@ -102,14 +103,6 @@ public static class ApiApp
             || (a.IsIPv4MappedToIPv6 && a.MapToIPv4().Equals(System.Net.IPAddress.Loopback)));
 
     /// <summary>The rate limit's partition: the client's address, IPv6 by its /64 (one host usually has a whole /64).</summary>
-    private static string ClientOf(HttpContext context)
-    {
-        var address = context.Connection.RemoteIpAddress;
-        if (address is null) return "";
-        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
-        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6) return address.ToString();
-        var bytes = address.GetAddressBytes();
-        Array.Clear(bytes, 8, 8);
-        return new System.Net.IPAddress(bytes).ToString();
-    }
+    private static string ClientOf(HttpContext context) =>
+        context.Connection.RemoteIpAddress is { } address ? Polis.Core.Net.ClientAddress.GroupOf(address).ToString() : "";
 }

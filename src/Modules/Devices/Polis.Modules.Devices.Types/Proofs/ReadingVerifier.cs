@@ -36,8 +36,9 @@ public static class ReadingVerifier
     /// is a leaf of the anchored batch (of exactly the anchored size) and lies in its time range and
     /// within <see cref="DevicesLimits.ReadingBehindBlockMaxMs"/> before to
     /// <see cref="DevicesLimits.ReadingAheadOfBlockMaxMs"/> after the anchoring block's time,
-    /// and the device's record in that same state (at the anchor's height) is not revoked and its
-    /// current key verifies the reading's signature.
+    /// and the device's record in that same state (at the anchor's height) names the anchoring
+    /// gateway as the one its readings go through, is not revoked, and its current key verifies the
+    /// reading's signature.
     /// </para>
     /// <para>
     /// Consequences of judging the key at the anchor's height: readings signed by a key that was
@@ -60,7 +61,7 @@ public static class ReadingVerifier
             ?? CheckAnchorRecord(proof, tx, anchor)
             ?? CheckBatchPath(proof, anchor)
             ?? CheckReading(client, proof, anchor, out var reading)
-            ?? CheckDevice(proof, reading, out var device)
+            ?? CheckDevice(proof, reading, anchor, out var device)
             ?? CheckSignature(client, proof, reading, device)
             ?? ReadingVerification.Success(new VerifiedReading(reading.DeviceId, reading.Sequence, reading.TimeMs, reading.Metric, reading.Unit,
                 reading.Values, reading.PayloadHash, header.Height, header.TimeMs, header.Id, anchor.GatewayId, anchor.Batch, anchor.Count,
@@ -152,7 +153,7 @@ public static class ReadingVerifier
         return null;
     }
 
-    private static ReadingVerification? CheckDevice(ReadingProof proof, Reading reading, out DeviceRecord device)
+    private static ReadingVerification? CheckDevice(ReadingProof proof, Reading reading, DevicesBody.AnchorBatch anchor, out DeviceRecord device)
     {
         device = null!;
         var header = proof.Header;
@@ -167,6 +168,13 @@ public static class ReadingVerifier
             return Fail(ReadingCheck.DeviceRecord, $"record of device '{reading.DeviceId}' does not decode: {e.Message}");
         }
         if (device.Id != reading.DeviceId) return Fail(ReadingCheck.DeviceRecord, $"the record is of device '{device.Id}', the reading of '{reading.DeviceId}'");
+        // One gateway per device at a time: the same reading (device and sequence) cannot be proven through two.
+        if (device.Gateway != anchor.GatewayId)
+            return Fail(ReadingCheck.DeviceRecord, device.Gateway.Length == 0
+                ? $"device '{device.Id}' goes through no gateway at height {header.Height}: no anchor proves its readings"
+                : $"device '{device.Id}' goes through gateway '{device.Gateway}' at height {header.Height}, not '{anchor.GatewayId}'");
+        if (reading.TimeMs < device.GatewaySinceMs)
+            return Fail(ReadingCheck.DeviceRecord, $"the reading was taken at {reading.TimeMs}, before device '{device.Id}' was assigned to '{device.Gateway}' (at {device.GatewaySinceMs}): its previous gateway's to prove");
         // RevokedAt is the height of the revoking block; from it on nothing the device signed is proven.
         if (device.RevokedAt != 0 && device.RevokedAt <= header.Height)
             return Fail(ReadingCheck.DeviceRecord, $"device '{device.Id}' was revoked at height {device.RevokedAt}, at or before the anchor at {header.Height}");
