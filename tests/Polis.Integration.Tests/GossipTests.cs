@@ -41,8 +41,13 @@ public sealed class GossipTests(ITestOutputHelper output)
         await devnet.WaitForHeight(top, Patience);
         await LedgerChecks.AssertAgreement(devnet, top, 0, 1, 2, 3);
         Assert.Equal(18UL, await LedgerChecks.Balance(devnet, 2, recipient.Address));
-        // Relayed, not only carried in blocks: node 3's peer (node 2) passed on what node 0 was sent, and back.
-        Assert.True(await devnet.Metric(3, "polis_p2p_txs_received_total", "result=\"new\"") >= 1, "node 3 received a transaction relayed over the line");
-        Assert.True(await devnet.Metric(0, "polis_p2p_txs_received_total", "result=\"new\"") >= 1, "node 0 received a transaction relayed over the line");
+        // Relayed, not only carried in blocks: node 3's peer (node 2) passed on what node 0 was sent, and back. Counted
+        // whatever the receiver made of it: a relay that arrives after the block that carried it is refused (nonce
+        // used), which a loaded machine makes likely, but it was relayed all the same.
+        foreach (int node in new[] { 0, 3 })
+            foreach (string result in new[] { "new", "duplicate", "refused", "dropped" })
+                output.WriteLine($"node {node}: {await devnet.Metric(node, "polis_p2p_txs_received_total", $"result=\"{result}\"")} relayed transactions {result}");
+        Assert.True(await devnet.Metric(3, "polis_p2p_txs_received_total") >= 1, "node 3 received a transaction relayed over the line");
+        Assert.True(await devnet.Metric(0, "polis_p2p_txs_received_total") >= 1, "node 0 received a transaction relayed over the line");
     }
 }
