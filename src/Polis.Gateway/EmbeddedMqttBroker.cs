@@ -11,8 +11,9 @@ namespace Polis.Gateway;
 /// <c>polis/readings/{deviceId}</c> goes through the reading pipeline before the broker answers:
 /// an MQTT 5 device gets the verdict in its PUBACK (reason code, reason string, user property
 /// <c>polis-reason</c>) and stays connected; a message with a response topic also gets a JSON reply
-/// there. A message may also carry a device's backlog (see <see cref="MqttSubmission"/>). A message
-/// whose readings were all accepted is delivered on to subscribers of the topic; others are not.
+/// there. A message may also carry a device's backlog (see <see cref="MqttSubmission"/>). No client
+/// may subscribe to a readings topic, so an accepted reading goes no further on the broker: its way
+/// out is its proof.
 /// It is not an open broker: a client proves a device's or a listed concentrator's key at CONNECT,
 /// and may publish only readings it is entitled to and subscribe only to its own replies
 /// (<see cref="MqttAccess"/>); retained messages are refused; at most
