@@ -12,9 +12,11 @@ namespace Polis.Gateway;
 /// <summary>
 /// The embedded broker's TCP listener: accepts device connections as MQTTnet's own listener does,
 /// but reads each through <see cref="MqttPacketSizeGuard"/>, so no client can make the node buffer
-/// more than one packet of <paramref name="packetBytesMax"/> bytes.
+/// more than one packet of <paramref name="packetBytesMax"/> bytes, and holds open sockets to
+/// <paramref name="connections"/> (in all and per address), counted from accept: connections still in
+/// their CONNECT count too, and a socket past the bound is closed at once.
 /// </summary>
-public sealed class BoundedMqttListener(IPEndPoint listen, int packetBytesMax, ILogger log) : IMqttServerAdapter
+public sealed class BoundedMqttListener(IPEndPoint listen, int packetBytesMax, ILogger log, AddressSlots connections) : IMqttServerAdapter
 {
     private Socket? _socket;
     private CancellationTokenSource? _stop;
@@ -47,7 +49,17 @@ public sealed class BoundedMqttListener(IPEndPoint listen, int packetBytesMax, I
                 log.LogDebug("gateway: MQTT accept failed: {Message}", e.Message);
                 continue;
             }
-            _ = Task.Run(() => ServeAsync(client, options, logger));
+            IPAddress? source = (client.RemoteEndPoint as IPEndPoint)?.Address;
+            if (!connections.TryTake(source, out var key))
+            {
+                client.Dispose(); // past the bound: closed before MQTTnet reads a byte of it
+                continue;
+            }
+            _ = Task.Run(async () =>
+            {
+                try { await ServeAsync(client, options, logger).ConfigureAwait(false); }
+                finally { connections.Release(key); }
+            });
         }
     }
 

@@ -17,15 +17,19 @@ namespace Polis.Gateway;
 /// It is not an open broker: a client proves a device's or a listed concentrator's key at CONNECT,
 /// and may publish only readings it is entitled to and subscribe only to its own replies
 /// (<see cref="MqttAccess"/>); retained messages are refused; at most
-/// <see cref="GatewayLimits.MqttConnectionsMax"/> clients are connected. One connection's publishes
+/// <see cref="GatewayLimits.MqttConnectionsMax"/> sockets are open, and
+/// <see cref="GatewayLimits.MqttConnectionsPerAddressMax"/> from one address, counted from accept
+/// (<see cref="BoundedMqttListener"/>), so connections still in their CONNECT count too. One connection's publishes
 /// are handled in turn (MQTTnet reads a connection sequentially), so throughput grows with the
 /// number of devices.
 /// </summary>
 internal sealed class EmbeddedMqttBroker(IPEndPoint listen, ReadingPipeline pipeline, MqttAccess access, ILogger log) : IAsyncDisposable
 {
     private const string PrincipalItem = "polis.principal";
+
+    /// <summary>Open sockets, connected or still in their CONNECT, in all and per address.</summary>
+    public AddressSlots Connections { get; } = new(GatewayLimits.MqttConnectionsMax, GatewayLimits.MqttConnectionsPerAddressMax);
     private MqttServer? _server;
-    private int _connected;
 
     public IPEndPoint Listen => listen;
 
@@ -34,10 +38,8 @@ internal sealed class EmbeddedMqttBroker(IPEndPoint listen, ReadingPipeline pipe
         var factory = new MqttServerFactory();
         // Devices connect through our listener, which bounds a packet's size before it is buffered.
         var options = factory.CreateServerOptionsBuilder().Build();
-        _server = factory.CreateMqttServer(options, [new BoundedMqttListener(listen, GatewayLimits.MqttPacketBytesMax, log)]);
+        _server = factory.CreateMqttServer(options, [new BoundedMqttListener(listen, GatewayLimits.MqttPacketBytesMax, log, Connections)]);
         _server.ValidatingConnectionAsync += OnConnectingAsync;
-        _server.ClientConnectedAsync += _ => { Interlocked.Increment(ref _connected); return Task.CompletedTask; };
-        _server.ClientDisconnectedAsync += _ => { Interlocked.Decrement(ref _connected); return Task.CompletedTask; };
         _server.InterceptingSubscriptionAsync += OnSubscribingAsync;
         _server.InterceptingPublishAsync += OnPublishAsync;
         await _server.StartAsync();
@@ -46,12 +48,6 @@ internal sealed class EmbeddedMqttBroker(IPEndPoint listen, ReadingPipeline pipe
 
     private async Task OnConnectingAsync(ValidatingConnectionEventArgs e)
     {
-        if (Volatile.Read(ref _connected) >= GatewayLimits.MqttConnectionsMax)
-        {
-            e.ReasonCode = MqttConnectReasonCode.ServerBusy;
-            e.ReasonString = $"at most {GatewayLimits.MqttConnectionsMax} clients";
-            return;
-        }
         var (who, refusal) = await access.AuthenticateAsync(e.ClientId, e.UserName, e.Password, CancellationToken.None);
         if (who is null)
         {

@@ -18,6 +18,8 @@ public static class GatewayLimits
     public const long ReadingBehindMaxMs = DevicesLimits.ReadingBehindBlockMaxMs - 7L * 24 * 60 * 60 * 1000;
     /// <summary>Clients connected to the embedded MQTT broker at once.</summary>
     public const int MqttConnectionsMax = 10_000;
+    /// <summary>Open MQTT connections from one client address (IPv6 by /64), connected or still in their CONNECT: a site of many devices behind one address fits, one host cannot take them all.</summary>
+    public const int MqttConnectionsPerAddressMax = 1_000;
     /// <summary>How far the time in a client's MQTT password may be from the gateway's clock: bounds a replayed password.</summary>
     public const long MqttConnectSkewMs = 5 * 60 * 1000;
     /// <summary>Of those, what one client address may hold (IPv6 by /64).</summary>

@@ -63,7 +63,7 @@ public sealed class GatewayService : IAsyncDisposable
     public ReadingPipeline Pipeline { get; }
 
     /// <summary>Permits for HTTP submissions in progress, in all and per client address.</summary>
-    public SubmissionSlots HttpSubmissions { get; } = new();
+    public AddressSlots HttpSubmissions { get; } = new(GatewayLimits.HttpSubmissionsMax, GatewayLimits.HttpSubmissionsPerAddressMax);
     public Anchorer Anchorer { get; }
     public ProofAssembler Proofs { get; }
     /// <summary>The embedded broker's endpoint, when it runs.</summary>

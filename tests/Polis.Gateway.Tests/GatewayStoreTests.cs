@@ -137,3 +137,26 @@ public sealed class BatchPartsCacheTests
         Assert.Equal(5, fetches);
     }
 }
+
+public sealed class AddressSlotsTests
+{
+    /// <summary>Permits are bounded in all and per client address (IPv6 by its /64), and come back when released.</summary>
+    [Fact]
+    public void One_address_holds_its_share_and_all_together_hold_the_total()
+    {
+        var slots = new AddressSlots(totalMax: 5, perAddressMax: 2);
+        var a = System.Net.IPAddress.Parse("10.0.0.1");
+        Assert.True(slots.TryTake(a, out var keyA));
+        Assert.True(slots.TryTake(a, out _));
+        Assert.False(slots.TryTake(a, out _));
+        Assert.False(slots.TryTake(a.MapToIPv6(), out _)); // the same host seen through an IPv6 socket
+        Assert.True(slots.TryTake(System.Net.IPAddress.Parse("2001:db8::1"), out _));
+        Assert.True(slots.TryTake(System.Net.IPAddress.Parse("2001:db8::2"), out _));
+        Assert.False(slots.TryTake(System.Net.IPAddress.Parse("2001:db8::ffff"), out _)); // same /64
+        Assert.True(slots.TryTake(System.Net.IPAddress.Parse("10.0.0.2"), out _));
+        Assert.False(slots.TryTake(System.Net.IPAddress.Parse("10.0.0.3"), out _)); // the total
+        Assert.Equal(5, slots.InUse);
+        slots.Release(keyA);
+        Assert.True(slots.TryTake(System.Net.IPAddress.Parse("10.0.0.3"), out _));
+    }
+}

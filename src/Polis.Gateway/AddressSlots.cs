@@ -3,12 +3,11 @@ using System.Net;
 namespace Polis.Gateway;
 
 /// <summary>
-/// Permits for HTTP submissions in progress: <see cref="GatewayLimits.HttpSubmissionsMax"/> in all,
-/// <see cref="GatewayLimits.HttpSubmissionsPerAddressMax"/> per client address (IPv6 by /64), so
-/// slow uploads from one host cannot take every permit. Each permit holds one body at most, so
-/// together they bound the bodies in memory. Thread-safe.
+/// Permits held by clients, bounded in all and per client address (IPv6 by /64), so one host
+/// cannot take them all: HTTP submissions in progress (each holds at most one body) and open MQTT
+/// connections (each, before it has connected, holds at most a first packet of 4 KiB). Thread-safe.
 /// </summary>
-public sealed class SubmissionSlots
+public sealed class AddressSlots(int totalMax, int perAddressMax)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<IPAddress, int> _byAddress = new();
@@ -17,14 +16,18 @@ public sealed class SubmissionSlots
     /// <summary>Permits held now.</summary>
     public int InUse { get { lock (_lock) return _total; } }
 
+    public int TotalMax => totalMax;
+    public int PerAddressMax => perAddressMax;
+
+    /// <summary>Takes a permit for a client at <paramref name="address"/>; <paramref name="key"/> is what to give back to <see cref="Release"/>.</summary>
     public bool TryTake(IPAddress? address, out IPAddress key)
     {
-        key = KeyOf(address);
+        key = address is null ? IPAddress.None : Polis.Core.Net.ClientAddress.GroupOf(address);
         lock (_lock)
         {
-            if (_total >= GatewayLimits.HttpSubmissionsMax) return false;
+            if (_total >= totalMax) return false;
             int held = _byAddress.GetValueOrDefault(key);
-            if (held >= GatewayLimits.HttpSubmissionsPerAddressMax) return false;
+            if (held >= perAddressMax) return false;
             _byAddress[key] = held + 1;
             _total++;
             return true;
@@ -41,6 +44,4 @@ public sealed class SubmissionSlots
             else _byAddress[key] = held;
         }
     }
-
-    private static IPAddress KeyOf(IPAddress? address) => address is null ? IPAddress.None : Polis.Core.Net.ClientAddress.GroupOf(address);
 }
