@@ -1,3 +1,4 @@
+using Polis.Core.Net;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;

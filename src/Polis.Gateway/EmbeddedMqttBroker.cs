@@ -1,3 +1,4 @@
+using Polis.Core.Net;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using MQTTnet.Packets;

@@ -1,3 +1,4 @@
+using Polis.Core.Net;
 using Microsoft.Extensions.Logging;
 using Polis.Modules.Devices;
 using Polis.Client.Api;

@@ -1,3 +1,4 @@
+using Polis.Core.Net;
 using Polis.Core.Merkle;
 using Polis.Gateway;
 using static Polis.Gateway.Tests.GatewayTestKit;

@@ -1,4 +1,5 @@
 using System.Net;
+using Polis.Core.Net;
 
 namespace Polis.Network.Hosting;
 
@@ -16,9 +17,9 @@ internal sealed class HandshakeSlots(int generalMax, int perAddressMax, int rese
     public enum Kind { RefusedAddress, RefusedFull, General, Reserved }
 
     private readonly Lock _lock = new();
-    private readonly Dictionary<IPAddress, int> _generalByAddress = new();
+    private readonly AddressSlots _general = new(generalMax, perAddressMax);
     private readonly HashSet<IPAddress> _reservedAddresses = new();
-    private int _general, _reserved;
+    private int _reserved;
 
     /// <summary>Adds addresses whose connections use the reserved pool (the persistent peers', once resolved).</summary>
     public void Reserve(IEnumerable<IPAddress> addresses)
@@ -36,43 +37,25 @@ internal sealed class HandshakeSlots(int generalMax, int perAddressMax, int rese
     public Kind TryTake(IPAddress address)
     {
         address = Normalize(address);
-        var group = Polis.Core.Net.ClientAddress.GroupOf(address);
         lock (_lock)
         {
-            if (_reservedAddresses.Contains(address))
+            if (_reservedAddresses.Contains(address) && _reserved < reservedMax)
             {
-                if (_reserved < reservedMax)
-                {
-                    _reserved++;
-                    return Kind.Reserved;
-                }
-                // Reserved pool in use: a configured peer may still take a general slot, as anyone may.
+                _reserved++;
+                return Kind.Reserved;
             }
-            if (_general >= generalMax) return Kind.RefusedFull;
-            int held = _generalByAddress.GetValueOrDefault(group);
-            if (held >= perAddressMax) return Kind.RefusedAddress;
-            _generalByAddress[group] = held + 1;
-            _general++;
-            return Kind.General;
+            // Reserved pool in use, or not a configured peer: a general slot, as anyone may.
+            if (_general.TryTake(address, out _)) return Kind.General;
+            return _general.InUse >= generalMax ? Kind.RefusedFull : Kind.RefusedAddress;
         }
     }
 
     public void Release(IPAddress address, Kind kind)
     {
-        var group = Polis.Core.Net.ClientAddress.GroupOf(address);
-        lock (_lock)
-        {
-            if (kind == Kind.Reserved) _reserved--;
-            else if (kind == Kind.General)
-            {
-                _general--;
-                int held = _generalByAddress[group] - 1;
-                if (held == 0) _generalByAddress.Remove(group);
-                else _generalByAddress[group] = held;
-            }
-        }
+        if (kind == Kind.General) _general.Release(ClientAddress.GroupOf(address));
+        else if (kind == Kind.Reserved)
+            lock (_lock) _reserved--;
     }
 
     private static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
-
 }

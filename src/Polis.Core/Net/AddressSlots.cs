@@ -1,11 +1,12 @@
 using System.Net;
 
-namespace Polis.Gateway;
+namespace Polis.Core.Net;
 
 /// <summary>
 /// Permits held by clients, bounded in all and per client address (IPv6 by /64), so one host
-/// cannot take them all: HTTP submissions in progress (each holds at most one body) and open MQTT
-/// connections (each, before it has connected, holds at most a first packet of 4 KiB). Thread-safe.
+/// cannot take them all: a gateway's HTTP submissions in progress (each holds at most one body) and
+/// open MQTT connections (each, before it has connected, holds at most a first packet of 4 KiB),
+/// and the general pool of a P2P host's inbound handshakes. Thread-safe.
 /// </summary>
 public sealed class AddressSlots(int totalMax, int perAddressMax)
 {
@@ -22,7 +23,7 @@ public sealed class AddressSlots(int totalMax, int perAddressMax)
     /// <summary>Takes a permit for a client at <paramref name="address"/>; <paramref name="key"/> is what to give back to <see cref="Release"/>.</summary>
     public bool TryTake(IPAddress? address, out IPAddress key)
     {
-        key = address is null ? IPAddress.None : Polis.Core.Net.ClientAddress.GroupOf(address);
+        key = address is null ? IPAddress.None : ClientAddress.GroupOf(address);
         lock (_lock)
         {
             if (_total >= totalMax) return false;
