@@ -53,10 +53,22 @@ public sealed partial class ConsensusEngine
     {
         var state = RoundAt(vote.Round);
         var set = vote.Type == VoteType.Prevote ? state.Prevotes : state.Precommits;
+        bool quorumBefore = IsQuorum(set.PowerFor(vote.BlockId));
         var result = set.Add(vote, out var evidence);
         if (result == VoteAddResult.Conflicting && evidence is not null)
             _actions.Add(new ReportEvidence(evidence));
+        if (!quorumBefore && IsQuorum(set.PowerFor(vote.BlockId)))
+            _actions.Add(new AnnounceQuorum(_height, vote.Round, vote.Type, vote.BlockId));
         return result == VoteAddResult.Added;
+    }
+
+    /// <summary>A peer's claim of a quorum in a round of this height (see <see cref="QuorumClaimed"/>); rounds the engine stores only.</summary>
+    private void OnQuorumClaimed(QuorumClaimed claim)
+    {
+        if (_validators is null || claim.Height != _height || _decided) return;
+        if (claim.Round < 0 || claim.Round > _round + _options.RoundsAheadMax) return;
+        var state = RoundAt(claim.Round);
+        (claim.Type == VoteType.Prevote ? state.Prevotes : state.Precommits).Claim(claim.Claimant, claim.BlockId);
     }
 
     /// <summary>

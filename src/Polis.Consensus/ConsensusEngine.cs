@@ -78,6 +78,7 @@ public sealed partial class ConsensusEngine
             case BlockValidated b: OnBlockValidated(b); break;
             case BlockBuilt b: OnBlockBuilt(b); break;
             case CommitReceived c: OnCommitReceived(c); break;
+            case QuorumClaimed q: OnQuorumClaimed(q); break;
             default: throw new ArgumentException($"unknown event {input.GetType().Name}", nameof(input));
         }
         if (_validators is not null) ApplyRules();

@@ -29,13 +29,13 @@ public sealed record ConsensusOptions
     internal EngineRules Rules { get; init; } = EngineRules.Tendermint;
 
 
-    /// <summary>Votes of one kind one round can hold: each validator's, conflicting ones included up to the equivocation bound.</summary>
-    public static long VotesPerRoundMax(int validators) => (long)validators * VoteSet.VotesPerValidatorMax;
+    /// <summary>Votes of one kind one round can hold: each validator's, conflicting ones included up to the equivocation bound and the claimed blocks.</summary>
+    public static long VotesPerRoundMax(int validators) => (long)validators * VoteSet.VotesPerValidatorHeldMax;
 
     /// <summary>What one round of the height can hold at most: its proposals and every validator's votes (conflicting ones included).</summary>
     public long RoundBytesMax(int validators) =>
         ProposalsPerRoundMax * (long)(Polis.Core.Limits.BlockBytesMax + Polis.Core.Ledger.Proposal.EncodedSize)
-        + 2L * validators * VoteSet.VotesPerValidatorMax * Polis.Core.Ledger.Vote.EncodedSize;
+        + 2L * VotesPerRoundMax(validators) * Polis.Core.Ledger.Vote.EncodedSize;
 
     /// <summary>The bound on what the engine holds in round <paramref name="round"/>: rounds 0 to round + <see cref="RoundsAheadMax"/>, and the future buffer.</summary>
     public long FootprintBytesMax(int validators, int round) => (round + RoundsAheadMax + 1L) * RoundBytesMax(validators) + FutureBytesMax;

@@ -10,14 +10,28 @@ namespace Polis.Consensus;
 /// them must still be able to see the polka the others saw); "any" power counts each validator
 /// once. Quorum intersection keeps two block ids from both reaching a quorum while at most f power
 /// equivocates. The first conflict of each validator becomes evidence.
+/// <para>
+/// A validator's conflicting votes are kept up to <see cref="VotesPerValidatorMax"/> block ids, and
+/// beyond that only for block ids a peer claims a quorum for (<see cref="Claim"/>, CometBFT's
+/// VoteSetMaj23): an equivocator that signs more votes than we keep must not be able to hide the
+/// one an honest validator counted in its polka. Each claimant names one block per vote set and at
+/// most <see cref="ClaimantsMax"/> claimants are heard, so a validator's votes here stay below
+/// <see cref="VotesPerValidatorMax"/> + <see cref="ClaimantsMax"/>.
+/// </para>
 /// </summary>
 internal sealed class VoteSet(ValidatorSet validators)
 {
     /// <summary>Distinct block ids kept per validator: bounds what an equivocator can make us store.</summary>
     public const int VotesPerValidatorMax = 8;
+    /// <summary>Peers whose quorum claims a vote set hears (one block each): more than a node's peers, which its P2P layer bounds.</summary>
+    public const int ClaimantsMax = 64;
+    /// <summary>What one validator can make a vote set hold.</summary>
+    public const int VotesPerValidatorHeldMax = VotesPerValidatorMax + ClaimantsMax;
 
     private readonly Dictionary<Address, List<Vote>> _votes = new();
     private readonly Dictionary<Hash32, ulong> _powerByBlock = new();
+    private readonly Dictionary<Hash32, Hash32> _claimByClaimant = new();
+    private readonly HashSet<Hash32> _claimed = new();
 
     public ulong TotalPower { get; private set; }
     /// <summary>Votes kept, conflicting ones included.</summary>
@@ -38,13 +52,25 @@ internal sealed class VoteSet(ValidatorSet validators)
         }
         foreach (var v in mine) if (v.BlockId == vote.BlockId) return VoteAddResult.Duplicate;
         if (mine.Count == 1) evidence = new DuplicateVoteEvidence(mine[0], vote);
-        if (mine.Count < VotesPerValidatorMax)
+        if (mine.Count < VotesPerValidatorMax || _claimed.Contains(vote.BlockId))
         {
             mine.Add(vote);
             Count++;
             _powerByBlock[vote.BlockId] = PowerFor(vote.BlockId) + power;
         }
         return VoteAddResult.Conflicting;
+    }
+
+    /// <summary>
+    /// A peer claims a quorum for <paramref name="blockId"/>: from now on a conflicting vote for it
+    /// is kept whatever its signer sent before. False if the claimant named a block here before or
+    /// <see cref="ClaimantsMax"/> claimants were heard already.
+    /// </summary>
+    public bool Claim(in Hash32 claimant, in Hash32 blockId)
+    {
+        if (_claimByClaimant.Count >= ClaimantsMax || !_claimByClaimant.TryAdd(claimant, blockId)) return false;
+        _claimed.Add(blockId);
+        return true;
     }
 
     /// <summary>Every vote kept, conflicting ones included, for relaying.</summary>

@@ -15,6 +15,8 @@ internal sealed record PeerHas(Peer From, Hash32 Id) : LoopInput;
 internal sealed record PeerStatus(Peer From, ulong Height, int Round) : LoopInput;
 /// <summary>A peer lacks the proposal of (height, round) for a block it saw a quorum precommit.</summary>
 internal sealed record PeerWantsProposal(Peer From, ulong Height, int Round, Hash32 BlockId) : LoopInput;
+/// <summary>A peer claims a quorum of (height, round, type) votes for a block (unproven: it only lets a conflicting vote for the block in).</summary>
+internal sealed record PeerClaimsQuorum(Peer From, ulong Height, int Round, VoteType Type, Hash32 BlockId) : LoopInput;
 /// <summary>A fetched block and its commit, both checked; <paramref name="Bytes"/> is what it holds in memory (its transactions' encodings and a header's worth).</summary>
 internal sealed record PeerBlock(Peer From, Block Block, Commit Commit, long Bytes) : LoopInput;
 internal sealed record PeerConnected(Peer Peer) : LoopInput;

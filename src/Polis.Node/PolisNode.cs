@@ -227,6 +227,7 @@ public sealed class PolisNode : IAsyncDisposable, IConsensusHost
             case PeerStatus s: OnPeerStatus(s); break;
             case PeerHas h: if (_peers.TryGet(h.From, out var view)) view.Known.Add(h.Id); break;
             case PeerWantsProposal w: if (_peers.TryGet(w.From, out var asker)) _consensus.OnProposalWanted(asker, w.Height, w.Round, w.BlockId); break;
+            case PeerClaimsQuorum c: if (_peers.TryGet(c.From, out var claimant)) _consensus.OnQuorumClaimed(claimant, c.Height, c.Round, c.Type, c.BlockId); break;
             case PeerBlock b: _sync.OnBlock(b, _consensus.EngineHeight, _consensus.Feed, NotAdopted); break;
             case PeerConnected c: OnPeerConnected(c.Peer); break;
             case ReplayedVote r: _consensus.OnReplayedVote(r.Vote); break;

@@ -34,6 +34,9 @@ public sealed record SimulationOptions
     /// <summary>How the journal recovers; only the simulator's tests set another, to break it on purpose.</summary>
     internal Polis.Consensus.Wal.WalRecoveryRules WalRules { get; init; } = Polis.Consensus.Wal.WalRecoveryRules.Strict;
 
+    /// <summary>Honest nodes claim their quorums to peers and heed peers' claims (the node does); only the simulator's tests switch it off, to show what it is for.</summary>
+    internal bool QuorumClaims { get; init; } = true;
+
     /// <summary>The targeted adversary (<c>Simulator.Adversary.cs</c>) holds back repair messages and prevotes to the next proposer during the fault window.</summary>
     public bool TargetedDelays { get; init; }
     public long TargetedDelayMs { get; init; } = 700;

@@ -65,7 +65,10 @@ public sealed partial class Simulator
         {
             // Half in this step, half in the next heights (kept by receivers for later, up to their share).
             ulong height = vote.Height + (ulong)(i % 2 == 0 ? 0 : 1 + _random.Next(2));
-            Broadcast(node, new VoteMessage(Vote.Create(ChainIdValue, node.Key, vote.Type, height, vote.Round + _random.Next(3), RandomHash())));
+            var extra = Vote.Create(ChainIdValue, node.Key, vote.Type, height, vote.Round + _random.Next(3), RandomHash());
+            // A lying quorum claim for some of them, so receivers keep those beyond the per-validator bound: memory must stay bounded still.
+            if (i % 4 == 0) Broadcast(node, new QuorumClaim(extra.Height, extra.Round, extra.Type, extra.BlockId));
+            Broadcast(node, new VoteMessage(extra));
         }
     }
 

@@ -1,6 +1,7 @@
 using Polis.Consensus;
 using Polis.Consensus.Actions;
 using Polis.Consensus.Events;
+using Polis.Consensus.Gossip;
 using Polis.Core;
 using Polis.Core.Ledger;
 using Polis.Execution.Auth;
@@ -107,6 +108,10 @@ public sealed partial class Simulator
                 };
                 if (kept.Height == keeper.WorkingHeight) keeper.Keep(Describe(kept), kept);
                 break;
+            case AnnounceQuorum a:
+                if (_options.QuorumClaims && node.Gossip is { } announcer && announcer.WorkingHeight == a.Height)
+                    announcer.AddQuorum(new GossipQuorum(a.Round, a.Type == VoteType.Prevote ? GossipKind.Prevote : GossipKind.Precommit, a.BlockId));
+                break;
             case RequestProposal r:
                 if (node.Gossip is { } gossip && gossip.WorkingHeight == r.Height && gossip.Want(r.Round, r.BlockId)) AskForProposal(node, r.Height, r.Round, r.BlockId);
                 else if (node.Gossip is null) AskForProposal(node, r.Height, r.Round, r.BlockId);
@@ -173,6 +178,9 @@ public sealed partial class Simulator
             case ProposalWanted w:
                 if (w.ForHeight == next && node.Gossip is not null && node.Peers.TryGetValue(from.Instance, out var asker))
                     node.Gossip.AnswerRequest(asker, w.Round, w.BlockId);
+                break;
+            case QuorumClaim q:
+                OnQuorumClaim(node, from, q);
                 break;
             case CommitMessage c:
                 if (c.Height == next) Feed(node, new CommitReceived(c.Block, c.Commit));

@@ -24,7 +24,7 @@ public sealed partial class Simulator
             {
                 Send(node, ((SimPeer)peer).Node, message);
                 return true;
-            })
+            }, (height, quorum) => new QuorumClaim(height, quorum.Round, quorum.Kind == GossipKind.Prevote ? VoteType.Prevote : VoteType.Precommit, quorum.BlockId))
             : null;
         node.Gossip?.StartHeight(node.Chain.Height + 1, []);
         foreach (var other in _nodes)
@@ -122,6 +122,20 @@ public sealed partial class Simulator
         if (status.CommittedHeight > node.Height) Send(node, from, new CatchUpRequest(node.Height + 1)); // block sync from a peer ahead
     }
 
+    /// <summary>Votes a node's gossip may hold beyond their signers' shares: one per signer and claim, each peer's claims bounded.</summary>
+    private int ClaimedVotesMax => _options.Validators * (_nodes.Count - 1) * PeerGossipState.ClaimsMax;
+
+    /// <summary>A peer's quorum claim, handled as the node's consensus reactor does.</summary>
+    private void OnQuorumClaim(SimNode node, SimNode from, QuorumClaim claim)
+    {
+        if (!_options.QuorumClaims || node.Gossip is not { } gossip || !node.Peers.TryGetValue(from.Instance, out var claimant)) return;
+        if (claim.ForHeight != node.Chain.Height + 1 || claim.ForHeight != gossip.WorkingHeight) return;
+        if (claim.Round > node.Engine.Round + _options.Consensus.RoundsAheadMax) return;
+        var kind = claim.Type == VoteType.Prevote ? GossipKind.Prevote : GossipKind.Precommit;
+        if (gossip.OnClaim(claimant, new GossipQuorum(claim.Round, kind, claim.BlockId)))
+            Feed(node, new QuorumClaimed(claim.ForHeight, claim.Round, claim.Type, claim.BlockId, new Hash32(from.Key.PublicKey.Bytes)));
+    }
+
     private void AskForProposal(SimNode node, ulong height, int round, Hash32 blockId)
     {
         foreach (var view in node.Peers.Values)
@@ -133,7 +147,7 @@ public sealed partial class Simulator
         _queue.After(_options.GossipIntervalMs, () =>
         {
             if (!node.IsUp || node.Incarnation != incarnation) return;
-            _memory.Sample(_queue.Now, node.Name, node.Engine.Round, node.Engine.Footprint(), node.Gossip?.Messages, node.Gossip?.Messages.Count ?? 0, _options.Validators * HeightMessages<SimMessage>.SignerMessagesMax,
+            _memory.Sample(_queue.Now, node.Name, node.Engine.Round, node.Engine.Footprint(), node.Gossip?.Messages, node.Gossip?.Messages.Count ?? 0, _options.Validators * HeightMessages<SimMessage>.SignerMessagesMax + ClaimedVotesMax,
                 node.CatchUp.Count, CatchUpBufferMax, node.FutureSeen.Count, LaterHeightMessages.MessagesMax);
             if (node.Gossip is { } gossip)
             {

@@ -18,7 +18,7 @@ public sealed class ConsensusGossipTests
         {
             ((Peer)peer).Received.Add(message);
             return true;
-        });
+        }, (height, quorum) => $"claim {height}/{quorum.Round}/{quorum.Kind}/{quorum.BlockId.Short}");
         var (a, b) = (new Peer("a"), new Peer("b"));
         gossip.StartHeight(workingHeight, [a, b]);
         a.Height = b.Height = workingHeight - 1; // both work on our height
@@ -153,6 +153,55 @@ public sealed class ConsensusGossipTests
         var (gossip, a, b) = Make();
         for (int i = 0; i < 50; i++) gossip.Relay(a, Vote($"made-up-{i}", 0, Byzantine), $"made-up-{i}", [a, b]);
         Assert.True(gossip.Relay(b, Vote("real", 0, Byzantine, block: Id("the proposed block")), "real", [a, b]));
+    }
+
+    [Fact]
+    public void Our_quorum_is_claimed_with_the_status_to_peers_that_have_not_claimed_it_and_its_votes_go_to_them_again()
+    {
+        var (gossip, a, b) = Make();
+        var block = Id("the block");
+        gossip.Relay(a, Vote("v1", 0, block: block), "v1", [a, b]);
+        gossip.Relay(a, Vote("v2", 0, Byzantine, block: block), "v2", [a, b]);
+        var quorum = new GossipQuorum(0, GossipKind.Prevote, block);
+        gossip.AddQuorum(quorum);
+        Assert.True(gossip.OnClaim(a, quorum)); // a holds it too
+        Assert.False(gossip.OnClaim(a, quorum));
+        a.Received.Clear();
+        b.Received.Clear();
+        for (int tick = 0; tick < ConsensusGossip<string>.StatusEveryTicks; tick++) gossip.OnTick([a, b]);
+        Assert.Empty(a.Received);
+        Assert.Equal($"claim 5/0/Prevote/{block.Short}", b.Received[0]); // first, so b takes the votes that follow
+        Assert.Equal(["v1", "v2"], b.Received.Skip(1).Order().ToList());
+    }
+
+    [Fact]
+    public void A_claimed_quorums_vote_is_taken_past_its_signers_share_once_and_a_held_one_is_fed_again_once()
+    {
+        var (gossip, a, b) = Make();
+        var block = Id("the polka's block");
+        for (int i = 0; i < HeightMessages<string>.SignerMessagesMax; i++) gossip.Relay(a, Vote($"flood-{i}", 0, Byzantine), $"flood-{i}", [a, b]);
+        Assert.False(gossip.Relay(b, Vote("real", 0, Byzantine, block: block), "real", [a, b])); // past its share
+        gossip.Relay(a, Vote("held", 0, Honest, block: block), "held", [a, b]);
+
+        Assert.True(gossip.OnClaim(b, new GossipQuorum(0, GossipKind.Prevote, block)));
+        Assert.True(gossip.Relay(b, Vote("real", 0, Byzantine, block: block), "real", [a, b])); // now taken, apart from the share
+        Assert.Equal(1, gossip.Messages.ClaimedVotes);
+        Assert.False(gossip.Relay(a, Vote("real, signed again", 0, Byzantine, block: block), "real2", [a, b])); // one per signer and quorum
+        Assert.True(gossip.Relay(b, Vote("held", 0, Honest, block: block), "held", [a, b])); // the engine may have dropped it: once more
+        Assert.False(gossip.Relay(b, Vote("held", 0, Honest, block: block), "held", [a, b]));
+        Assert.False(gossip.Relay(b, Vote("flood-1", 0, Byzantine), "flood-1", [a, b])); // not claimed: a duplicate as before
+    }
+
+    [Fact]
+    public void A_peers_claims_are_bounded_and_forgotten_at_the_next_height()
+    {
+        var (gossip, a, b) = Make();
+        for (int round = 0; round < PeerGossipState.ClaimsMax + 10; round++)
+            gossip.OnClaim(a, new GossipQuorum(round, GossipKind.Precommit, Id($"b{round}")));
+        Assert.Equal(PeerGossipState.ClaimsMax, a.Claims.Count);
+        Assert.False(gossip.OnClaim(a, new GossipQuorum(0, GossipKind.Precommit, Id("another")))); // never taken back
+        gossip.StartHeight(6, [a, b]);
+        Assert.Empty(a.Claims);
     }
 
     [Fact]

@@ -54,6 +54,50 @@ public sealed class EngineObligationTests
     }
 
     [Fact]
+    public void An_equivocators_vote_beyond_the_kept_ones_counts_once_a_peer_claims_a_quorum_for_its_block()
+    {
+        // Validator 1 sent us more made-up prevotes than a vote set keeps of it before the one the
+        // others counted in their polka for A: dropped, until a peer claims the quorum for A.
+        var h = new EngineHarness();
+        h.Start();
+        h.Send(h.Proposal(BlockA, 0));
+        h.Valid(BlockA); // we prevote A
+        for (int i = 0; i < 8; i++) h.Send(EngineHarness.Vote(1, VoteType.Prevote, 0, Sha256.Hash([(byte)i, 99])));
+        h.Votes(VoteType.Prevote, 0, BlockA.Id, 2);
+        h.Send(EngineHarness.Vote(1, VoteType.Prevote, 0, BlockA.Id));
+        Assert.Empty(h.SentVotes(VoteType.Precommit)); // its ninth vote was not kept: no polka here
+        Assert.Empty(h.Actions.OfType<AnnounceQuorum>());
+
+        var peer = Sha256.Hash([1]);
+        h.Send(new QuorumClaimed(1, 0, VoteType.Prevote, BlockA.Id, peer));
+        var actions = h.Send(EngineHarness.Vote(1, VoteType.Prevote, 0, BlockA.Id)); // its copy comes again
+        Assert.Equal(BlockA.Id, h.LastVote(VoteType.Precommit).BlockId);
+        var announced = Assert.Single(actions.OfType<AnnounceQuorum>());
+        Assert.Equal((1UL, 0, VoteType.Prevote, BlockA.Id), (announced.Height, announced.Round, announced.Type, announced.BlockId));
+    }
+
+    [Fact]
+    public void Quorum_claims_let_in_one_block_per_claimant_and_no_more_claimants_than_the_bound()
+    {
+        var h = new EngineHarness();
+        h.Start();
+        for (int i = 0; i < 8; i++) h.Send(EngineHarness.Vote(1, VoteType.Prevote, 0, Sha256.Hash([(byte)i, 99])));
+        var liar = Sha256.Hash([7]);
+        h.Send(new QuorumClaimed(1, 0, VoteType.Prevote, Sha256.Hash([1, 1]), liar));
+        h.Send(new QuorumClaimed(1, 0, VoteType.Prevote, Sha256.Hash([2, 2]), liar)); // its second claim: not heard
+        h.Send(EngineHarness.Vote(1, VoteType.Prevote, 0, Sha256.Hash([1, 1])));
+        h.Send(EngineHarness.Vote(1, VoteType.Prevote, 0, Sha256.Hash([2, 2])));
+        Assert.Equal(9, h.Engine.Footprint().VotesPerRoundMax);
+
+        for (int c = 0; c < VoteSet.ClaimantsMax + 10; c++)
+            h.Send(new QuorumClaimed(1, 0, VoteType.Prevote, Sha256.Hash([(byte)c, 3]), Sha256.Hash([(byte)c, 4])));
+        for (int c = 0; c < VoteSet.ClaimantsMax + 10; c++)
+            h.Send(EngineHarness.Vote(1, VoteType.Prevote, 0, Sha256.Hash([(byte)c, 3])));
+        Assert.Equal(VoteSet.VotesPerValidatorHeldMax, h.Engine.Footprint().VotesPerRoundMax);
+        Assert.True(VoteSet.VotesPerValidatorHeldMax * 4 <= ConsensusOptions.VotesPerRoundMax(4));
+    }
+
+    [Fact]
     public void Votes_with_bad_signatures_or_from_strangers_are_ignored()
     {
         var h = new EngineHarness();

@@ -20,6 +20,8 @@ public sealed class WireCodecTests
             (new VoteMessage(vote), Channel.Consensus),
             (new StatusMessage(42, 3), Channel.Consensus),
             (new ProposalWantedMessage(42, 3, Sha256.Hash([2])), Channel.Consensus),
+            (new QuorumClaimMessage(42, 3, VoteType.Precommit, Sha256.Hash([2])), Channel.Consensus),
+            (new QuorumClaimMessage(42, 0, VoteType.Prevote, Hash32.Zero), Channel.Consensus), // a nil quorum
             (new BlocksRequestMessage(7, 32), Channel.Sync),
             (new TxsMessage([Transaction.Create("polis-test", key, 0, AccountsKeys.Module, [1, 2, 3])]), Channel.Transactions),
             (new PeersMessage([key.PublicKey, other.PublicKey]), Channel.Transactions),
@@ -42,6 +44,14 @@ public sealed class WireCodecTests
     {
         foreach (var bad in new[] { new ProposalWantedMessage(0, 0, Sha256.Hash([1])), new ProposalWantedMessage(5, -1, Sha256.Hash([1])), new ProposalWantedMessage(5, 0, Hash32.Zero) })
             Assert.Throws<CodecException>(() => WireCodec.Decode(Channel.Consensus, WireCodec.Encode(bad)));
+    }
+
+    [Fact]
+    public void Quorum_claims_for_height_0_a_negative_round_or_an_unknown_vote_type_are_malformed()
+    {
+        foreach (var bad in new[] { new QuorumClaimMessage(0, 0, VoteType.Prevote, Sha256.Hash([1])), new QuorumClaimMessage(5, -1, VoteType.Prevote, Sha256.Hash([1])), new QuorumClaimMessage(5, 0, (VoteType)3, Sha256.Hash([1])) })
+            Assert.Throws<CodecException>(() => WireCodec.Decode(Channel.Consensus, WireCodec.Encode(bad)));
+        Assert.Throws<CodecException>(() => WireCodec.Decode(Channel.Sync, WireCodec.Encode(new QuorumClaimMessage(5, 0, VoteType.Prevote, Hash32.Zero))));
     }
 
     [Fact]

@@ -19,6 +19,8 @@ internal static class Mutations
         nameof(QuorumTwoF) => options with { Consensus = options.Consensus with { Rules = new QuorumTwoF() }, Mutation = name },
         nameof(PolkaNotRequired) => options with { Consensus = options.Consensus with { Rules = new PolkaNotRequired() }, Mutation = name },
         nameof(LegacyWalRecovery) => options with { WalRules = new LegacyWalRecovery(), Mutation = name },
+        // Not a safety rule: liveness. Without quorum claims a validator that floods votes can hide the one a polka rests on.
+        nameof(NoQuorumClaims) => options with { QuorumClaims = false, Mutation = name },
         _ => throw new ArgumentException($"unknown mutation '{name}'", nameof(name)),
     };
 
@@ -43,6 +45,9 @@ internal static class Mutations
     {
         public override bool PolkaJustifies(ValidatorSet validators, ulong power) => true;
     }
+
+    /// <summary>Quorum claims (CometBFT's VoteSetMaj23) neither sent nor heeded: the <see cref="SimulationOptions.QuorumClaims"/> switch.</summary>
+    internal const string NoQuorumClaims = nameof(NoQuorumClaims);
 
     /// <summary>The WAL recovery that shipped before the guard: cut the log at the first bad record and trust what is left.</summary>
     internal sealed class LegacyWalRecovery : WalRecoveryRules

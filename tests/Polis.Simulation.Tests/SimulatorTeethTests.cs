@@ -17,6 +17,7 @@ public sealed class SimulatorTeethTests(ITestOutputHelper output)
     [InlineData(nameof(Mutations.PolkaNotRequired), Scenario.FakeValidRound, 7, "lock")]
     [InlineData(nameof(Mutations.LegacyWalRecovery), Scenario.DiskFaults, 4, "double-sign")]
     [InlineData(nameof(Mutations.QuorumTwoF), Scenario.Partition, 4, "polka")]
+    [InlineData(Mutations.NoQuorumClaims, Scenario.Flood, 4, "progress")]
     public void The_checker_for_a_rule_catches_the_rule_broken_within_a_bounded_sweep(string mutation, Scenario scenario, int validators, string checker)
     {
         const int seedsMax = 300;

@@ -15,11 +15,15 @@ namespace Polis.Consensus.Gossip;
 /// lack everything again: a message lost with a dropped connection never stalls a round, and
 /// re-sending does not swamp an overloaded network;</item>
 /// <item>a proposal the engine lacks (a quorum of precommits for an unseen block) is asked for
-/// again every second until it arrives; a peer answers from what it keeps, a few per tick.</item>
+/// again every second until it arrives; a peer answers from what it keeps, a few per tick;</item>
+/// <item>every quorum the engine reaches is claimed, with each status, to the peers at our height
+/// that have not claimed it themselves, and its votes are sent to them again (CometBFT's
+/// VoteSetMaj23): a vote a peer dropped as one too many of an equivocator's is taken once the
+/// peer hears the claim, so an equivocator cannot hide the vote a polka rests on.</item>
 /// </list>
 /// Threading: one owner (the node's loop; the simulator's single thread).
 /// </summary>
-public sealed class ConsensusGossip<TMessage>(Func<PeerGossipState, TMessage, bool> send)
+public sealed class ConsensusGossip<TMessage>(Func<PeerGossipState, TMessage, bool> send, Func<ulong, GossipQuorum, TMessage> claimMessage)
 {
     /// <summary>Status goes out every few ticks even without a commit, so peers learn our height after reconnects.</summary>
     public const int StatusEveryTicks = 4;
@@ -33,6 +37,12 @@ public sealed class ConsensusGossip<TMessage>(Func<PeerGossipState, TMessage, bo
     public const int RequestedProposalsPerTickMax = 4;
     /// <summary>Proposals wanted at once (one per round at most matters).</summary>
     private const int WantedMax = 16;
+    /// <summary>Our quorums claimed to peers at once (a prevote and a precommit one for each of 32 rounds); the oldest give way.</summary>
+    public const int QuorumsMax = 64;
+
+    private readonly List<GossipQuorum> _quorums = new();
+    /// <summary>Claims heard from peers this height: none, and relaying never looks for one.</summary>
+    private int _claimsHeard;
 
     private readonly Dictionary<(int Round, Hash32 BlockId), int> _wanted = new();
     private int _ticks;
@@ -45,8 +55,14 @@ public sealed class ConsensusGossip<TMessage>(Func<PeerGossipState, TMessage, bo
     public void StartHeight(ulong workingHeight, IEnumerable<PeerGossipState> peers)
     {
         Messages.Reset(workingHeight);
-        foreach (var peer in peers) peer.Known.Clear();
+        foreach (var peer in peers)
+        {
+            peer.Known.Clear();
+            peer.Claims.Clear();
+        }
         _wanted.Clear();
+        _quorums.Clear();
+        _claimsHeard = 0;
         _ticksSinceCommit = 0;
     }
 
@@ -65,15 +81,18 @@ public sealed class ConsensusGossip<TMessage>(Func<PeerGossipState, TMessage, bo
     /// </summary>
     public bool Relay(PeerGossipState source, in GossipItem item, TMessage message, IEnumerable<PeerGossipState> peers)
     {
+        bool claimed = IsClaimed(item, peers);
         if (Messages.Contains(item.Id))
         {
             source.Known.Add(item.Id);
-            return false;
+            // The engine may have dropped it as one too many of its signer's before a peer claimed its quorum: fed again, once.
+            return claimed && Messages.TakeForClaim(item.Id);
         }
         // A proposal we asked for (a quorum precommitted its block) is taken whatever decoys its proposer sent first.
         bool wanted = item.IsProposal && _wanted.ContainsKey((item.Round, item.BlockId));
         // Refused: not remembered either, so a flood past the signer's share grows no peer's known set.
-        if (!Messages.Add(item, message, own: wanted)) return false;
+        if (!Messages.Add(item, message, own: wanted, claimed: claimed)) return false;
+        if (claimed) Messages.TakeForClaim(item.Id);
         source.Known.Add(item.Id);
         if (item.IsProposal) _wanted.Remove((item.Round, item.BlockId));
         foreach (var peer in peers)
@@ -88,6 +107,53 @@ public sealed class ConsensusGossip<TMessage>(Func<PeerGossipState, TMessage, bo
     /// count too (the engine's own bounds hold these).
     /// </summary>
     public bool Keep(in GossipItem item, TMessage message) => Messages.Add(item, message, own: true);
+
+    /// <summary>A vote for a quorum some connected peer claims.</summary>
+    private bool IsClaimed(in GossipItem item, IEnumerable<PeerGossipState> peers)
+    {
+        if (_claimsHeard == 0 || item.IsProposal) return false;
+        var quorum = new GossipQuorum(item.Round, item.Kind, item.BlockId);
+        foreach (var peer in peers)
+            if (peer.ClaimsQuorum(quorum)) return true;
+        return false;
+    }
+
+    /// <summary>The engine reached a quorum in the working height: claimed to peers from the next status on.</summary>
+    public void AddQuorum(in GossipQuorum quorum)
+    {
+        foreach (var q in _quorums)
+            if (q.Round == quorum.Round && q.Kind == quorum.Kind) return; // within the fault bound there is only one
+        if (_quorums.Count >= QuorumsMax) _quorums.RemoveAt(0);
+        _quorums.Add(quorum);
+    }
+
+    /// <summary>Our quorums of the working height (to claim to peers that lack them).</summary>
+    public IReadOnlyList<GossipQuorum> Quorums => _quorums;
+
+    /// <summary>
+    /// A peer claims a quorum of the working height (the caller checked the height and that the
+    /// engine holds the round). True if it is new: the caller tells the engine, which then keeps a
+    /// conflicting vote for that block. One block per peer and (round, kind), and at most
+    /// <see cref="PeerGossipState.ClaimsMax"/> per peer; a claim is never taken back.
+    /// </summary>
+    public bool OnClaim(PeerGossipState peer, in GossipQuorum quorum)
+    {
+        if (peer.Claims.Count >= PeerGossipState.ClaimsMax || !peer.Claims.TryAdd((quorum.Round, quorum.Kind), quorum.BlockId)) return false;
+        _claimsHeard++;
+        return true;
+    }
+
+    /// <summary>A peer at our height that has not claimed one of our quorums hears our claim, then gets its votes again.</summary>
+    private void ClaimQuorums(PeerGossipState peer)
+    {
+        if (_quorums.Count == 0 || peer.Height is not { } h || h + 1 != WorkingHeight) return;
+        foreach (var quorum in _quorums)
+        {
+            if (peer.ClaimsQuorum(quorum)) continue;
+            if (!send(peer, claimMessage(WorkingHeight, quorum))) continue;
+            foreach (var id in Messages.VotesFor(quorum)) peer.Known.Remove(id);
+        }
+    }
 
     /// <summary>A peer reported its height and round; if it can now use our height's messages, it gets them.</summary>
     public void OnStatus(PeerGossipState peer, ulong height, int round)
@@ -124,6 +190,7 @@ public sealed class ConsensusGossip<TMessage>(Func<PeerGossipState, TMessage, bo
         {
             if (forget) peer.Known.Clear();
             peer.ProposalsRequestedThisTick = 0;
+            if (statusDue) ClaimQuorums(peer); // before the votes it makes us send again, so the peer takes them
             ResendTo(peer);
         }
         var ask = new List<(int, Hash32)>();

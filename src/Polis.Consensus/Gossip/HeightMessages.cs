@@ -18,8 +18,9 @@ namespace Polis.Consensus.Gossip;
 /// Votes are not limited per round: an honest validator may have counted a Byzantine validator's
 /// vote in the polka it locked on, and Tendermint's liveness needs the others to receive that very
 /// vote whatever else its signer sent first. A signer that fills its whole share before it sends
-/// the vote that matters can still withhold it from some validators; closing that needs peers'
-/// claims of a two-thirds majority for a block (CometBFT's VoteSetMaj23), which is not built yet.
+/// the vote that matters still gets that vote in when a connected peer claims a quorum for its
+/// block (<see cref="Add"/> with <c>claimed</c>): one vote per signer and claimed quorum, held
+/// apart from the share (<see cref="ClaimedVotes"/>).
 /// </para>
 /// Our own messages, and those the engine already counted (`own` in
 /// <see cref="Add"/>), are always kept. <typeparamref name="TMessage"/> is what the driver sends
@@ -37,12 +38,22 @@ public sealed class HeightMessages<TMessage>
     private readonly Dictionary<Hash32, Entry> _messages = new();
     private readonly Dictionary<(Address Signer, int Round), int> _proposalsPerRound = new();
     private readonly Dictionary<Address, (int Messages, long Bytes)> _signers = new();
+    /// <summary>Votes by the quorum they count towards: what to send again to a peer that lacks a quorum we hold.</summary>
+    private readonly Dictionary<GossipQuorum, List<Hash32>> _votesByQuorum = new();
+    /// <summary>Votes taken beyond their signer's share for a claimed quorum: one per signer and quorum.</summary>
+    private readonly HashSet<(Address Signer, GossipQuorum Quorum)> _claimedVotes = new();
 
-    /// <summary>One message with what re-sending needs to know about it (<paramref name="Pinned"/>: ours or counted by the engine, never evicted).</summary>
-    public readonly record struct Entry(TMessage Message, GossipItem Item, bool Pinned = false);
+    /// <summary>
+    /// One message with what re-sending needs to know about it (<paramref name="Pinned"/>: ours or
+    /// counted by the engine, never evicted; <paramref name="FedOnClaim"/>: a vote already fed to
+    /// the engine again because a peer claimed a quorum for its block).
+    /// </summary>
+    public readonly record struct Entry(TMessage Message, GossipItem Item, bool Pinned = false, bool FedOnClaim = false);
 
     public ulong Height { get; private set; }
     public int Count => _messages.Count;
+    /// <summary>Votes held beyond their signers' shares because a peer claimed a quorum for their block (see <see cref="Add"/>).</summary>
+    public int ClaimedVotes => _claimedVotes.Count;
     public long Bytes { get; private set; }
     private long _proposalBytes;
     public IEnumerable<KeyValuePair<Hash32, Entry>> All => _messages;
@@ -53,6 +64,8 @@ public sealed class HeightMessages<TMessage>
         _messages.Clear();
         _proposalsPerRound.Clear();
         _signers.Clear();
+        _votesByQuorum.Clear();
+        _claimedVotes.Clear();
         Bytes = 0;
         _proposalBytes = 0;
     }
@@ -66,21 +79,33 @@ public sealed class HeightMessages<TMessage>
     /// <summary>The most bytes kept of one signer.</summary>
     public long SignerBytesHighest => _signers.Count == 0 ? 0 : _signers.Values.Max(s => s.Bytes);
 
-    /// <summary>Keeps a message; false if it was there or a bound refuses it (<paramref name="own"/>: ours, or one the engine already counted; never refused).</summary>
-    public bool Add(in GossipItem item, TMessage message, bool own = false)
+    /// <summary>
+    /// Keeps a message; false if it was there or a bound refuses it (<paramref name="own"/>: ours,
+    /// or one the engine already counted; never refused). A vote for a quorum a peer claims
+    /// (<paramref name="claimed"/>) that its signer's share refuses is kept apart, once per signer
+    /// and quorum (a signer can sign one vote many ways: Ed25519 does not force its nonce).
+    /// </summary>
+    public bool Add(in GossipItem item, TMessage message, bool own = false, bool claimed = false)
     {
         if (_messages.ContainsKey(item.Id)) return false;
         var round = (item.Signer, item.Round);
+        bool apart = false;
         if (!own)
         {
             if (item.IsProposal && _proposalsPerRound.GetValueOrDefault(round) >= ProposalsPerRoundMax) return false;
-            if (_signers.GetValueOrDefault(item.Signer).Messages >= SignerMessagesMax) return false;
-            if (!MakeRoom(item)) return false;
+            bool fits = _signers.GetValueOrDefault(item.Signer).Messages < SignerMessagesMax && MakeRoom(item);
+            if (!fits)
+            {
+                if (!claimed || item.IsProposal || !_claimedVotes.Add((item.Signer, QuorumOf(item)))) return false;
+                apart = true;
+            }
         }
-        _messages.Add(item.Id, new Entry(message, item, own));
+        _messages.Add(item.Id, new Entry(message, item, own || apart));
+        if (!item.IsProposal) IndexVote(item);
+        Bytes += item.Bytes;
+        if (apart) return true;
         var share = _signers.GetValueOrDefault(item.Signer);
         _signers[item.Signer] = (share.Messages + 1, share.Bytes + item.Bytes);
-        Bytes += item.Bytes;
         if (item.IsProposal)
         {
             _proposalsPerRound[round] = _proposalsPerRound.GetValueOrDefault(round) + 1;
@@ -123,6 +148,30 @@ public sealed class HeightMessages<TMessage>
         _signers[item.Signer] = (share.Messages - 1, share.Bytes - item.Bytes);
         Bytes -= item.Bytes;
         _proposalBytes -= item.Bytes;
+    }
+
+    private static GossipQuorum QuorumOf(in GossipItem vote) => new(vote.Round, vote.Kind, vote.BlockId);
+
+    private void IndexVote(in GossipItem vote)
+    {
+        var quorum = QuorumOf(vote);
+        if (!_votesByQuorum.TryGetValue(quorum, out var ids)) _votesByQuorum.Add(quorum, ids = new List<Hash32>(4));
+        ids.Add(vote.Id);
+    }
+
+    /// <summary>The ids of the votes held for <paramref name="quorum"/>'s block.</summary>
+    public IReadOnlyList<Hash32> VotesFor(in GossipQuorum quorum) => _votesByQuorum.TryGetValue(quorum, out var ids) ? ids : [];
+
+    /// <summary>
+    /// A held vote arrived again while a peer claims a quorum for its block: true the first time, so
+    /// the caller feeds it to the engine again (which may have dropped it as one too many of its
+    /// signer's before the claim); false for a proposal, an unknown id, or a second time.
+    /// </summary>
+    public bool TakeForClaim(in Hash32 id)
+    {
+        if (!_messages.TryGetValue(id, out var entry) || entry.Item.IsProposal || entry.FedOnClaim) return false;
+        _messages[id] = entry with { FedOnClaim = true };
+        return true;
     }
 
     /// <summary>The proposal of <paramref name="round"/> for <paramref name="blockId"/>, if we have it.</summary>

@@ -14,6 +14,18 @@ public class PeerGossipState
     public ulong? Height { get; set; }
     public int Round { get; set; }
     public HashSet<Hash32> Known { get; } = new();
+    /// <summary>
+    /// The quorums the peer claims to hold in the working height, one block per (round, kind):
+    /// votes for them are taken beyond their signer's share and fed to the engine again. Cleared
+    /// with <see cref="Known"/> at each height; at most <see cref="ClaimsMax"/>.
+    /// </summary>
+    public Dictionary<(int Round, GossipKind Kind), Hash32> Claims { get; } = new();
+    /// <summary>Claims heard from one peer in one height: a prevote and a precommit quorum for each of 32 rounds.</summary>
+    public const int ClaimsMax = 64;
+
+    /// <summary>Whether the peer claims <paramref name="quorum"/>.</summary>
+    public bool ClaimsQuorum(in GossipQuorum quorum) => Claims.TryGetValue((quorum.Round, quorum.Kind), out var id) && id == quorum.BlockId;
+
     /// <summary>Proposals sent on request this tick (bounded: a request costs the asker nothing and us a block).</summary>
     public int ProposalsRequestedThisTick { get; set; }
 

@@ -52,7 +52,8 @@ internal sealed class ConsensusReactor
             (config, chain, engine, wal, validatorKey, pool, peers, p2p, metrics, log, host, stop);
         _roundsAheadKept = options.RoundsAheadMax;
         _timeouts = new TimeoutTimer(t => host.Post(new EngineInput(new TimeoutFired(t.Height, t.Round, t.Step))));
-        _gossip = new ConsensusGossip<byte[]>((peer, encoded) => ((PeerView)peer).Peer.Send(Channel.Consensus, encoded));
+        _gossip = new ConsensusGossip<byte[]>((peer, encoded) => ((PeerView)peer).Peer.Send(Channel.Consensus, encoded),
+            (height, quorum) => WireCodec.Encode(new QuorumClaimMessage(height, quorum.Round, TypeOf(quorum.Kind), quorum.BlockId)));
         _gossip.StartHeight(chain.Height + 1, []);
     }
 
@@ -127,6 +128,11 @@ internal sealed class ConsensusReactor
                 break;
             case GossipBuffered g:
                 KeepBuffered(g.Message);
+                break;
+            case AnnounceQuorum a:
+                if (a.Height != WorkingHeight) break;
+                if (_gossip.WorkingHeight != WorkingHeight) _gossip.StartHeight(WorkingHeight, _peers.Views);
+                _gossip.AddQuorum(new GossipQuorum(a.Round, KindOf(a.Type), a.BlockId));
                 break;
             case RequestProposal r:
                 // A quorum precommitted a block we never received (peers skip re-sending proposals of rounds we left): ask, and again until it comes.
@@ -250,6 +256,22 @@ internal sealed class ConsensusReactor
         }
         Feed(new VoteReceived(vote));
     }
+
+    /// <summary>
+    /// A peer claims a quorum of our working height: a new claim for a round the engine holds lets
+    /// the engine take a conflicting vote for that block, and the peer's copies of such votes are fed
+    /// to it again (see <see cref="ConsensusGossip{TMessage}"/>).
+    /// </summary>
+    public void OnQuorumClaimed(PeerView view, ulong height, int round, VoteType type, Hash32 blockId)
+    {
+        if (height != WorkingHeight || round > _engine.Round + _roundsAheadKept) return;
+        if (_gossip.WorkingHeight != WorkingHeight) _gossip.StartHeight(WorkingHeight, _peers.Views);
+        if (_gossip.OnClaim(view, new GossipQuorum(round, KindOf(type), blockId)))
+            Feed(new QuorumClaimed(height, round, type, blockId, new Hash32(view.Peer.Key.Bytes)));
+    }
+
+    private static GossipKind KindOf(VoteType type) => type == VoteType.Prevote ? GossipKind.Prevote : GossipKind.Precommit;
+    private static VoteType TypeOf(GossipKind kind) => kind == GossipKind.Prevote ? VoteType.Prevote : VoteType.Precommit;
 
     /// <summary>A new peer hears our status at once.</summary>
     public void OnPeerConnected(Peer peer) => peer.Send(Channel.Consensus, StatusMessage());

@@ -112,6 +112,7 @@ internal sealed class LoopBudget(IReadOnlySet<PublicKey> pinned)
         PeerStatus s => s.From,
         PeerHas h => h.From,
         PeerWantsProposal w => w.From,
+        PeerClaimsQuorum c => c.From,
         _ => null,
     };
 

@@ -55,6 +55,7 @@ internal sealed class PeerInbound(string chainId, Func<CommittedView> committed,
             case VoteMessage v: OnVote(peer, v, payload); break;
             case StatusMessage s: postFromPeer(new PeerStatus(peer, s.Height, s.Round)); break;
             case ProposalWantedMessage w: postFromPeer(new PeerWantsProposal(peer, w.Height, w.Round, w.BlockId)); break;
+            case QuorumClaimMessage q: postFromPeer(new PeerClaimsQuorum(peer, q.Height, q.Round, q.Type, q.BlockId)); break;
             case TxsMessage t: mempool.OnTxs(peer, t); break;
             case PeersMessage m: mempool.OnPeers(peer, m); break;
             case BlocksRequestMessage r: sync.Serve(peer, r); break;

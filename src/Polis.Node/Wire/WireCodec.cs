@@ -41,6 +41,13 @@ public static class WireCodec
                 w.WriteI32(pw.Round);
                 w.WriteHash(pw.BlockId);
                 break;
+            case QuorumClaimMessage qc:
+                w.WriteU8((byte)MessageKind.QuorumClaim);
+                w.WriteU64(qc.Height);
+                w.WriteI32(qc.Round);
+                w.WriteU8((byte)qc.Type);
+                w.WriteHash(qc.BlockId);
+                break;
             case TxsMessage t:
                 w.WriteU8((byte)MessageKind.Txs);
                 w.WriteCount(t.Txs.Count);
@@ -93,7 +100,7 @@ public static class WireCodec
         var kind = (MessageKind)r.ReadU8("message kind");
         var expected = kind switch
         {
-            MessageKind.Proposal or MessageKind.Vote or MessageKind.Status or MessageKind.ProposalWanted => Channel.Consensus,
+            MessageKind.Proposal or MessageKind.Vote or MessageKind.Status or MessageKind.ProposalWanted or MessageKind.QuorumClaim => Channel.Consensus,
             MessageKind.Txs or MessageKind.Peers => Channel.Transactions,
             MessageKind.BlocksRequest or MessageKind.BlockResponse => Channel.Sync,
             _ => throw new CodecException($"unknown message kind {(byte)kind}"),
@@ -119,6 +126,15 @@ public static class WireCodec
                 var wantedBlock = r.ReadHash("block id");
                 if (wantedHeight == 0 || wantedRound < 0 || wantedBlock.IsZero) throw new CodecException($"proposal request {wantedHeight}/{wantedRound} out of bounds");
                 message = new ProposalWantedMessage(wantedHeight, wantedRound, wantedBlock);
+                break;
+            case MessageKind.QuorumClaim:
+                ulong claimHeight = r.ReadU64("height");
+                int claimRound = r.ReadI32("round");
+                var claimType = (VoteType)r.ReadU8("vote type");
+                var claimBlock = r.ReadHash("block id");
+                if (claimHeight == 0 || claimRound < 0 || claimType is not (VoteType.Prevote or VoteType.Precommit))
+                    throw new CodecException($"quorum claim {claimHeight}/{claimRound}/{(byte)claimType} out of bounds");
+                message = new QuorumClaimMessage(claimHeight, claimRound, claimType, claimBlock);
                 break;
             case MessageKind.Txs:
                 int n = r.ReadCount(TxsPerMessageMax, 4, "transactions");

@@ -13,6 +13,12 @@ public sealed record VoteMessage(Vote Vote) : WireMessage;
 public sealed record StatusMessage(ulong Height, int Round) : WireMessage;
 /// <summary>"Send me the proposal of (height, round) for this block": the sender saw a quorum precommit a block it never received (consensus channel).</summary>
 public sealed record ProposalWantedMessage(ulong Height, int Round, Hash32 BlockId) : WireMessage;
+/// <summary>
+/// "I hold a quorum of these votes for this block" (CometBFT's VoteSetMaj23; consensus channel):
+/// the receiver then takes a conflicting vote for that block beyond its per-validator bound. Sent
+/// with each status to peers at the sender's height that have not claimed it themselves.
+/// </summary>
+public sealed record QuorumClaimMessage(ulong Height, int Round, VoteType Type, Hash32 BlockId) : WireMessage;
 /// <summary>A batch of transactions for the mempool (transactions channel).</summary>
 public sealed record TxsMessage(IReadOnlyList<Transaction> Txs) : WireMessage;
 /// <summary>
@@ -30,6 +36,7 @@ public enum MessageKind : byte
     Vote = 2,
     Status = 3,
     ProposalWanted = 4,
+    QuorumClaim = 5,
     Txs = 16,
     Peers = 17,
     BlocksRequest = 32,

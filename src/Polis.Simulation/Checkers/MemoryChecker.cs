@@ -33,6 +33,7 @@ public sealed class MemoryChecker(ConsensusOptions options, int validators)
             Check(now, node, "gossip proposals of one proposer in one round", g.ProposalsPerRoundHighest, Math.Max(HeightMessages<object>.ProposalsPerRoundMax, options.ProposalsPerRoundMax));
             Check(now, node, "gossip messages of one signer", g.SignerMessagesHighest, HeightMessages<object>.SignerMessagesMax);
             Check(now, node, "gossip bytes of one signer", g.SignerBytesHighest, HeightMessages<object>.SignerBytesMax);
+            Check(now, node, "gossip votes held for claimed quorums", g.ClaimedVotes, heightMessagesMax - (long)validators * HeightMessages<object>.SignerMessagesMax);
         }
         Check(now, node, "fetched blocks waiting", fetched, fetchedMax);
         Check(now, node, "future messages seen", futureSeen, futureSeenMax);
