@@ -2,8 +2,12 @@ using Polis.Core.Crypto;
 
 namespace Polis.Gateway;
 
-/// <summary>A device's current key, whether it is revoked, and the gateway its readings go through (empty: none; only that gateway's anchors prove them).</summary>
-public sealed record DeviceKeyInfo(PublicKey Key, bool Revoked, string Gateway = "");
+/// <summary>
+/// A device's current key, whether it is revoked, the gateway its readings go through (empty: none;
+/// only that gateway's anchors prove them) and since when (block time, ms: readings taken before
+/// are the previous gateway's).
+/// </summary>
+public sealed record DeviceKeyInfo(PublicKey Key, bool Revoked, string Gateway = "", long GatewaySinceMs = 0);
 
 /// <summary>
 /// Where the gateway learns devices' current keys (the chain, through a node's API). Defined here,

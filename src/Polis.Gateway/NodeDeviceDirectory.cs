@@ -11,6 +11,6 @@ public sealed class NodeDeviceDirectory(NodeClient client) : IDeviceDirectory
     {
         var device = await client.DeviceAsync(deviceId, cancel);
         if (device is null) return null;
-        return new DeviceKeyInfo(PublicKey.FromBytes(Convert.FromHexString(device.PublicKey)), device.RevokedAt is not null, device.Gateway ?? "");
+        return new DeviceKeyInfo(PublicKey.FromBytes(Convert.FromHexString(device.PublicKey)), device.RevokedAt is not null, device.Gateway ?? "", device.GatewaySinceMs ?? 0);
     }
 }

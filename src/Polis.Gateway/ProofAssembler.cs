@@ -35,9 +35,33 @@ public sealed class ProofAssembler(string gatewayId, GatewayStore store, NodeCli
         var path = MerkleTree.Prove(parts.Leaves, checked((int)(order - batch.FirstOrder)));
         var device = await node.StateAsync(DevicesKeys.Device(deviceId), batch.Height, cancel);
         if (device.Value is null) throw new InvalidDataException($"device '{deviceId}' has no record at height {batch.Height}");
+        var deviceRecord = Convert.FromHexString(device.Value);
+        var rotated = await RotatedKeyOf(reading, DeviceRecord.Decode(deviceRecord), batch.Height, cancel);
         var proof = new ReadingProof(reading, path, parts.AnchorTx, parts.TxPath, parts.Header, parts.Commit, parts.AnchorRecord, parts.AnchorProof,
-            Convert.FromHexString(device.Value), StateProof.Decode(Convert.FromHexString(device.Proof)));
+            deviceRecord, StateProof.Decode(Convert.FromHexString(device.Proof)), rotated);
         return (proof, batch, null);
+    }
+
+    /// <summary>
+    /// The history entry of the key that signed the reading, when the device's key at the anchor's
+    /// height does not (it was rotated between acceptance and anchoring); null otherwise, and the
+    /// proof then says why it fails.
+    /// </summary>
+    private async Task<RotatedKeyProof?> RotatedKeyOf(byte[] readingBytes, DeviceRecord device, ulong height, CancellationToken cancel)
+    {
+        if (!Reading.TryDecode(readingBytes, out var reading, out _)) return null;
+        var proofs = new Dictionary<uint, (byte[] Record, StateProof Proof)>();
+        var found = await ReadingProofBuilder.RotatedKeyIndex(reading!, device, async index =>
+        {
+            var entry = await node.StateAsync(DevicesKeys.DeviceKey(device.Id, index), height, cancel);
+            if (entry.Value is null) return null;
+            var bytes = Convert.FromHexString(entry.Value);
+            proofs[index] = (bytes, StateProof.Decode(Convert.FromHexString(entry.Proof)));
+            return DeviceKeyRecord.Decode(bytes);
+        });
+        if (found is not { } key) return null;
+        var (record, proof) = proofs[key.Index];
+        return new RotatedKeyProof(key.Index, record, proof);
     }
 
     private Task<BatchParts> PartsOf(BatchRecord batch, CancellationToken cancel)

@@ -247,6 +247,9 @@ public sealed class ReadingPipeline
             outcome = new ReadingOutcome(ReadingReason.WrongGateway, r.DeviceId, r.Sequence, key.Gateway.Length == 0
                 ? $"device '{r.DeviceId}' goes through no gateway yet: its owner assigns it (polis device assign)"
                 : $"device '{r.DeviceId}' goes through gateway '{key.Gateway}', not this one");
+        else if (r.TimeMs < key.GatewaySinceMs)
+            outcome = new ReadingOutcome(ReadingReason.WrongGateway, r.DeviceId, r.Sequence,
+                $"the reading was taken at {r.TimeMs}, before device '{r.DeviceId}' was assigned to this gateway (at {key.GatewaySinceMs}): its previous gateway's to anchor");
         else if (!VerifySignature(r, key.Key)) outcome = new ReadingOutcome(ReadingReason.BadSignature, r.DeviceId, r.Sequence, $"the signature does not verify under the current key of '{r.DeviceId}'");
         else
         {

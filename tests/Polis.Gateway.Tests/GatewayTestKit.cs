@@ -58,9 +58,9 @@ internal sealed class FakeDirectory : IDeviceDirectory
     public bool Down;
 
     /// <summary>A device with <paramref name="key"/>, going through <paramref name="gateway"/> (the test gateway by default).</summary>
-    public FakeDirectory With(string id, KeyPair key, string gateway = GatewayTestKit.GatewayId)
+    public FakeDirectory With(string id, KeyPair key, string gateway = GatewayTestKit.GatewayId, long gatewaySinceMs = 0)
     {
-        _devices[id] = new DeviceKeyInfo(key.PublicKey, false, gateway);
+        _devices[id] = new DeviceKeyInfo(key.PublicKey, false, gateway, gatewaySinceMs);
         return this;
     }
 

@@ -151,6 +151,21 @@ public sealed class ReadingPipelineTests
         Assert.Equal(ReadingReason.Accepted, (await Submit(gateway, ReadingOf("meter-7", 1, Meter).Encoded)).Reason);
     }
 
+    /// <summary>A reading taken before its device was assigned here is the previous gateway's to anchor: ours would not prove it.</summary>
+    [Fact]
+    public async Task A_reading_taken_before_the_device_was_assigned_here_is_refused()
+    {
+        using var dir = new TempDirectory();
+        long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var devices = Directory().With("meter-1", Meter, gatewaySinceMs: now - 60_000);
+        await using var gateway = Open(dir.Path, devices, new FakeChain());
+        Reading At(ulong sequence, long timeMs) => Reading.Create(ChainId, "meter-1", sequence, timeMs, "energy", "wh", [1], null, Meter);
+        var before = await Submit(gateway, At(1, now - 60_001).Encoded);
+        Assert.Equal(ReadingReason.WrongGateway, before.Reason);
+        Assert.Contains("before device 'meter-1' was assigned to this gateway", before.Message);
+        Assert.Equal(ReadingReason.Accepted, (await Submit(gateway, At(2, now - 60_000).Encoded)).Reason);
+    }
+
     [Fact]
     public void Reason_names_are_stable_and_map_to_mqtt_reason_codes()
     {

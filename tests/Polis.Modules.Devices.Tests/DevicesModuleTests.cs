@@ -71,8 +71,9 @@ public sealed class DevicesModuleTests
         h.AssertOk(Owner, new DevicesBody.RotateDeviceKey("air-1", K1.PublicKey));
         ulong second = h.Height;
         h.AssertOk(Owner, new DevicesBody.RotateDeviceKey("air-1", K2.PublicKey));
-        Assert.Equal(new DeviceKeyRecord(K0.PublicKey, registered, first), DevicesStore.Key(h.State, "air-1", 0));
-        Assert.Equal(new DeviceKeyRecord(K1.PublicKey, first, second), DevicesStore.Key(h.State, "air-1", 1));
+        // Each entry that was rotated out carries the time of the rotating block (the harness's blocks are 1 s apart).
+        Assert.Equal(new DeviceKeyRecord(K0.PublicKey, registered, first, 1_000 * (long)first), DevicesStore.Key(h.State, "air-1", 0));
+        Assert.Equal(new DeviceKeyRecord(K1.PublicKey, first, second, 1_000 * (long)second), DevicesStore.Key(h.State, "air-1", 1));
         Assert.Equal(new DeviceKeyRecord(K2.PublicKey, second, 0), DevicesStore.Key(h.State, "air-1", 2));
         Assert.Null(DevicesStore.Key(h.State, "air-1", 3));
         var device = DevicesStore.Device(h.State, "air-1")!;
@@ -96,7 +97,7 @@ public sealed class DevicesModuleTests
         Assert.Equal(revoked, device.RevokedAt);
         Assert.True(device.IsRevoked);
         Assert.False(device.Accepts(K0.PublicKey));
-        Assert.Equal(new DeviceKeyRecord(K0.PublicKey, registered, revoked), DevicesStore.Key(h.State, "air-1", 0));
+        Assert.Equal(new DeviceKeyRecord(K0.PublicKey, registered, revoked, 1_000 * (long)revoked), DevicesStore.Key(h.State, "air-1", 0));
         h.AssertFails(DevicesResults.Revoked, Owner, new DevicesBody.RotateDeviceKey("air-1", K1.PublicKey));
         h.AssertFails(DevicesResults.Revoked, Owner, new DevicesBody.RevokeDevice("air-1"));
         h.AssertFails(DevicesResults.AlreadyExists, Owner, Register("air-1", K1));

@@ -218,7 +218,18 @@ public sealed class LightClientTests
         Assert.Contains("before device 'meter-1' was assigned", again.Reason);
         var later = city.Reading("meter-1", 2, since + 1);
         Assert.True(client.VerifyReading(city.Prove(city.Anchor(new TestBatch(later), 2, gatewayId: "gw-2", sender: otherAccount), 0)).IsValid);
-        var unassigned = city.Anchor(new TestBatch(city.Reading("meter-9", 1, TestCity.Epoch + 1_000)), 1);
+        // The previous gateway still proves what was taken before the reassignment, for the grace after it; nothing taken after.
+        var handedOver = city.Reading("meter-1", 3, since - 1);
+        var byPrevious = city.Anchor(new TestBatch(handedOver, city.Reading("meter-1", 4, since)), 1);
+        Assert.True(client.VerifyReading(city.Prove(byPrevious, 0)).IsValid);
+        var taken = client.VerifyReading(city.Prove(byPrevious, 1));
+        Assert.Equal(ReadingCheck.DeviceRecord, taken.FailedCheck);
+        Assert.Contains("after device 'meter-1' moved from 'gw-north' to 'gw-2'", taken.Reason);
+        city.Wait(DevicesLimits.HandoverGraceMs);
+        var expired = client.VerifyReading(city.Prove(city.Anchor(new TestBatch(city.Reading("meter-1", 5, since - 2)), 2), 0));
+        Assert.Equal(ReadingCheck.DeviceRecord, expired.FailedCheck);
+        Assert.Contains("more than 60 minutes after device 'meter-1' moved", expired.Reason);
+        var unassigned = city.Anchor(new TestBatch(city.Reading("meter-9", 1, TestCity.Epoch + 1_000)), 3);
         var none = client.VerifyReading(city.Prove(unassigned, 0));
         Assert.Equal(ReadingCheck.DeviceRecord, none.FailedCheck);
         Assert.Contains("no gateway", none.Reason);

@@ -81,6 +81,9 @@ public sealed class TestCity
         Polis.Modules.Devices.Reading.Create(ChainId, deviceId, sequence, timeMs, "energy", "Wh", values.Length > 0 ? values : [(long)sequence * 10], null,
             key ?? DeviceKey(deviceId));
 
+    /// <summary>Lets <paramref name="ms"/> pass before the next block.</summary>
+    public void Wait(long ms) => _timeMs += ms;
+
     /// <summary>Builds, signs (by validators 0 to <paramref name="signers"/> - 1) and commits the next block.</summary>
     public Committed Commit(IReadOnlyList<Transaction> txs, int signers = 3)
     {
@@ -108,11 +111,25 @@ public sealed class TestCity
     {
         ulong height = committed.Block.Height;
         var anchorKey = DevicesKeys.Anchor(gatewayId, batchNumber);
-        var deviceKey = DevicesKeys.Device(batch.Readings[index].DeviceId);
+        var reading = batch.Readings[index];
+        var deviceKey = DevicesKeys.Device(reading.DeviceId);
+        var deviceRecord = State.Tree.Get(deviceKey, height);
+        // As a gateway does: the key history entry of the key that signed it, when the device's key at the anchor does not.
+        RotatedKeyProof? rotated = null;
+        if (deviceRecord is not null)
+        {
+            var found = ReadingProofBuilder.RotatedKeyIndex(reading, DeviceRecord.Decode(deviceRecord), i =>
+                Task.FromResult(State.Tree.Get(DevicesKeys.DeviceKey(reading.DeviceId, i), height) is { } bytes ? DeviceKeyRecord.Decode(bytes) : null)).Result;
+            if (found is { } key)
+            {
+                var entryKey = DevicesKeys.DeviceKey(reading.DeviceId, key.Index);
+                rotated = new RotatedKeyProof(key.Index, State.Tree.Get(entryKey, height)!, State.Tree.Prove(entryKey, height));
+            }
+        }
         // A failed anchor left no record: the proof then carries empty bytes and the state's proof of absence.
-        return ReadingProofBuilder.Build(batch.Readings[index].Encoded, batch.Leaves, index, anchorTx, committed.Block, committed.CommitBytes,
+        return ReadingProofBuilder.Build(reading.Encoded, batch.Leaves, index, anchorTx, committed.Block, committed.CommitBytes,
             State.Tree.Get(anchorKey, height) ?? [], State.Tree.Prove(anchorKey, height),
-            State.Tree.Get(deviceKey, height) ?? [], State.Tree.Prove(deviceKey, height));
+            deviceRecord ?? [], State.Tree.Prove(deviceKey, height), rotated);
     }
 
     /// <summary>

@@ -41,6 +41,14 @@ public sealed record DeviceRecord(
     /// </summary>
     public long GatewaySinceMs { get; init; }
 
+    /// <summary>
+    /// The gateway before <see cref="Gateway"/> (empty: none). Readings taken before
+    /// <see cref="GatewaySinceMs"/> stay provable through its anchors for
+    /// <see cref="DevicesLimits.HandoverGraceMs"/> after the reassignment, so what it had accepted
+    /// and not yet anchored is not lost to proof.
+    /// </summary>
+    public string PreviousGateway { get; init; } = "";
+
     /// <summary>True when readings signed by <paramref name="key"/> are acceptable in the state this record was read from.</summary>
     public bool Accepts(PublicKey key) => !IsRevoked && Key.Equals(key);
 
@@ -62,6 +70,7 @@ public sealed record DeviceRecord(
         w.WriteU64(RevokedAt);
         w.WriteString(Gateway);
         w.WriteI64(GatewaySinceMs);
+        w.WriteString(PreviousGateway);
         return w.ToArray();
     }
 
@@ -78,8 +87,10 @@ public sealed record DeviceRecord(
         {
             Gateway = r.ReadString(EntityId.LengthMax, "gateway"),
             GatewaySinceMs = r.ReadI64("gateway since"),
+            PreviousGateway = r.ReadString(EntityId.LengthMax, "previous gateway"),
         };
         if (record.Gateway.Length > 0 && !EntityId.IsValid(record.Gateway, out string error)) throw new CodecException($"device record's gateway: {error}");
+        if (record.PreviousGateway.Length > 0 && !EntityId.IsValid(record.PreviousGateway, out error)) throw new CodecException($"device record's previous gateway: {error}");
         r.End("device record");
         return record;
     }

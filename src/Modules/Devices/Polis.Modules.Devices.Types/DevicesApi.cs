@@ -3,7 +3,11 @@ using Polis.Client.Api;
 namespace Polis.Modules.Devices;
 
 public sealed record LocationResponse(double Latitude, double Longitude, int LatitudeMicro, int LongitudeMicro);
-public sealed record DeviceKeyResponse(uint Index, string PublicKey, ulong From, ulong? Until);
+public sealed record DeviceKeyResponse(uint Index, string PublicKey, ulong From, ulong? Until)
+{
+    /// <summary>The time of the block that rotated the key out (with <see cref="Until"/>).</summary>
+    public long? UntilMs { get; init; }
+}
 
 /// <summary>A device as of <paramref name="Height"/>; <paramref name="Proof"/> (on request) proves its record under that height's state root.</summary>
 public sealed record DeviceResponse(
@@ -15,6 +19,10 @@ public sealed record DeviceResponse(
 
     /// <summary>The gateway the device's readings go through (empty: none yet).</summary>
     public string? Gateway { get; init; }
+    /// <summary>The time of the block that assigned <see cref="Gateway"/>: readings taken before it are not this gateway's.</summary>
+    public long? GatewaySinceMs { get; init; }
+    /// <summary>The gateway before <see cref="Gateway"/>, which may still anchor readings taken before the reassignment for an hour.</summary>
+    public string? PreviousGateway { get; init; }
 }
 
 public sealed record DevicesPage(ulong Height, IReadOnlyList<DeviceResponse> Devices, string? Next);

@@ -18,4 +18,13 @@ public static class DevicesLimits
     /// anchored within a week of its sealing stays provable.
     /// </summary>
     public const long ReadingBehindBlockMaxMs = 365L * 24 * 60 * 60 * 1000;
+
+    /// <summary>
+    /// How long after a key rotation (or a reassignment to another gateway) an anchor may still
+    /// prove a reading taken before it under the old key (or through the old gateway): a gateway
+    /// accepts a reading before it learns of the change and anchors it within seconds, or within
+    /// this hour after an outage. Longer would let a stolen old key, with a dishonest gateway, add
+    /// readings dated before the rotation for longer; revoke a device whose key was stolen.
+    /// </summary>
+    public const long HandoverGraceMs = 60 * 60 * 1000;
 }

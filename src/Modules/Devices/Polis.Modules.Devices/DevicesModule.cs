@@ -67,7 +67,7 @@ public sealed class DevicesModule : CityModule
         if (device.IsRevoked) return Failed(tx, DevicesResults.Revoked, $"device '{b.DeviceId}' was revoked at height {device.RevokedAt}");
         if (device.Key.Equals(b.NewKey)) return Failed(tx, DevicesResults.InvalidArgument, "the new key is the current key");
         if (device.KeyIndex == uint.MaxValue) return Failed(tx, DevicesResults.InvalidArgument, "key history is full");
-        DevicesStore.PutKey(state, b.DeviceId, device.KeyIndex, DevicesStore.Key(state, b.DeviceId, device.KeyIndex)! with { Until = block.Height });
+        DevicesStore.PutKey(state, b.DeviceId, device.KeyIndex, DevicesStore.Key(state, b.DeviceId, device.KeyIndex)! with { Until = block.Height, UntilMs = block.TimeMs });
         uint next = device.KeyIndex + 1;
         DevicesStore.PutKey(state, b.DeviceId, next, new DeviceKeyRecord(b.NewKey, block.Height, 0));
         DevicesStore.Put(state, device with { Key = b.NewKey, KeyIndex = next, KeySince = block.Height });
@@ -80,7 +80,7 @@ public sealed class DevicesModule : CityModule
         if (device is null) return Failed(tx, DevicesResults.NotFound, $"device '{b.DeviceId}' is not registered");
         if (device.Owner != tx.SenderAddress) return Failed(tx, DevicesResults.Unauthorized, $"only the owner {device.Owner} may revoke '{b.DeviceId}'");
         if (device.IsRevoked) return Failed(tx, DevicesResults.Revoked, $"device '{b.DeviceId}' was already revoked at height {device.RevokedAt}");
-        DevicesStore.PutKey(state, b.DeviceId, device.KeyIndex, DevicesStore.Key(state, b.DeviceId, device.KeyIndex)! with { Until = block.Height });
+        DevicesStore.PutKey(state, b.DeviceId, device.KeyIndex, DevicesStore.Key(state, b.DeviceId, device.KeyIndex)! with { Until = block.Height, UntilMs = block.TimeMs });
         DevicesStore.Put(state, device with { RevokedAt = block.Height });
         return (TxResult.Ok(tx.Hash), new DevicesEvents.Revoked(b.DeviceId));
     }
@@ -95,7 +95,7 @@ public sealed class DevicesModule : CityModule
         if (gateway is null) return Failed(tx, DevicesResults.NotFound, $"gateway '{b.GatewayId}' is not registered");
         if (gateway.IsRevoked) return Failed(tx, DevicesResults.Revoked, $"gateway '{b.GatewayId}' was revoked at height {gateway.RevokedAt}");
         if (device.Gateway == b.GatewayId) return Failed(tx, DevicesResults.InvalidArgument, $"device '{b.DeviceId}' already goes through '{b.GatewayId}'");
-        DevicesStore.Put(state, device with { Gateway = b.GatewayId, GatewaySinceMs = block.TimeMs });
+        DevicesStore.Put(state, device with { Gateway = b.GatewayId, GatewaySinceMs = block.TimeMs, PreviousGateway = device.Gateway });
         return (TxResult.Ok(tx.Hash), new DevicesEvents.Assigned(b.DeviceId, b.GatewayId));
     }
 

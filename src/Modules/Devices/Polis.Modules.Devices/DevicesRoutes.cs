@@ -119,7 +119,7 @@ internal static class DevicesRoutes
         for (long i = start; i < end; i++)
         {
             var k = DevicesStore.Key(state, id, (uint)i);
-            if (k is not null) keys.Add(new DeviceKeyResponse((uint)i, k.Key.ToString(), k.From, k.Until == 0 ? null : k.Until));
+            if (k is not null) keys.Add(new DeviceKeyResponse((uint)i, k.Key.ToString(), k.From, k.Until == 0 ? null : k.Until) { UntilMs = k.Until == 0 ? null : k.UntilMs });
         }
         return Results.Ok(ToResponse(record, height, keys, withProof ? ApiResults.Prove(host, DevicesKeys.Device(id), height) : null) with
         {
@@ -139,5 +139,10 @@ internal static class DevicesRoutes
 
     private static DeviceResponse ToResponse(DeviceRecord d, ulong height, IReadOnlyList<DeviceKeyResponse>? keys, StateProofResponse? proof) =>
         new(d.Id, d.Owner.ToString(), d.KindName, new LocationResponse(d.Location.Latitude, d.Location.Longitude, d.Location.LatitudeMicro, d.Location.LongitudeMicro),
-            d.Metadata, d.Key.ToString(), d.KeyIndex, d.KeySince, d.RegisteredAt, d.IsRevoked ? d.RevokedAt : null, height, keys, proof) { Gateway = d.Gateway };
+            d.Metadata, d.Key.ToString(), d.KeyIndex, d.KeySince, d.RegisteredAt, d.IsRevoked ? d.RevokedAt : null, height, keys, proof)
+        {
+            Gateway = d.Gateway,
+            GatewaySinceMs = d.Gateway.Length == 0 ? null : d.GatewaySinceMs,
+            PreviousGateway = d.PreviousGateway.Length == 0 ? null : d.PreviousGateway,
+        };
 }

@@ -25,14 +25,37 @@ public static class ReadingProofBuilder
     /// <param name="anchorRecordProof">The state proof of <paramref name="anchorRecord"/> at the block's height.</param>
     /// <param name="deviceRecord">The device record's bytes in state at the block's height.</param>
     /// <param name="deviceRecordProof">The state proof of <paramref name="deviceRecord"/> at the block's height.</param>
+    /// <param name="rotatedKey">The history entry of the key that signed the reading, when the device's key at the block's height does not (<see cref="RotatedKeyIndex"/>).</param>
     public static ReadingProof Build(byte[] reading, ReadOnlySpan<Hash32> batchLeafHashes, int index, Transaction anchorTx, Block block, byte[] commit,
-        byte[] anchorRecord, StateProof anchorRecordProof, byte[] deviceRecord, StateProof deviceRecordProof)
+        byte[] anchorRecord, StateProof anchorRecordProof, byte[] deviceRecord, StateProof deviceRecordProof, RotatedKeyProof? rotatedKey = null)
     {
         if ((uint)index >= (uint)batchLeafHashes.Length) throw new ArgumentOutOfRangeException(nameof(index), $"index {index} is outside a batch of {batchLeafHashes.Length}");
         if (batchLeafHashes[index] != MerkleTree.LeafHash(reading)) throw new ArgumentException($"leaf {index} of the batch is not this reading", nameof(reading));
         var batchPath = MerkleTree.Prove(batchLeafHashes, index);
         return new ReadingProof(reading, batchPath, anchorTx.Encoded, TransactionPath(anchorTx, block), block.Header, commit,
-            anchorRecord, anchorRecordProof, deviceRecord, deviceRecordProof);
+            anchorRecord, anchorRecordProof, deviceRecord, deviceRecordProof, rotatedKey);
+    }
+
+    /// <summary>Key-history entries a proof builder looks back through for the key that signed a reading.</summary>
+    public const int KeysLookedBackMax = 16;
+
+    /// <summary>
+    /// Which of the device's rotated-out keys signed <paramref name="reading"/>: null when its key
+    /// at the anchor's height (in <paramref name="device"/>) does, or when none of the last
+    /// <see cref="KeysLookedBackMax"/> does. <paramref name="keyAt"/> reads entry i of the key
+    /// history at the anchor's height.
+    /// </summary>
+    public static async Task<(uint Index, DeviceKeyRecord Record)?> RotatedKeyIndex(Reading reading, DeviceRecord device, Func<uint, Task<DeviceKeyRecord?>> keyAt)
+    {
+        if (reading.VerifySignature(device.Key)) return null;
+        for (uint i = device.KeyIndex, looked = 0; i > 0 && looked < KeysLookedBackMax; looked++)
+        {
+            i--;
+            if (await keyAt(i) is not { } record) continue;
+            if (reading.TimeMs >= record.UntilMs) continue;
+            if (reading.VerifySignature(record.Key)) return (i, record);
+        }
+        return null;
     }
 
     /// <summary>The canonical path of <paramref name="tx"/> to <paramref name="block"/>'s transactions root.</summary>

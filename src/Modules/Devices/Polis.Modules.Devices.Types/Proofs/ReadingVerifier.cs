@@ -1,3 +1,4 @@
+using Polis.Core.Crypto;
 using Polis.Core.Encoding;
 using Polis.Core.Ledger;
 using Polis.Core.Merkle;
@@ -36,18 +37,19 @@ public static class ReadingVerifier
     /// is a leaf of the anchored batch (of exactly the anchored size) and lies in its time range and
     /// within <see cref="DevicesLimits.ReadingBehindBlockMaxMs"/> before to
     /// <see cref="DevicesLimits.ReadingAheadOfBlockMaxMs"/> after the anchoring block's time,
-    /// and the device's record in that same state (at the anchor's height) names the anchoring
-    /// gateway as the one its readings go through, is not revoked, and its current key verifies the
-    /// reading's signature.
+    /// and the device's record in that same state (at the anchor's height) is not revoked, names the
+    /// anchoring gateway as the one its readings go through (or as the one before, for a reading
+    /// taken before the reassignment and anchored within <see cref="DevicesLimits.HandoverGraceMs"/>
+    /// of it), and its current key verifies the reading's signature, or else the proof's entry of
+    /// the device's key history in that state does: a key rotated out at a block whose time is after
+    /// the reading's and at most <see cref="DevicesLimits.HandoverGraceMs"/> before the anchoring
+    /// block's time.
     /// </para>
     /// <para>
-    /// Consequences of judging the key at the anchor's height: readings signed by a key that was
-    /// later rotated out stay provable through the anchors made while that key was current; a
-    /// reading signed by a key that was rotated out, or by a device that was revoked, at or before
-    /// the height of the block that anchors it is not provable, even if a gateway accepted it while
-    /// the key was still valid. Gateways must anchor before a rotation or revocation lands, or such
-    /// readings are lost to proof. A revocation counts from the height of its own block, whatever
-    /// the order of transactions inside that block.
+    /// So a reading a gateway accepted under the old key, or before the device moved to another
+    /// gateway, stays provable when it is anchored within the hour after the change. A revocation
+    /// has no such grace: from the height of its own block (whatever the order of transactions inside
+    /// it) nothing the device signed is proven, as a revoked key is presumed stolen.
     /// </para>
     /// </summary>
     public static ReadingVerification VerifyReading(this LightClient client, ReadingProof proof)
@@ -62,10 +64,10 @@ public static class ReadingVerifier
             ?? CheckBatchPath(proof, anchor)
             ?? CheckReading(client, proof, anchor, out var reading)
             ?? CheckDevice(proof, reading, anchor, out var device)
-            ?? CheckSignature(client, proof, reading, device)
+            ?? CheckSignature(client, proof, reading, device, out var key, out uint keyIndex)
             ?? ReadingVerification.Success(new VerifiedReading(reading.DeviceId, reading.Sequence, reading.TimeMs, reading.Metric, reading.Unit,
                 reading.Values, reading.PayloadHash, header.Height, header.TimeMs, header.Id, anchor.GatewayId, anchor.Batch, anchor.Count,
-                proof.BatchPath.Index, device.Key, device.KeyIndex, device.Owner));
+                proof.BatchPath.Index, key, keyIndex, device.Owner));
     }
 
     private static ReadingVerification? CheckAnchorTransaction(LightClient client, ReadingProof proof, out Transaction tx, out DevicesBody.AnchorBatch anchor)
@@ -168,24 +170,62 @@ public static class ReadingVerifier
             return Fail(ReadingCheck.DeviceRecord, $"record of device '{reading.DeviceId}' does not decode: {e.Message}");
         }
         if (device.Id != reading.DeviceId) return Fail(ReadingCheck.DeviceRecord, $"the record is of device '{device.Id}', the reading of '{reading.DeviceId}'");
-        // One gateway per device at a time: the same reading (device and sequence) cannot be proven through two.
-        if (device.Gateway != anchor.GatewayId)
+        // One gateway per reading: readings taken since the assignment are the current gateway's to
+        // prove, earlier ones the previous gateway's, so one reading cannot be proven through two.
+        if (device.Gateway == anchor.GatewayId)
+        {
+            if (reading.TimeMs < device.GatewaySinceMs)
+                return Fail(ReadingCheck.DeviceRecord, $"the reading was taken at {reading.TimeMs}, before device '{device.Id}' was assigned to '{device.Gateway}' (at {device.GatewaySinceMs}): its previous gateway's to prove");
+        }
+        else if (device.PreviousGateway.Length > 0 && device.PreviousGateway == anchor.GatewayId)
+        {
+            if (reading.TimeMs >= device.GatewaySinceMs)
+                return Fail(ReadingCheck.DeviceRecord, $"the reading was taken at {reading.TimeMs}, after device '{device.Id}' moved from '{anchor.GatewayId}' to '{device.Gateway}' (at {device.GatewaySinceMs})");
+            if (header.TimeMs - device.GatewaySinceMs > DevicesLimits.HandoverGraceMs)
+                return Fail(ReadingCheck.DeviceRecord, $"'{anchor.GatewayId}' anchored this reading at {header.TimeMs}, more than {DevicesLimits.HandoverGraceMs / 60_000} minutes after device '{device.Id}' moved to '{device.Gateway}' (at {device.GatewaySinceMs})");
+        }
+        else
             return Fail(ReadingCheck.DeviceRecord, device.Gateway.Length == 0
                 ? $"device '{device.Id}' goes through no gateway at height {header.Height}: no anchor proves its readings"
                 : $"device '{device.Id}' goes through gateway '{device.Gateway}' at height {header.Height}, not '{anchor.GatewayId}'");
-        if (reading.TimeMs < device.GatewaySinceMs)
-            return Fail(ReadingCheck.DeviceRecord, $"the reading was taken at {reading.TimeMs}, before device '{device.Id}' was assigned to '{device.Gateway}' (at {device.GatewaySinceMs}): its previous gateway's to prove");
         // RevokedAt is the height of the revoking block; from it on nothing the device signed is proven.
         if (device.RevokedAt != 0 && device.RevokedAt <= header.Height)
             return Fail(ReadingCheck.DeviceRecord, $"device '{device.Id}' was revoked at height {device.RevokedAt}, at or before the anchor at {header.Height}");
         return null;
     }
 
-    private static ReadingVerification? CheckSignature(LightClient client, ReadingProof proof, Reading reading, DeviceRecord device)
+    private static ReadingVerification? CheckSignature(LightClient client, ReadingProof proof, Reading reading, DeviceRecord device, out PublicKey key, out uint keyIndex)
     {
-        if (reading.VerifySignature(device.Key, client.Verifier)) return null;
-        return Fail(ReadingCheck.Signature,
-            $"the reading is not signed by the key device '{device.Id}' had at height {proof.Header.Height} (key {device.KeyIndex}, since height {device.KeySince})");
+        (key, keyIndex) = (device.Key, device.KeyIndex);
+        var header = proof.Header;
+        if (proof.KeyRecord is not { } rotated)
+        {
+            if (reading.VerifySignature(device.Key, client.Verifier)) return null;
+            return Fail(ReadingCheck.Signature,
+                $"the reading is not signed by the key device '{device.Id}' had at height {header.Height} (key {device.KeyIndex}, since height {device.KeySince})");
+        }
+        // Only a key rotated out before the anchor: the current one needs no history entry.
+        if (rotated.Index >= device.KeyIndex)
+            return Fail(ReadingCheck.Signature, $"the proof's key {rotated.Index} of device '{device.Id}' is not one rotated out before height {header.Height} (its key there is {device.KeyIndex})");
+        if (!rotated.Proof.Verify(header.StateRoot, DevicesKeys.DeviceKey(device.Id, rotated.Index), rotated.Record))
+            return Fail(ReadingCheck.Signature, $"the state of block {header.Height} does not hold this record of key {rotated.Index} of device '{device.Id}'");
+        DeviceKeyRecord record;
+        try
+        {
+            record = DeviceKeyRecord.Decode(rotated.Record);
+        }
+        catch (CodecException e)
+        {
+            return Fail(ReadingCheck.Signature, $"record of key {rotated.Index} of device '{device.Id}' does not decode: {e.Message}");
+        }
+        if (reading.TimeMs >= record.UntilMs)
+            return Fail(ReadingCheck.Signature, $"the reading was taken at {reading.TimeMs}, after key {rotated.Index} of device '{device.Id}' was rotated out (at {record.UntilMs})");
+        if (header.TimeMs - record.UntilMs > DevicesLimits.HandoverGraceMs)
+            return Fail(ReadingCheck.Signature, $"the reading under key {rotated.Index} of device '{device.Id}' was anchored at {header.TimeMs}, more than {DevicesLimits.HandoverGraceMs / 60_000} minutes after that key was rotated out (at {record.UntilMs})");
+        if (!reading.VerifySignature(record.Key, client.Verifier))
+            return Fail(ReadingCheck.Signature, $"the reading is not signed by key {rotated.Index} of device '{device.Id}' either");
+        (key, keyIndex) = (record.Key, rotated.Index);
+        return null;
     }
 
     private static ReadingVerification Fail(ReadingCheck check, string reason) => ReadingVerification.Failure(check, reason);
