@@ -16,8 +16,8 @@ namespace Polis.Consensus.Gossip;
 /// re-sending does not swamp an overloaded network;</item>
 /// <item>a proposal the engine lacks (a quorum of precommits for an unseen block) is asked for
 /// again every second until it arrives; a peer answers from what it keeps, a few per tick;</item>
-/// <item>every quorum the engine reaches is claimed, with each status, to the peers at our height
-/// that have not claimed it themselves, and its votes are sent to them again (CometBFT's
+/// <item>every quorum the engine has held for a second is claimed, with each status, to the peers
+/// at our height that have not claimed it themselves, and its votes are sent to them again (CometBFT's
 /// VoteSetMaj23): a vote a peer dropped as one too many of an equivocator's is taken once the
 /// peer hears the claim, so an equivocator cannot hide the vote a polka rests on.</item>
 /// </list>
@@ -40,7 +40,7 @@ public sealed class ConsensusGossip<TMessage>(Func<PeerGossipState, TMessage, bo
     /// <summary>Our quorums claimed to peers at once (a prevote and a precommit one for each of 32 rounds); the oldest give way.</summary>
     public const int QuorumsMax = 64;
 
-    private readonly List<GossipQuorum> _quorums = new();
+    private readonly List<(GossipQuorum Quorum, int AddedAtTick)> _quorums = new();
     /// <summary>Claims heard from peers this height: none, and relaying never looks for one.</summary>
     private int _claimsHeard;
 
@@ -121,14 +121,11 @@ public sealed class ConsensusGossip<TMessage>(Func<PeerGossipState, TMessage, bo
     /// <summary>The engine reached a quorum in the working height: claimed to peers from the next status on.</summary>
     public void AddQuorum(in GossipQuorum quorum)
     {
-        foreach (var q in _quorums)
+        foreach (var (q, _) in _quorums)
             if (q.Round == quorum.Round && q.Kind == quorum.Kind) return; // within the fault bound there is only one
         if (_quorums.Count >= QuorumsMax) _quorums.RemoveAt(0);
-        _quorums.Add(quorum);
+        _quorums.Add((quorum, _ticks));
     }
-
-    /// <summary>Our quorums of the working height (to claim to peers that lack them).</summary>
-    public IReadOnlyList<GossipQuorum> Quorums => _quorums;
 
     /// <summary>
     /// A peer claims a quorum of the working height (the caller checked the height and that the
@@ -143,13 +140,17 @@ public sealed class ConsensusGossip<TMessage>(Func<PeerGossipState, TMessage, bo
         return true;
     }
 
-    /// <summary>A peer at our height that has not claimed one of our quorums hears our claim, then gets its votes again.</summary>
+    /// <summary>
+    /// A peer at our height that has not claimed one of our quorums hears our claim, then gets its
+    /// votes again. Only quorums held since before the last status: a height that completes within
+    /// a second (every height of a healthy network) sends no claim at all.
+    /// </summary>
     private void ClaimQuorums(PeerGossipState peer)
     {
         if (_quorums.Count == 0 || peer.Height is not { } h || h + 1 != WorkingHeight) return;
-        foreach (var quorum in _quorums)
+        foreach (var (quorum, addedAt) in _quorums)
         {
-            if (peer.ClaimsQuorum(quorum)) continue;
+            if (_ticks - addedAt <= StatusEveryTicks || peer.ClaimsQuorum(quorum)) continue;
             if (!send(peer, claimMessage(WorkingHeight, quorum))) continue;
             foreach (var id in Messages.VotesFor(quorum)) peer.Known.Remove(id);
         }
