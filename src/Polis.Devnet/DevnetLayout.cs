@@ -33,7 +33,7 @@ public static class DevnetLayout
         if (File.Exists(DevnetManifest.PathIn(root))) throw new IOException($"{DevnetManifest.PathIn(root)} exists: remove the directory or pick another --dir");
         Directory.CreateDirectory(root);
         string genesisPath = Path.Combine(root, "genesis.json");
-        var manifest = new DevnetManifest { ChainId = ChainId, Genesis = genesisPath };
+        var manifest = new DevnetManifest { ChainId = ChainId, Genesis = genesisPath, DataVersion = DevnetManifest.DataVersionCurrent };
         var genesis = new GenesisFile { ChainId = ChainId, GenesisTimeMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() };
 
         int total = validators + observers;

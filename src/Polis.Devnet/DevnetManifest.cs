@@ -15,6 +15,20 @@ public sealed class DevnetManifest
     [JsonPropertyName("accounts")] public List<string> Accounts { get; set; } = [];
     /// <summary>Key file of the treasury account, which collects the fees.</summary>
     [JsonPropertyName("treasury")] public string? Treasury { get; set; }
+    /// <summary>The layout of what the devnet keeps on disk (state records, keys, district files) when it was made; absent (0) before 2026-12-08.</summary>
+    [JsonPropertyName("dataVersion")] public int DataVersion { get; set; }
+
+    /// <summary>
+    /// Raised whenever a release changes what a devnet keeps on disk in a way the new code cannot
+    /// read (a state record gains a field, a file gains a key): an older devnet is then refused
+    /// with what to do, instead of failing at its first read. 1: device records with their previous
+    /// gateway and key records with their end time (2026-12-08).
+    /// </summary>
+    public const int DataVersionCurrent = 1;
+
+    /// <summary>Why this devnet cannot be started by this release (null: it can).</summary>
+    public string? StaleReason(string dir) => DataVersion == DataVersionCurrent ? null
+        : $"the devnet in {dir} was made by {(DataVersion < DataVersionCurrent ? "an earlier" : "a later")} version of Polis, whose records on disk differ: remove {dir} to start a new one, or pick another --dir";
 
     public sealed class DevnetNode
     {

@@ -8,6 +8,26 @@ public sealed class DevnetCommandTests
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(1);
 
     [Fact]
+    public void A_devnet_made_by_an_earlier_release_is_refused_with_what_to_do()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), $"polis-cli-{Guid.NewGuid():N}");
+        try
+        {
+            Directory.CreateDirectory(dir);
+            // A manifest as releases before the data version wrote it: its records on disk would not decode.
+            File.WriteAllText(Path.Combine(dir, "devnet.json"), "{\"chainId\":\"polis-devnet\",\"genesis\":\"genesis.json\",\"nodes\":[],\"accounts\":[]}");
+            var (code, output, error) = PolisProcess.Run(Timeout, "devnet", "up", "--detach", "--dir", dir);
+            Assert.Equal(1, code);
+            Assert.Contains("made by an earlier version of Polis", output + error);
+            Assert.Contains($"remove {dir}", output + error);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_detached_devnet_takes_a_transfer_from_the_cli_and_stops_cleanly()
     {
         string dir = Path.Combine(Path.GetTempPath(), $"polis-cli-{Guid.NewGuid():N}");

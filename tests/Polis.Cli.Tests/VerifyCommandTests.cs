@@ -46,7 +46,7 @@ public sealed class VerifyCommandTests : IDisposable
     public void A_tampered_proof_is_rejected_with_its_reason()
     {
         var (proof, genesis, bytes) = WriteProofAndGenesis();
-        bytes[^1] ^= 1;
+        bytes[^2] ^= 1; // the device record's state proof (the last byte says there is no rotated key)
         File.WriteAllBytes(proof, bytes);
         var (code, output, _) = PolisProcess.Run(Timeout, "verify", "reading", proof, "--genesis", genesis);
         Assert.Equal(1, code);

@@ -49,10 +49,8 @@ public static class DemoCommand
             {
                 manifest = DevnetManifest.Load(dir);
                 if (!manifest.Nodes.Any(n => n.IsDistrict)) return CliOutput.Fail($"{dir} holds a devnet without a district: use `polis devnet up --dir {dir}`, or another --dir for the demo");
+                if (manifest.StaleReason(dir) is { } stale) return CliOutput.Fail(stale.Replace("the devnet in", "the demo in"));
                 if (DevnetCommand.AnyRunning(manifest)) return CliOutput.Fail($"the demo in {dir} is already running (polis devnet down --dir {dir})");
-                // A demo made before the broker asked for keys has no concentrator key: its district could not connect.
-                if (DistrictFile.Load(manifest.Nodes.First(n => n.IsDistrict).Home).ConcentratorKeyFile.Length == 0)
-                    return CliOutput.Fail($"the demo in {dir} was made by an earlier version (its district has no key for the gateway's MQTT broker): remove {dir} to start a new one, or pick another --dir");
                 AnsiConsole.MarkupLine($"restarting the demo in [bold]{Markup.Escape(Path.GetFullPath(dir))}[/]");
             }
             else

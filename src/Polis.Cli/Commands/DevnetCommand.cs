@@ -39,6 +39,7 @@ public static class DevnetCommand
             if (File.Exists(DevnetManifest.PathIn(dir)))
             {
                 manifest = DevnetManifest.Load(dir);
+                if (manifest.StaleReason(dir) is { } stale) return CliOutput.Fail(stale);
                 if (AnyRunning(manifest)) return CliOutput.Fail($"the devnet in {dir} is already running (polis devnet down --dir {dir})");
                 AnsiConsole.MarkupLine($"restarting the devnet in [bold]{Markup.Escape(Path.GetFullPath(dir))}[/]");
             }
