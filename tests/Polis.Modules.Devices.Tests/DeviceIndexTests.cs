@@ -7,23 +7,6 @@ namespace Polis.Modules.Devices.Tests;
 /// <summary>The listing index: by id, by owner and by kind, each read alone, so a filter reads only its own devices.</summary>
 public sealed class DeviceIndexTests
 {
-    private sealed class MemoryIndex : IIndexReader, IIndexWriter
-    {
-        private readonly SortedDictionary<byte[], byte[]> _entries = new(Comparer<byte[]>.Create((a, b) => a.AsSpan().SequenceCompareTo(b)));
-        public int Reads;
-        public byte[]? Get(ReadOnlySpan<byte> key) => _entries.GetValueOrDefault(key.ToArray());
-        public void Put(ReadOnlySpan<byte> key, byte[] value) => _entries[key.ToArray()] = value;
-        public IEnumerable<KeyValuePair<byte[], byte[]>> From(byte[] from)
-        {
-            foreach (var entry in _entries)
-            {
-                if (entry.Key.AsSpan().SequenceCompareTo(from) < 0) continue;
-                Reads++;
-                yield return entry;
-            }
-        }
-    }
-
     private static ModuleEvent Registered(string id, Address owner, string kind) =>
         new(DevicesKeys.Module, DevicesEvents.Registered.TypeName, new DevicesEvents.Registered(id, owner, kind).ToBytes());
 
