@@ -17,4 +17,8 @@ foreach (var command in ClientCommands.Create()) root.Subcommands.Add(command);
 // Each module brings its own commands (`polis device …`, `polis tx transfer`, `polis gateway register`).
 foreach (var module in CityModules.Create())
     foreach (var command in module.Commands()) CommandMerge.Add(root, command);
-return await root.Parse(args).InvokeAsync();
+var parsed = root.Parse(args.Length == 0 ? ["--help"] : args);
+// Asking for help prints help whatever else is wrong; any other parse error is one line and exit 2.
+if (parsed.Errors.Count > 0 && !args.Any(a => a is "--help" or "-h" or "-?"))
+    return Polis.Modules.Cli.CliOutput.Fail(Polis.Cli.ParseErrors.Describe(parsed), Polis.Modules.Cli.CliOutput.UsageError);
+return await parsed.InvokeAsync();
