@@ -62,6 +62,11 @@ public sealed class DevicesRoutesTests
         var bad = await http.GetAsync("v1/devices/meter-1?keysBefore=-1");
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Contains("keysBefore must be a key index", await bad.Content.ReadAsStringAsync());
+
+        // The framework's binding refusal, in the project's words and JSON shape.
+        var maybe = await http.GetAsync("v1/devices/meter-1?proof=maybe");
+        Assert.Equal(HttpStatusCode.BadRequest, maybe.StatusCode);
+        Assert.Equal("parameter proof takes true or false, not 'maybe'", (await maybe.Content.ReadFromJsonAsync<Polis.Client.Api.ApiError>())!.Error);
     }
 
     [Fact]

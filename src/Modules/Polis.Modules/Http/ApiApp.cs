@@ -73,7 +73,7 @@ public static class ApiApp
             if (failure is BadHttpRequestException bad)
             {
                 context.Response.StatusCode = bad.StatusCode;
-                await context.Response.WriteAsJsonAsync(new ApiError(bad.Message));
+                await context.Response.WriteAsJsonAsync(new ApiError(BindingErrors.Describe(bad.Message)));
                 return;
             }
             logs.CreateLogger("polis.api").LogError(failure, "request failed");
