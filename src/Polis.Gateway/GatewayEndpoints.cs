@@ -9,21 +9,36 @@ namespace Polis.Gateway;
 
 /// <summary>
 /// The gateway's HTTP endpoints, the same in a node (mapped on the node's API when the gateway is
-/// enabled) and standalone: <c>POST /v1/readings</c>, <c>GET /v1/devices/{id}/readings</c>,
+/// enabled) and standalone: <c>POST /v1/readings</c>, <c>GET /v1/readings/{deviceId}</c>,
 /// <c>GET /v1/readings/{deviceId}/{seq}/proof</c>.
 /// </summary>
 public static class GatewayEndpoints
 {
-
-    /// <summary>A refusal with the reason's stable name beside the message.</summary>
-    public sealed record GatewayError(string Error, string Reason);
+    public static readonly ApiTagDescription Tag = new("gateway", "A gateway's intake of devices' signed readings, its recent readings per device, and each reading's self-contained proof for offline checking.");
 
     public static void Map(WebApplication app, GatewayService gateway)
     {
-        app.MapGet("/v1/gateway", () => Results.Ok(Status(gateway))).WithName("gatewayStatus");
-        app.MapPost("/v1/readings", (Delegate)((HttpContext context) => Submit(gateway, context))).WithName("submitReadings");
-        app.MapGet("/v1/devices/{id}/readings", (string id, string? limit) => Recent(gateway, id, limit)).WithName("deviceReadings").RequireRateLimiting(ApiApp.CostlyPolicy);
-        app.MapGet("/v1/readings/{deviceId}/{seq}/proof", (Delegate)((HttpContext context) => Proof(gateway, context))).WithName("readingProof").RequireRateLimiting(ApiApp.CostlyPolicy);
+        app.MapGet("/v1/gateway", () => Results.Ok(Status(gateway)))
+            .Describe("gatewayStatus", Tag, "The gateway's status", "Its id, chain, anchoring account, readings accepted and not yet sealed, batches made and anchored, and its MQTT endpoint.")
+            .Answers<GatewayStatusResponse>();
+        app.MapPost("/v1/readings", (Delegate)((HttpContext context) => Submit(gateway, context)))
+            .Describe("submitReadings", Tag, "Submit signed readings",
+                "One reading as application/octet-stream, many as application/x-polis-readings (u32 count, then per reading u32 length and bytes) or JSON {\"readings\": [\"<hex>\", …]}. Each is accepted or refused with its reason; accepted ones are anchored on chain in the next batch. 16 submissions at once, 4 per client; the body must arrive within 30 s.")
+            .TakesJson<ReadingsSubmitRequest>("{\"readings\": [\"<hex>\", …]}: each reading's canonical bytes.")
+            .TakesBytes("application/octet-stream", "One signed reading's canonical bytes.")
+            .TakesBytes(ReadingsRequest.BatchContentType, "u32 count, then per reading a u32 length and its bytes (big-endian).")
+            .Answers<ReadingsSubmitResponse>()
+            .Errors(StatusCodes.Status400BadRequest, StatusCodes.Status408RequestTimeout, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status503ServiceUnavailable);
+        app.MapGet("/v1/readings/{deviceId}", (string deviceId, string? limit) => Recent(gateway, deviceId, limit))
+            .Describe("deviceReadings", Tag, "A device's recent readings", "The newest readings this gateway accepted from the device (at most `limit`, default 100), each pending, sealed or anchored with its batch and block. Rate-limited per address.")
+            .Answers<DeviceReadingsResponse>().Errors(StatusCodes.Status400BadRequest, StatusCodes.Status429TooManyRequests)
+            .RequireRateLimiting(ApiApp.CostlyPolicy);
+        app.MapGet("/v1/readings/{deviceId}/{seq}/proof", (string deviceId, string seq, string? format, HttpContext context) => Proof(gateway, deviceId, seq, format, context))
+            .Describe("readingProof", Tag, "A reading's proof",
+                "The self-contained proof of an anchored reading (application/octet-stream; `polis verify reading` checks it from the genesis alone), or with ?format=json a summary and the proof in hex. 404 with a reason (unknown-reading, not-sealed, not-anchored) when there is none yet. Rate-limited per address.")
+            .Answers<ReadingProofSummary>().AlsoAnswersBytes("application/octet-stream", "The proof document (the default; ?format=json gives the summary).")
+            .Errors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status429TooManyRequests, StatusCodes.Status502BadGateway)
+            .RequireRateLimiting(ApiApp.CostlyPolicy);
     }
 
     private static GatewayStatusResponse Status(GatewayService gateway)
@@ -113,18 +128,15 @@ public static class GatewayEndpoints
         return Results.Ok(new DeviceReadingsResponse(id, list));
     }
 
-    private static async Task<IResult> Proof(GatewayService gateway, HttpContext context)
+    private static async Task<IResult> Proof(GatewayService gateway, string deviceId, string seqText, string? format, HttpContext context)
     {
-        string deviceId = context.Request.RouteValues["deviceId"] as string ?? "";
-        string seqText = context.Request.RouteValues["seq"] as string ?? "";
-        string? format = context.Request.Query.TryGetValue("format", out var f) ? f.ToString() : null;
         if (!EntityId.IsValid(deviceId, out string error)) return BadRequest($"device id: {error}");
         if (!ulong.TryParse(seqText, NumberStyles.None, CultureInfo.InvariantCulture, out ulong sequence)) return BadRequest($"sequence '{Truncate(seqText)}' is not a number");
         if (format is not (null or "binary" or "json")) return BadRequest("format must be binary or json");
         try
         {
             var (proof, batch, unavailable) = await gateway.Proofs.BuildAsync(deviceId, sequence, context.RequestAborted);
-            if (proof is null) return Results.Json(new GatewayError(unavailable!.Message, unavailable.Reason), statusCode: StatusCodes.Status404NotFound);
+            if (proof is null) return Results.Json(new ApiError(unavailable!.Message) { Reason = unavailable.Reason }, statusCode: StatusCodes.Status404NotFound);
             var bytes = proof.ToBytes();
             if (format != "json") return Results.Bytes(bytes, "application/octet-stream", $"reading-{deviceId}-{sequence}.proof");
             var commit = Polis.Core.Ledger.Commit.Decode(proof.Commit);
@@ -135,7 +147,7 @@ public static class GatewayEndpoints
         catch (NodeApiException)
         {
             // The node's error names its internal address: the client is told what failed, not where.
-            return Results.Json(new GatewayError("the chain's parts of the proof are not available from the node now; retry later", "node-unavailable"), statusCode: StatusCodes.Status502BadGateway);
+            return Results.Json(new ApiError("the chain's parts of the proof are not available from the node now; retry later") { Reason = "node-unavailable" }, statusCode: StatusCodes.Status502BadGateway);
         }
     }
 

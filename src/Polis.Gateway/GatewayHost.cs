@@ -31,13 +31,16 @@ public static class GatewayHost
         if (chainId is null) return 0;
         var registry = Prometheus.Metrics.NewCustomRegistry();
         await using var gateway = GatewayService.Open(config, baseDirectory, chainId, config.NodeUrl!, registry, logs);
-        var app = ApiApp.Create(config.ApiListen, logs, ReadingsRequest.BodyBytesMax, "Polis.Gateway", config.ApiCostlyRequestsPerSecond);
+        var app = ApiApp.Create(config.ApiListen, logs, ReadingsRequest.BodyBytesMax, "Polis.Gateway", config.ApiCostlyRequestsPerSecond,
+            "Polis gateway API", "A standalone Polis gateway: devices' signed readings in, anchored on chain in Merkle batches, each reading's proof out. Every error is {\"error\": message}.");
+        app.MapOpenApi("/openapi/v1.json");
         GatewayEndpoints.Map(app, gateway);
-        app.MapGet("/metrics", async (HttpContext context) =>
+        app.MapGet("/metrics", (Delegate)(async (HttpContext context) =>
         {
             context.Response.ContentType = PrometheusConstants.ExporterContentTypeValue.ToString();
             await registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted);
-        }).ExcludeFromDescription();
+        })).Describe("metrics", new ApiTagDescription("metrics", "The gateway's metrics for Prometheus."), "Prometheus metrics", "The gateway's metrics in the Prometheus text format.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/plain");
         await using (app)
         {
             await app.StartAsync(cancel);

@@ -14,7 +14,7 @@ public sealed record MqttVerdict(ReadingOutcome Outcome, ReadingOutcome[]? Readi
     /// <summary>
     /// A batch is summed up by its first reading that was not stored, with how many were; when all
     /// were, it is accepted. Stored readings stay stored either way: a device resends only those the
-    /// reply (or <c>GET /v1/devices/{id}/readings</c>) does not list as stored.
+    /// reply (or <c>GET /v1/readings/{deviceId}</c>) does not list as stored.
     /// </summary>
     public static MqttVerdict Many(ReadingOutcome[] outcomes)
     {

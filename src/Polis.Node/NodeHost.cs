@@ -50,7 +50,7 @@ public static class NodeHost
     }
 
     /// <summary>The gateway of a node whose config enables one, else null. It anchors through the node's own API unless nodeUrl says otherwise.</summary>
-    private static GatewayService? OpenGateway(PolisNode node, string homeDirectory, ILoggerFactory logs)
+    public static GatewayService? OpenGateway(PolisNode node, string homeDirectory, ILoggerFactory logs)
     {
         if (node.Config.Gateway is not { Enabled: true } config) return null;
         string nodeUrl = config.NodeUrl ?? GatewayHost.LocalUrl(node.Config.ApiListen);

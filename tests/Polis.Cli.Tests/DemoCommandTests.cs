@@ -28,7 +28,7 @@ public sealed class DemoCommandTests
                 Assert.True(DateTime.UtcNow < deadline, "no reading of the demo was proven within a minute");
                 await Task.Delay(1000);
                 string readings;
-                try { readings = await http.GetStringAsync($"{node}/v1/devices/meter-0001/readings?limit=20"); }
+                try { readings = await http.GetStringAsync($"{node}/v1/readings/meter-0001?limit=20"); }
                 catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { continue; }
                 var anchored = JsonDocument.Parse(readings).RootElement.GetProperty("readings").EnumerateArray()
                     .FirstOrDefault(r => r.GetProperty("status").GetString() == "anchored");

@@ -50,7 +50,7 @@ public sealed class GatewayHttpTests
 
         await GatewayStoreTests.Settle(gateway);
         await gateway.Pipeline.SubmitAsync(ReadingOf("meter-1", 5, Meter).Encoded, null, default);
-        var listed = (await http.GetFromJsonAsync<DeviceReadingsResponse>("v1/devices/meter-1/readings?limit=3"))!;
+        var listed = (await http.GetFromJsonAsync<DeviceReadingsResponse>("v1/readings/meter-1?limit=3"))!;
         Assert.Equal([5UL, 4UL, 3UL], listed.Readings.Select(r => r.Sequence).ToArray());
         Assert.Equal(["pending", "anchored", "anchored"], listed.Readings.Select(r => r.Status).ToArray());
         Assert.Equal(chain.Anchors[0].Height, listed.Readings[1].Height);
@@ -153,7 +153,7 @@ public sealed class GatewayHttpTests
         HttpResponseMessage? limited = null;
         for (int i = 0; i < 20; i++)
         {
-            var response = await http.GetAsync("v1/devices/meter-1/readings");
+            var response = await http.GetAsync("v1/readings/meter-1");
             codes.Add(response.StatusCode);
             if (response.StatusCode == HttpStatusCode.TooManyRequests) limited ??= response;
         }
@@ -162,6 +162,6 @@ public sealed class GatewayHttpTests
         Assert.Contains("too many requests", await limited!.Content.ReadAsStringAsync());
         Assert.Equal("1", limited.Headers.GetValues("Retry-After").Single());
         for (int i = 0; i < 20; i++) Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("v1/gateway")).StatusCode);
-        for (int i = 0; i < 20; i++) Assert.Equal(HttpStatusCode.OK, (await local.GetAsync("v1/devices/meter-1/readings")).StatusCode);
+        for (int i = 0; i < 20; i++) Assert.Equal(HttpStatusCode.OK, (await local.GetAsync("v1/readings/meter-1")).StatusCode);
     }
 }

@@ -43,7 +43,7 @@ public sealed class DevicesRoutesTests
         const int rotations = 150;
         for (int i = 0; i < rotations; i += 50)
             city.CommitAllOk([.. Enumerable.Range(i, 50).Select(r => city.Tx(TestCity.Operator, new DevicesBody.RotateDeviceKey("meter-1", TestCity.DeviceKey($"meter-1-{r}").PublicKey)))]);
-        var (app, http) = await Serve(city, new MemoryIndex(), 21_710);
+        var (app, http) = await Serve(city, new MemoryIndex(), 23_010);
         await using var _ = app;
         using var __ = http;
 
@@ -84,7 +84,7 @@ public sealed class DevicesRoutesTests
                 new DevicesEvents.Registered(id, owner, "electricity-meter").ToBytes())).ToList();
             DeviceIndex.Stage(new CommittedBlock(null!, new BlockOutcome([new TxResult(default, ExecutionResults.Ok, "", events)], [], [], [])), index);
         }
-        var (app, http) = await Serve(city, index, 21_711);
+        var (app, http) = await Serve(city, index, 23_011);
         await using var _ = app;
         using var __ = http;
 

@@ -47,6 +47,9 @@ public abstract class CityModule : IModule
     /// <summary>Maps the module's HTTP routes on <paramref name="routes"/>, a group already under <c>/v1/{Name}</c>.</summary>
     public virtual void MapRoutes(IEndpointRouteBuilder routes, IModuleHost host) { }
 
+    /// <summary>What the module's routes serve: the description of its tag in the API document.</summary>
+    public virtual string RoutesDescription => $"The {Name} module's queries.";
+
     /// <summary>The module's CLI commands; a top-level command of the same name as another module's (or the CLI's own: <c>tx</c>, <c>gateway</c>) is merged with it.</summary>
     public virtual IEnumerable<Command> Commands() => [];
 

@@ -7,7 +7,12 @@ namespace Polis.Client.Api;
 // project). Hashes and keys are lower-case hex; addresses are polis1… text; amounts and heights
 // are JSON numbers (ulong: clients must not parse them as doubles).
 
-public sealed record ApiError(string Error);
+/// <summary>Every error answer of the API: a message a person can act on, and for some a machine-readable reason (e.g. a proof that is "not-anchored" yet).</summary>
+public sealed record ApiError(string Error)
+{
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Reason { get; init; }
+}
 
 public sealed record StatusResponse(
     string ChainId, string NodeId, string Moniker, string? ValidatorAddress,
@@ -36,6 +41,7 @@ public sealed record BlockResponse(string Id, HeaderResponse Header, IReadOnlyLi
 public sealed record CommitSignatureResponse(int ValidatorIndex, string Validator, string Signature);
 public sealed record CommitResponse(ulong Height, int Round, string BlockId, IReadOnlyList<CommitSignatureResponse> Signatures, string Encoded);
 
+/// <summary>A transaction as JSON for <c>POST /v1/txs</c>: its canonical bytes in hex (or base64).</summary>
 public sealed record SubmitRequest(string? Tx);
 public sealed record SubmitResponse(string Hash);
 

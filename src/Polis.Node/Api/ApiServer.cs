@@ -18,7 +18,8 @@ public static class ApiServer
 
     public static WebApplication Build(PolisNode node, ILoggerFactory logs, GatewayService? gateway = null)
     {
-        var app = ApiApp.Create(node.Config.ApiListen, logs, RequestBodyBytesMax, "Polis.Node", node.Config.ApiCostlyRequestsPerSecond);
+        var app = ApiApp.Create(node.Config.ApiListen, logs, RequestBodyBytesMax, "Polis.Node", node.Config.ApiCostlyRequestsPerSecond,
+            "Polis node API", "A Polis node: the chain, its state with proofs, transactions, a stream of committed blocks, each city module's queries, and the gateway's when the node runs one. Amounts and heights are JSON integers (64-bit: do not read them as doubles); hashes and keys are lower-case hex; addresses are polis1… text. Every error is {\"error\": message}.");
         app.MapOpenApi("/openapi/v1.json");
         ChainEndpoints.Map(app, node);
         StateEndpoints.Map(app, node);
@@ -27,7 +28,8 @@ public static class ApiServer
         EventEndpoints.Map(app, node);
         MetricsEndpoint.Map(app, node);
         var host = new NodeModuleHost(node);
-        foreach (var module in node.Modules) module.MapRoutes(app.MapGroup($"/v1/{module.Name}").WithTags(module.Name), host);
+        foreach (var module in node.Modules)
+            module.MapRoutes(app.MapGroup($"/v1/{module.Name}").WithTags(module.Name).WithMetadata(new ApiTagDescription(module.Name, module.RoutesDescription)), host);
         if (gateway is not null) GatewayEndpoints.Map(app, gateway);
         return app;
     }

@@ -22,6 +22,8 @@ namespace Polis.Node.Api;
 /// </summary>
 internal static class EventEndpoints
 {
+    public static readonly ApiTagDescription Tag = new("events", "A live stream of committed blocks' outcomes (Server-Sent Events), resumable from any height.");
+
     /// <summary>Concurrent subscribers; each holds one height's JSON at a time.</summary>
     public const int SubscribersMax = 64;
     private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
@@ -52,7 +54,9 @@ internal static class EventEndpoints
             {
                 Interlocked.Decrement(ref subscribers[0]);
             }
-        }).WithName("events").Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
+        }).Describe("events", Tag, "Stream committed blocks' outcomes",
+                "Server-Sent Events: one `block` event per committed height in order, its data the JSON of /v1/blocks/{height}/events and its id the height; a comment every 15 s. Resumes after Last-Event-ID, else from ?from, else at the next height; ?events=none or ?events={module} narrows the events. At most 64 subscribers.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream").Errors(StatusCodes.Status400BadRequest, StatusCodes.Status503ServiceUnavailable);
     }
 
     /// <summary>The first height to send: one after <c>Last-Event-ID</c>, else <c>from</c>, else the next to commit; at most one past the committed height.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Polis.Modules.Http;
 using Prometheus;
 
 namespace Polis.Node.Api;
@@ -7,9 +8,11 @@ namespace Polis.Node.Api;
 /// <summary><c>GET /metrics</c> in the Prometheus text format.</summary>
 internal static class MetricsEndpoint
 {
+    public static readonly Polis.Modules.Http.ApiTagDescription Tag = new("metrics", "The node's metrics for Prometheus.");
+
     public static void Map(WebApplication app, PolisNode node)
     {
-        app.MapGet("/metrics", async (HttpContext context) =>
+        app.MapGet("/metrics", (Delegate)(async (HttpContext context) =>
         {
             var m = node.Metrics;
             m.Peers.Set(node.Network.Peers.Count);
@@ -19,6 +22,7 @@ internal static class MetricsEndpoint
             m.HandshakesRefused.WithLabels("full").IncTo(node.Network.Metrics.HandshakesRefusedFull);
             context.Response.ContentType = PrometheusConstants.ExporterContentTypeValue.ToString();
             await m.Registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted);
-        }).ExcludeFromDescription();
+        })).Describe("metrics", Tag, "Prometheus metrics", "The node's metrics in the Prometheus text format (docs/operations.md lists them). Keep it off the public network.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/plain");
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Polis.Client.Api;
 using Polis.Modules.Http;
 
 namespace Polis.Node.Api;
@@ -7,6 +8,8 @@ namespace Polis.Node.Api;
 /// <summary><c>GET /v1/state/{key}</c>: any state key's value at a committed height with its proof, for light clients of any module.</summary>
 internal static class StateEndpoints
 {
+    public static readonly ApiTagDescription Tag = new("state", "Any state entry at a committed height with its proof under that block's state root, for light clients of any module.");
+
     private const int StateKeyBytesMax = 256;
 
     public static void Map(WebApplication app, PolisNode node)
@@ -20,6 +23,8 @@ internal static class StateEndpoints
             catch (FormatException) { return ApiResults.BadRequest("key is not hex"); }
             if (!ApiResults.TryCommittedHeight(host, height, out ulong h, out var error)) return error!;
             return Results.Ok(ApiResults.Prove(host, bytes, h));
-        }).WithName("stateProof").RequireRateLimiting(ApiApp.CostlyPolicy);
+        }).Describe("stateProof", Tag, "A state entry with its proof", "The value under a key (hex) at a committed height (default: the latest), or its absence, with the proof under the block's state root. Rate-limited per address.")
+            .Answers<StateProofResponse>().Errors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status429TooManyRequests)
+            .RequireRateLimiting(ApiApp.CostlyPolicy);
     }
 }

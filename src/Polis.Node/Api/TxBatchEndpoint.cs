@@ -70,7 +70,11 @@ public static class TxBatchEndpoint
                 else refused.Add(new Refusal(i, admission.Code.ToString(), admission.Reason));
             }
             return Results.Ok(new BatchResponse(accepted, full, refused));
-        })).WithName("submitTxBatch");
+        })).Describe("submitTxBatch", TxEndpoints.Tag, "Submit a batch of transactions",
+                "Up to 2,000 signed transactions in one body (application/octet-stream: u32 count, then each transaction as u32 length and bytes). Each is accepted, refused with its reason, or counted as not taken because the mempool is full: resend those (what was accepted answers as accepted again).")
+            .TakesBytes("application/octet-stream", "u32 count, then each transaction as u32 length and its canonical bytes (big-endian).")
+            .Answers<BatchResponse>()
+            .Errors(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType);
     }
 
     /// <summary>Encodes a batch body (for clients).</summary>

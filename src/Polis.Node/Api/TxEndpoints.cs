@@ -18,10 +18,19 @@ namespace Polis.Node.Api;
 /// </summary>
 internal static class TxEndpoints
 {
+    public static readonly ApiTagDescription Tag = new("transactions", "Submitting signed transactions, one or a batch, and asking after them.");
+
     public static void Map(WebApplication app, PolisNode node)
     {
-        app.MapPost("/v1/txs", (Delegate)((HttpContext context) => Submit(node, context))).WithName("submitTx");
-        app.MapGet("/v1/txs/{hash}", (string hash) => Find(node, hash)).WithName("tx");
+        app.MapPost("/v1/txs", (Delegate)((HttpContext context) => Submit(node, context)))
+            .Describe("submitTx", Tag, "Submit a transaction",
+                "A signed transaction as JSON {\"tx\": \"<hex or base64>\"} (hex when it is hex) or as its bytes (application/octet-stream); other content types get 415. 202 when it is in the mempool (or already committed): follow it with GET /v1/txs/{hash}.")
+            .TakesJson<SubmitRequest>("{\"tx\": \"<hex or base64>\"}: the transaction's canonical bytes.").TakesBytes("application/octet-stream", "The transaction's canonical bytes.")
+            .Answers<SubmitResponse>(StatusCodes.Status202Accepted)
+            .Errors(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status503ServiceUnavailable);
+        app.MapGet("/v1/txs/{hash}", (string hash) => Find(node, hash))
+            .Describe("tx", Tag, "Find a transaction", "Committed (with its height, position and result) or pending in this node's mempool.")
+            .Answers<TxStatusResponse>().Errors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
     }
 
     private static async Task<IResult> Submit(PolisNode node, HttpContext context)

@@ -83,6 +83,7 @@ public sealed class AccountsModule : CityModule, INativeAsset
     public void Give(IStateView state, in Address payee, ulong amount) => Balances.Give(state, AccountsKeys.NativeAsset, payee, amount);
 
     public override void MapRoutes(IEndpointRouteBuilder routes, IModuleHost host) => AccountsRoutes.Map(routes, host);
+    public override string RoutesDescription => "Accounts: CITY balances and nonces, with proofs.";
 
     public override IEnumerable<Command> Commands() => AccountsCommands.Create();
 

@@ -11,7 +11,10 @@ namespace Polis.Modules.Accounts;
 internal static class AccountsRoutes
 {
     public static void Map(IEndpointRouteBuilder routes, IModuleHost host) =>
-        routes.MapGet("/{address}", (string address, bool? proof) => Account(host, address, proof ?? false)).WithName("account").RequireRateLimiting(Polis.Modules.Http.ApiApp.ProofPolicy);
+        routes.MapGet("/{address}", (string address, bool? proof) => Account(host, address, proof ?? false))
+            .Describe("account", "An account", "Its CITY balance and next nonce at the latest committed height; ?proof=true adds the balance record's proof under that height's state root (rate-limited per address).")
+            .Answers<AccountResponse>().Errors(StatusCodes.Status400BadRequest, StatusCodes.Status429TooManyRequests)
+            .RequireRateLimiting(Polis.Modules.Http.ApiApp.ProofPolicy);
 
     private static IResult Account(IModuleHost host, string text, bool withProof)
     {

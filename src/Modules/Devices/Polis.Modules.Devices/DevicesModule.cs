@@ -128,6 +128,7 @@ public sealed class DevicesModule : CityModule
     private static (TxResult Result, DevicesEvents.Event? Event) Failed(Transaction tx, ResultCode code, string message) => (Fail(tx, code, message), null);
 
     public override void MapRoutes(IEndpointRouteBuilder routes, IModuleHost host) => DevicesRoutes.Map(routes, host, this);
+    public override string RoutesDescription => "Devices and gateways registered on chain: who owns a device, its key history, the gateway its readings go through.";
 
     public override IEnumerable<Command> Commands() => DevicesCommands.Create();
 

@@ -19,31 +19,37 @@ internal static class DevicesRoutes
 
     public static void Map(IEndpointRouteBuilder routes, IModuleHost host, DevicesModule module)
     {
-        routes.MapGet("", (HttpContext context) => List(host, module, context.Request.Query)).WithName("devices").RequireRateLimiting(ApiApp.CostlyPolicy);
-        routes.MapGet("/{id}", (string id, bool? proof, string? height, string? keysBefore) => Device(host, id, proof ?? false, height, keysBefore)).WithName("device")
+        // The query parameters are bound (so the document lists them) as text: each is refused with its own message.
+        routes.MapGet("", (string? owner, string? kind, string? bbox, string? after, string? limit) => List(host, module, owner, kind, bbox, after, limit))
+            .Describe("devices", "List devices", "Registered devices in id order, filtered by owner, kind and a box of latitude,longitude (minLat,minLon,maxLat,maxLon in degrees), a page of at most `limit` (1..1000, default 100). A page ends early, with `next`, after 10,000 records read: ask again with after=next. Rate-limited per address.")
+            .Answers<DevicesPage>().Errors(StatusCodes.Status400BadRequest, StatusCodes.Status429TooManyRequests)
+            .RequireRateLimiting(ApiApp.CostlyPolicy);
+        routes.MapGet("/{id}", (string id, bool? proof, string? height, string? keysBefore) => Device(host, id, proof ?? false, height, keysBefore))
+            .Describe("device", "A device", "Its record at a committed height (default: the latest) with the newest 100 entries of its key history (older ones with keysBefore); ?proof=true adds the record's proof (rate-limited per address).")
+            .Answers<DeviceResponse>().Errors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status429TooManyRequests)
             .RequireRateLimiting(ApiApp.ProofPolicy);
-        routes.MapGet("/gateways/{id}", (string id) => Gateway(host, id)).WithName("gateway");
+        routes.MapGet("/gateways/{id}", (string id) => Gateway(host, id))
+            .Describe("gateway", "A gateway", "A registered gateway: its operator, the account that anchors for it, the next batch number it must anchor.")
+            .Answers<GatewayResponse>().Errors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
     }
 
-    private static IResult List(IModuleHost host, DevicesModule module, IQueryCollection query)
+    private static IResult List(IModuleHost host, DevicesModule module, string? ownerText, string? kind, string? boxText, string? after, string? limitText)
     {
         int limit = 100;
-        if (query.TryGetValue("limit", out var limitText) && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > PageMax))
+        if (limitText is not null && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > PageMax))
             return ApiResults.BadRequest($"limit must be 1..{PageMax}");
         Address? owner = null;
-        if (query.TryGetValue("owner", out var ownerText))
+        if (ownerText is not null)
         {
-            if (!Address.TryParse(ownerText.ToString(), out var address, out string error)) return ApiResults.BadRequest($"owner: {error}");
+            if (!Address.TryParse(ownerText, out var address, out string error)) return ApiResults.BadRequest($"owner: {error}");
             owner = address;
         }
-        string? kind = query.TryGetValue("kind", out var kindText) ? kindText.ToString() : null;
         (int MinLat, int MinLon, int MaxLat, int MaxLon)? box = null;
-        if (query.TryGetValue("bbox", out var boxText))
+        if (boxText is not null)
         {
-            if (!TryParseBox(boxText.ToString(), out var parsed)) return ApiResults.BadRequest("bbox must be minLat,minLon,maxLat,maxLon in degrees with min <= max");
+            if (!TryParseBox(boxText, out var parsed)) return ApiResults.BadRequest("bbox must be minLat,minLon,maxLat,maxLon in degrees with min <= max");
             box = parsed;
         }
-        string? after = query.TryGetValue("after", out var afterText) ? afterText.ToString() : null;
         if (after is not null && !EntityId.IsValid(after, out string afterError)) return ApiResults.BadRequest($"after: {afterError}");
 
         ulong height = host.CommittedHeight;

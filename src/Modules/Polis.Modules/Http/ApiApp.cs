@@ -26,14 +26,15 @@ public static class ApiApp
     public const int CostlyRequestsPerSecondDefault = 50;
 
     /// <summary>The app on <paramref name="url"/>, logging to <paramref name="logs"/>, taking bodies up to <paramref name="requestBodyBytesMax"/>, named <paramref name="applicationName"/>, allowing <paramref name="costlyRequestsPerSecond"/> requests per second per client address on <see cref="CostlyPolicy"/> routes.</summary>
-    public static WebApplication Create(string url, ILoggerFactory logs, long requestBodyBytesMax, string applicationName, int costlyRequestsPerSecond = CostlyRequestsPerSecondDefault)
+    public static WebApplication Create(string url, ILoggerFactory logs, long requestBodyBytesMax, string applicationName, int costlyRequestsPerSecond = CostlyRequestsPerSecondDefault,
+        string title = "Polis API", string description = "")
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = applicationName });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(logs);
         builder.WebHost.UseUrls(url);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = requestBodyBytesMax);
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o => ApiContract.Configure(o, title, description));
         // Binding failures (e.g. ?proof=maybe) throw, so the handler below answers them with a JSON 400.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
