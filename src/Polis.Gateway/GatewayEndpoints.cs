@@ -23,12 +23,13 @@ public static class GatewayEndpoints
             .Answers<GatewayStatusResponse>();
         app.MapPost("/v1/readings", (Delegate)((HttpContext context) => Submit(gateway, context)))
             .Describe("submitReadings", Tag, "Submit signed readings",
-                "One reading as application/octet-stream, many as application/x-polis-readings (u32 count, then per reading u32 length and bytes) or JSON {\"readings\": [\"<hex>\", …]}. Each is accepted or refused with its reason; accepted ones are anchored on chain in the next batch. 16 submissions at once, 4 per client; the body must arrive within 30 s.")
+                "One reading as application/octet-stream, many as application/x-polis-readings (u32 count, then per reading u32 length and bytes) or JSON {\"readings\": [\"<hex>\", …]}. Each is accepted or refused with its reason; accepted ones are anchored on chain in the next batch. A single reading that is refused answers 422 (or 503 when the refusal is transient) with its reason in the error. 16 submissions at once, 4 per client; the body must arrive within 30 s.")
             .TakesJson<ReadingsSubmitRequest>("{\"readings\": [\"<hex>\", …]}: each reading's canonical bytes.")
             .TakesBytes("application/octet-stream", "One signed reading's canonical bytes.")
             .TakesBytes(ReadingsRequest.BatchContentType, "u32 count, then per reading a u32 length and its bytes (big-endian).")
             .Answers<ReadingsSubmitResponse>()
-            .Errors(StatusCodes.Status400BadRequest, StatusCodes.Status408RequestTimeout, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status503ServiceUnavailable);
+            .Errors(StatusCodes.Status400BadRequest, StatusCodes.Status408RequestTimeout, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status415UnsupportedMediaType,
+                StatusCodes.Status422UnprocessableEntity, StatusCodes.Status503ServiceUnavailable);
         app.MapGet("/v1/readings/{deviceId}", (string deviceId, string? limit) => Recent(gateway, deviceId, limit))
             .Describe("deviceReadings", Tag, "A device's recent readings", "The newest readings this gateway accepted from the device (at most `limit`, default 100), each pending, sealed or anchored with its batch and block. Rate-limited per address.")
             .Answers<DeviceReadingsResponse>().Errors(StatusCodes.Status400BadRequest, StatusCodes.Status429TooManyRequests)
@@ -94,7 +95,9 @@ public static class GatewayEndpoints
             int status = outcome.IsStored ? StatusCodes.Status200OK
                 : outcome.Reason.IsTransient() ? StatusCodes.Status503ServiceUnavailable
                 : StatusCodes.Status422UnprocessableEntity;
-            return Results.Json(new ReadingsSubmitResponse(outcome.IsStored ? 1 : 0, outcome.IsStored ? 0 : 1, [outcome.ToResponse(0)]), statusCode: status);
+            // A refused reading is an error like any other (one error shape for every 4xx and 5xx), its reason beside the message.
+            if (!outcome.IsStored) return Results.Json(new ApiError(outcome.Message) { Reason = outcome.Reason.Name() }, statusCode: status);
+            return Results.Json(new ReadingsSubmitResponse(1, 0, [outcome.ToResponse(0)]), statusCode: status);
         }
         var outcomes = await gateway.Pipeline.SubmitManyAsync(parsed.Readings, context.RequestAborted);
         var results = new ReadingResultResponse[outcomes.Length];

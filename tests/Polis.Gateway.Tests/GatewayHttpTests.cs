@@ -32,7 +32,9 @@ public sealed class GatewayHttpTests
         forged.Headers.ContentType = new("application/octet-stream");
         var refused = await http.PostAsync("v1/readings", forged);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, refused.StatusCode);
-        Assert.Equal("bad-signature", (await refused.Content.ReadFromJsonAsync<ReadingsSubmitResponse>())!.Results[0].Reason);
+        var error = (await refused.Content.ReadFromJsonAsync<Polis.Client.Api.ApiError>())!;
+        Assert.Equal("bad-signature", error.Reason);
+        Assert.Contains("signature", error.Error);
 
         var batch = new ByteArrayContent(ReadingsRequest.EncodeBatch([ReadingOf("meter-1", 2, Meter).Encoded, ReadingOf("nobody", 1, Meter).Encoded, ReadingOf("meter-1", 3, Meter).Encoded]));
         batch.Headers.ContentType = new(ReadingsRequest.BatchContentType);
