@@ -24,10 +24,37 @@ public static partial class NodeProcess
         {
             var args = File.ReadAllText(cmdline).Split('\0');
             int i = Array.IndexOf(args, "--home");
-            return i >= 0 && i + 1 < args.Length && Path.GetFullPath(args[i + 1]) == Path.GetFullPath(home) 
+            // A relative --home is the process's own: resolve it against its working directory.
+            string cwd = File.ResolveLinkTarget($"/proc/{pid}/cwd", returnFinalTarget: false)?.FullName ?? Environment.CurrentDirectory;
+            return i >= 0 && i + 1 < args.Length && Path.GetFullPath(args[i + 1], cwd) == Path.GetFullPath(home) 
                 && ((args.Contains("node") && args.Contains("run")) || (args.Contains("demo") && args.Contains("district")));
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// The process running the node (or district) of <paramref name="home"/>: the one a devnet
+    /// recorded (<paramref name="recorded"/>), else the one the node recorded in its home (a node
+    /// started by hand); null when neither runs.
+    /// </summary>
+    public static int? RunningPid(string home, int? recorded)
+    {
+        foreach (int? candidate in new[] { recorded, Polis.Node.PidFile.Read(home) })
+            if (candidate is int pid && IsAlive(pid) && IsNodeOf(pid, home)) return pid;
+        return null;
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var p = Process.GetProcessById(pid);
+            return !p.HasExited;
+        }
+        catch (ArgumentException)
         {
             return false;
         }

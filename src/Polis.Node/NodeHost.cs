@@ -18,6 +18,8 @@ public static class NodeHost
     {
         var log = logs.CreateLogger("polis");
         await using var node = PolisNode.Open(home, modules, logs);
+        // However the node was started (a devnet, the demo, by hand), `polis devnet down` finds it by this file.
+        using var pidFile = PidFile.Write(home.Directory);
         await node.StartAsync();
         // Opened before the API is built (its endpoints are mapped there), started once the API is up: it anchors through it.
         await using var gateway = OpenGateway(node, home.Directory, logs);

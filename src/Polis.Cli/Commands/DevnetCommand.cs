@@ -24,9 +24,16 @@ public static class DevnetCommand
         up.SetAction((parse, cancel) => Up(parse.GetValue(dir)!, parse.GetValue(validators), parse.GetValue(basePort), parse.GetValue(accounts), parse.GetValue(detach)));
 
         var downDir = new Option<string>("--dir") { Description = "the devnet's directory", DefaultValueFactory = _ => ".polis-devnet" };
-        var down = new Command("down", "Stop a devnet's nodes (SIGTERM, then SIGKILL after 10 s).") { downDir };
+        var down = new Command("down", "Stop every node of a devnet, however it was started (SIGTERM, then SIGKILL after 10 s).") { downDir };
         down.SetAction(parse => Down(parse.GetValue(downDir)!));
-        return new Command("devnet", "A local network of validators.") { up, down };
+
+        var memberDir = new Option<string>("--dir") { Description = "the devnet's directory (the demo's: .polis-demo)", DefaultValueFactory = _ => ".polis-devnet" };
+        var member = new Argument<string>("node") { Description = "the member's name in devnet.json (node0, node1, …, district)" };
+        var stop = new Command("stop", "Stop one member of a devnet (SIGTERM, then SIGKILL after 10 s).") { member, memberDir };
+        stop.SetAction(parse => StopMember(parse.GetValue(memberDir)!, parse.GetValue(member)!));
+        var restart = new Command("restart", "Stop one member of a devnet if it runs, then start it in the background on its home.") { member, memberDir };
+        restart.SetAction(parse => RestartMember(parse.GetValue(memberDir)!, parse.GetValue(member)!));
+        return new Command("devnet", "A local network of validators.") { up, down, stop, restart };
     }
 
     private static async Task<int> Up(string dir, int validators, int basePort, int accounts, bool detach)
@@ -83,8 +90,8 @@ public static class DevnetCommand
         AnsiConsole.Write(table);
     }
 
-    /// <summary>True when a member of the devnet in <paramref name="manifest"/> still runs.</summary>
-    internal static bool AnyRunning(DevnetManifest manifest) => manifest.Nodes.Any(n => n.Pid is { } pid && IsRunning(pid) && NodeProcess.IsNodeOf(pid, n.Home));
+    /// <summary>True when a member of the devnet in <paramref name="manifest"/> still runs, however it was started.</summary>
+    internal static bool AnyRunning(DevnetManifest manifest) => manifest.Nodes.Any(n => NodeProcess.RunningPid(n.Home, n.Pid) is not null);
 
     /// <summary>A live table of every node's height, round, peers and mempool, until cancelled.</summary>
     private static async Task Watch(DevnetManifest manifest, CancellationToken cancel)
@@ -135,26 +142,54 @@ public static class DevnetCommand
         return 0;
     }
 
+    /// <summary>Stops every member that runs (the pid the devnet recorded, or the one a node started by hand recorded in its home); returns how many stopped.</summary>
     internal static int StopAll(DevnetManifest manifest, string dir)
     {
-        var tasks = manifest.Nodes.Where(n => n.Pid is not null)
-            .Select(n => Task.Run(() => NodeProcess.Stop(n.Pid!.Value, n.Home, TimeSpan.FromSeconds(10)))).ToArray();
+        var tasks = manifest.Nodes.Select(n => (Node: n, Pid: NodeProcess.RunningPid(n.Home, n.Pid))).Where(r => r.Pid is not null)
+            .Select(r => Task.Run(() => NodeProcess.Stop(r.Pid!.Value, r.Node.Home, TimeSpan.FromSeconds(10)))).ToArray();
         Task.WaitAll(tasks);
         foreach (var node in manifest.Nodes) node.Pid = null;
         manifest.Save(dir);
         return tasks.Count(t => t.Result);
     }
 
-    private static bool IsRunning(int pid)
+    private static int StopMember(string dir, string name)
     {
-        try
+        if (!TryLoadMember(dir, name, out var manifest, out var node, out int failure)) return failure;
+        bool stopped = NodeProcess.RunningPid(node!.Home, node.Pid) is int pid && NodeProcess.Stop(pid, node.Home, TimeSpan.FromSeconds(10));
+        node.Pid = null;
+        manifest!.Save(dir);
+        Console.WriteLine(stopped ? $"stopped {name}" : $"{name} was not running");
+        return 0;
+    }
+
+    private static int RestartMember(string dir, string name)
+    {
+        if (!TryLoadMember(dir, name, out var manifest, out var node, out int failure)) return failure;
+        if (manifest!.StaleReason(dir) is { } stale) return CliOutput.Fail(stale);
+        if (NodeProcess.RunningPid(node!.Home, node.Pid) is int pid) NodeProcess.Stop(pid, node.Home, TimeSpan.FromSeconds(10));
+        using var process = NodeProcess.Start(node.Home, detach: true, command: node.Command);
+        node.Pid = process.Id;
+        manifest.Save(dir);
+        Console.WriteLine($"restarted {name} (pid {process.Id}); log: {Path.Combine(node.Home, "node.log")}");
+        return 0;
+    }
+
+    private static bool TryLoadMember(string dir, string name, out DevnetManifest? manifest, out DevnetManifest.DevnetNode? node, out int failure)
+    {
+        (manifest, node, failure) = (null, null, 0);
+        try { manifest = DevnetManifest.Load(dir); }
+        catch (Exception e) when (e is IOException or FormatException)
         {
-            using var p = Process.GetProcessById(pid);
-            return !p.HasExited;
-        }
-        catch (ArgumentException)
-        {
+            failure = CliOutput.Fail(e.Message);
             return false;
         }
+        node = manifest.Nodes.FirstOrDefault(n => n.Name == name);
+        if (node is null)
+        {
+            failure = CliOutput.Fail($"no member '{name}' in {DevnetManifest.PathIn(dir)}: it has {string.Join(", ", manifest.Nodes.Select(n => n.Name))}", CliOutput.UsageError);
+            return false;
+        }
+        return true;
     }
 }
