@@ -24,3 +24,30 @@ public sealed class CliErrorTests
         Assert.Contains("Usage:", output);
     }
 }
+
+/// <summary>Client commands without --node talk to the nearest devnet's first node, and say which they tried.</summary>
+public sealed class NodeDefaultTests
+{
+    [Fact]
+    public void Without_node_a_command_uses_the_nearest_devnet_and_names_it_when_it_cannot_reach_it()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), $"polis-cli-{Guid.NewGuid():N}");
+        try
+        {
+            // Only the demo's directory, its node on a port nothing listens on; the command runs in a subdirectory.
+            Directory.CreateDirectory(Path.Combine(dir, ".polis-demo"));
+            Directory.CreateDirectory(Path.Combine(dir, "work"));
+            File.WriteAllText(Path.Combine(dir, ".polis-demo", "devnet.json"),
+                $"{{\"chainId\":\"c\",\"genesis\":\"g\",\"nodes\":[{{\"name\":\"node0\",\"api\":\"http://127.0.0.1:22951\",\"p2p\":\"\",\"nodeId\":\"\",\"home\":\"{Path.Combine(dir, ".polis-demo", "node0")}\"}}],\"accounts\":[]}}");
+            var (code, _, error) = PolisProcess.RunIn(Path.Combine(dir, "work"), TimeSpan.FromMinutes(1), "status");
+            Assert.Equal(1, code);
+            Assert.Contains("cannot reach the node at http://127.0.0.1:22951", error);
+            Assert.Contains(Path.Combine(dir, ".polis-demo", "devnet.json"), error);
+            Assert.Contains("--node URL or POLIS_NODE=URL", error);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}

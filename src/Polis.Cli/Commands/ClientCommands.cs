@@ -16,7 +16,7 @@ public static class ClientCommands
 {
     private static readonly JsonSerializerOptions Pretty = new() { WriteIndented = true };
 
-    private static Option<string> NodeOption() => new("--node") { Description = "the node's API URL", DefaultValueFactory = _ => "http://127.0.0.1:26601" };
+    private static Option<string> NodeOption() => Polis.Modules.Cli.ModuleCommands.NodeOption();
 
     public static IEnumerable<Command> Create()
     {
@@ -66,7 +66,7 @@ public static class ClientCommands
         }
         catch (NodeApiException e)
         {
-            return CliOutput.Fail(e.Message);
+            return CliOutput.Fail(e.Message + (e.Status == 0 ? Polis.Modules.Cli.NodeDefault.Hint(url) : ""));
         }
     }
 }

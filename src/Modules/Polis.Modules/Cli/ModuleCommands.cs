@@ -13,10 +13,10 @@ namespace Polis.Modules.Cli;
 /// </summary>
 public static class ModuleCommands
 {
-    public const string DefaultNodeUrl = "http://127.0.0.1:26601";
+    public const string DefaultNodeUrl = NodeDefault.BuiltIn;
     private static readonly TimeSpan CommitTimeout = TimeSpan.FromSeconds(30);
 
-    public static Option<string> NodeOption() => new("--node") { Description = "the node's API URL", DefaultValueFactory = _ => DefaultNodeUrl };
+    public static Option<string> NodeOption() => new("--node") { Description = $"the node's API URL (default: ${NodeDefault.EnvironmentVariable}, else the first node of the nearest devnet.json, .polis-devnet or .polis-demo, else {NodeDefault.BuiltIn})", DefaultValueFactory = _ => NodeDefault.Url };
 
     public static Option<string> FromOption(string description = "the signer's key file") => new("--from") { Description = description, Required = true };
 
@@ -37,7 +37,7 @@ public static class ModuleCommands
             }
             catch (Exception e) when (e is NodeApiException or TimeoutException)
             {
-                return CliOutput.Fail(e.Message);
+                return CliOutput.Fail(e.Message + (e is NodeApiException { Status: 0 } ? NodeDefault.Hint(url) : ""));
             }
         }
     }
@@ -53,7 +53,7 @@ public static class ModuleCommands
         }
         catch (NodeApiException e)
         {
-            return CliOutput.Fail(e.Message);
+            return CliOutput.Fail(e.Message + (e.Status == 0 ? NodeDefault.Hint(url) : ""));
         }
     }
 
