@@ -57,6 +57,8 @@ internal sealed class EmbeddedMqttBroker(IPEndPoint listen, ReadingPipeline pipe
             return;
         }
         e.SessionItems[PrincipalItem] = who;
+        // A device that sent no client id gets its device id (the principal's), which its password was signed for with an empty one.
+        if (string.IsNullOrEmpty(e.ClientId)) e.AssignedClientIdentifier = who.ClientId;
     }
 
     private Task OnSubscribingAsync(InterceptingSubscriptionEventArgs e)

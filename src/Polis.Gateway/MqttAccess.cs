@@ -31,7 +31,8 @@ internal sealed class MqttAccess(string chainId, string gatewayId, DeviceKeyCach
         if (userName.StartsWith(MqttConnectProof.DevicePrefix, StringComparison.Ordinal))
         {
             string deviceId = userName[MqttConnectProof.DevicePrefix.Length..];
-            if (clientId != deviceId) return (null, "a device's client id is its device id");
+            // Its device id, or none: the broker then assigns the device id (MQTT 5), so no device takes another's session.
+            if (clientId.Length > 0 && clientId != deviceId) return (null, "a device's client id is its device id, or empty for the broker to assign it");
             if (!EntityId.IsValid(deviceId, out _)) return (null, "not a device id");
             if (deviceId.StartsWith(MqttConnectProof.ConcentratorClientPrefix, StringComparison.Ordinal))
                 return (null, $"client ids starting '{MqttConnectProof.ConcentratorClientPrefix}' are the concentrators': this device cannot use MQTT here");
@@ -40,7 +41,7 @@ internal sealed class MqttAccess(string chainId, string gatewayId, DeviceKeyCach
             // A key rotated since the cache was filled: ask the chain again before refusing.
             if (!key.Key.Verify(signed, signature) && (!keys.ForgetIfStale(deviceId) || await keys.GetAsync(deviceId, cancel) is not { Revoked: false } fresh || !fresh.Key.Verify(signed, signature)))
                 return (null, "the password is not signed by the device's current key");
-            return (new Principal(clientId, deviceId), "");
+            return (new Principal(deviceId, deviceId), "");
         }
         if (userName.StartsWith(MqttConnectProof.ConcentratorPrefix, StringComparison.Ordinal))
         {

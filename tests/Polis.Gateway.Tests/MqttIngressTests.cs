@@ -123,6 +123,28 @@ public sealed class MqttIngressTests
         await client.DisconnectAsync();
     }
 
+    /// <summary>A stock MQTT 5 client sends no client id: with the password `polis device mqtt-password` prints, the broker assigns the device id.</summary>
+    [Fact]
+    public async Task A_device_without_a_client_id_is_assigned_its_device_id_and_publishes()
+    {
+        using var dir = new TempDirectory();
+        int port = Port();
+        await using var gateway = await StartWithBroker(dir.Path, port);
+        var (user, password) = MqttConnectProof.ForDeviceAssignedId(ChainId, GatewayId, "meter-1", Meter, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        using var client = new MqttClientFactory().CreateMqttClient();
+        var result = await client.ConnectAsync(new MqttClientFactory().CreateClientOptionsBuilder().WithTcpServer("127.0.0.1", port)
+            .WithProtocolVersion(MqttProtocolVersion.V500).WithClientId("").WithCredentials(user, password).Build());
+        Assert.Equal(MqttClientConnectResultCode.Success, result.ResultCode);
+        Assert.Equal("meter-1", result.AssignedClientIdentifier);
+        var published = await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(MqttReadings.TopicPrefix + "meter-1")
+            .WithPayload(ReadingOf("meter-1", 1, Meter).Encoded).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+        Assert.True(published.IsSuccess, $"{published.ReasonCode} {published.ReasonString}");
+        // The same password does not let another client id in: it was signed for none.
+        Assert.Equal(MqttClientConnectResultCode.NotAuthorized, await TryConnect(new MqttClientFactory().CreateClientOptionsBuilder().WithTcpServer("127.0.0.1", port)
+            .WithProtocolVersion(MqttProtocolVersion.V500).WithClientId("meter-1").WithCredentials(user, password).Build()));
+        await client.DisconnectAsync();
+    }
+
     [Fact]
     public async Task A_devices_backlog_in_one_message_is_judged_reading_by_reading_and_summed_up_in_the_puback()
     {

@@ -34,6 +34,14 @@ public static class MqttConnectProof
     public static (string UserName, string Password) ForDevice(string chainId, string gatewayId, string deviceId, KeyPair key, long timeMs) =>
         Sign(chainId, gatewayId, DevicePrefix + deviceId, deviceId, key, timeMs);
 
+    /// <summary>
+    /// Credentials for a device that connects with an empty client id and lets the broker assign
+    /// its device id (MQTT 5): what a stock client such as mosquitto_pub can use
+    /// (<c>polis device mqtt-password</c> prints them).
+    /// </summary>
+    public static (string UserName, string Password) ForDeviceAssignedId(string chainId, string gatewayId, string deviceId, KeyPair key, long timeMs) =>
+        Sign(chainId, gatewayId, DevicePrefix + deviceId, "", key, timeMs);
+
     /// <summary>Credentials of a concentrator; <paramref name="clientId"/> must start with <see cref="ConcentratorClientPrefix"/>.</summary>
     public static (string UserName, string Password) ForConcentrator(string chainId, string gatewayId, string clientId, KeyPair key, long timeMs) =>
         Sign(chainId, gatewayId, ConcentratorPrefix + key.PublicKey, clientId, key, timeMs);

@@ -18,7 +18,7 @@ internal static class DevicesCommands
     {
         yield return new Command("device", "Register devices, assign them to a gateway, rotate or revoke their keys, and query them.")
         {
-            Register(), Assign(), Rotate(), Revoke(), Show(), List(),
+            Register(), Assign(), Rotate(), Revoke(), Show(), List(), MqttPassword(),
         };
         yield return new Command("gateway", "Gateways: register one on chain.") { GatewayRegisterCommand.Create() };
     }
@@ -101,6 +101,38 @@ internal static class DevicesCommands
             string deviceId = parse.GetValue(id)!;
             if (!EntityId.IsValid(deviceId, out string idError)) return CliOutput.Fail($"--id: {idError}", CliOutput.UsageError);
             return await SubmitAndReport(submitter, new DevicesBody.RevokeDevice(deviceId), cancel);
+        }));
+        return command;
+    }
+
+    /// <summary>
+    /// `polis device mqtt-password`: the user name and a password for the gateway's broker, valid for
+    /// five minutes around now, signed by the device's key for an empty client id (the broker assigns
+    /// the device id), so a stock MQTT 5 client can publish: see docs/devices.md.
+    /// </summary>
+    private static Command MqttPassword()
+    {
+        var node = NodeOption();
+        var id = new Option<string>("--id") { Description = "the device id", Required = true };
+        var key = new Option<string>("--device-key") { Description = "the device's key file", Required = true };
+        var gateway = new Option<string>("--gateway") { Description = "the gateway's id (a password is for one gateway)", Required = true };
+        var command = new Command("mqtt-password", "Print a device's MQTT user name and a password good for 5 minutes (for mosquitto_pub and other stock MQTT 5 clients).") { node, id, key, gateway };
+        command.SetAction((parse, cancel) => ModuleCommands.Query(parse.GetValue(node)!, async client =>
+        {
+            string deviceId = parse.GetValue(id)!, gatewayId = parse.GetValue(gateway)!;
+            if (!EntityId.IsValid(deviceId, out string idError)) return CliOutput.Fail($"--id: {idError}", CliOutput.UsageError);
+            if (!EntityId.IsValid(gatewayId, out string gatewayError)) return CliOutput.Fail($"--gateway: {gatewayError}", CliOutput.UsageError);
+            KeyPair deviceKey;
+            try { deviceKey = KeyFile.Load(parse.GetValue(key)!); }
+            catch (Exception e) when (e is FormatException or IOException) { return CliOutput.Fail(e.Message); }
+            using (deviceKey)
+            {
+                var status = await client.StatusAsync(cancel);
+                var (user, password) = MqttConnectProof.ForDeviceAssignedId(status.ChainId, gatewayId, deviceId, deviceKey, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+                Console.WriteLine($"user {user}");
+                Console.WriteLine($"password {password}");
+                return 0;
+            }
         }));
         return command;
     }
