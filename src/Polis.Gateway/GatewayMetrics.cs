@@ -19,6 +19,7 @@ public sealed class GatewayMetrics
         for (int i = 0; i < _readings.Length; i++) _readings[i] = readings.WithLabels(((ReadingReason)i).Name());
         CommitGroups = f.CreateCounter("polis_gateway_commit_groups_total", "Synced writes of accepted readings (group commits).");
         Unsealed = f.CreateGauge("polis_gateway_readings_unsealed", "Accepted readings waiting for the next batch.");
+        Stored = f.CreateGauge("polis_gateway_readings_stored", "Readings this gateway has stored since its store began (across restarts): GET /v1/gateway's readingsAccepted.");
         BatchesSealed = f.CreateCounter("polis_gateway_batches_sealed_total", "Batches sealed and signed for anchoring.");
         BatchesAnchored = f.CreateCounter("polis_gateway_batches_anchored_total", "Batches whose anchor committed successfully.");
         Unanchored = f.CreateGauge("polis_gateway_batches_unanchored", "Sealed batches whose anchor has not committed yet.");
@@ -30,6 +31,8 @@ public sealed class GatewayMetrics
     public CollectorRegistry Registry { get; }
     public Counter CommitGroups { get; }
     public Gauge Unsealed { get; }
+    /// <summary>The one source of "readings accepted" for the API and the metrics: the store's count, set after each synced write.</summary>
+    public Gauge Stored { get; }
     public Counter BatchesSealed { get; }
     public Counter BatchesAnchored { get; }
     public Gauge Unanchored { get; }

@@ -52,6 +52,7 @@ public sealed class GatewayService : IAsyncDisposable
         _committer.Committed += waiting => { if (waiting >= config.BatchReadingsMax) Anchorer.Wake(); };
         Proofs = new ProofAssembler(config.Id, store, node);
         metrics.Unsealed.Set(pending.Count);
+        metrics.Stored.Set(store.NextOrder);
         _log.LogInformation("gateway '{Id}' opened: {Accepted} readings accepted so far, {Pending} waiting for a batch, {Unanchored} batches to anchor, account {Account}",
             config.Id, store.NextOrder, pending.Count, store.NextBatch - store.AnchoredBatches, Account);
     }

@@ -142,6 +142,7 @@ internal sealed class ReadingCommitter : IAsyncDisposable
         _pending.Append(firstOrder, _leaves, _times);
         _metrics.CommitGroups.Inc();
         _metrics.Unsealed.Set(_pending.Count);
+        _metrics.Stored.Set(_store.NextOrder);
         Committed?.Invoke(_pending.Count);
     }
 

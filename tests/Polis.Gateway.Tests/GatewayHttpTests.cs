@@ -69,6 +69,9 @@ public sealed class GatewayHttpTests
 
         var status = (await http.GetFromJsonAsync<GatewayStatusResponse>("v1/gateway"))!;
         Assert.Equal((5UL, 1UL, 1UL, 1UL), (status.ReadingsAccepted, status.ReadingsUnsealed, status.BatchesSealed, status.BatchesAnchored));
+        // One source for "readings accepted": the API's figure is the metric's (the verdict counter counts this process's verdicts).
+        Assert.Equal((double)status.ReadingsAccepted, gateway.Metrics.Stored.Value);
+        Assert.Equal(5, gateway.Metrics.Readings(ReadingReason.Accepted));
         await app.StopAsync();
     }
 
