@@ -136,6 +136,7 @@ public sealed class MqttIngressTests
             .WithProtocolVersion(MqttProtocolVersion.V500).WithClientId("").WithCredentials(user, password).Build());
         Assert.Equal(MqttClientConnectResultCode.Success, result.ResultCode);
         Assert.Equal("meter-1", result.AssignedClientIdentifier);
+        Assert.Equal((uint)GatewayLimits.MqttPacketBytesMax, result.MaximumPacketSize); // advertised in the CONNACK
         var published = await client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(MqttReadings.TopicPrefix + "meter-1")
             .WithPayload(ReadingOf("meter-1", 1, Meter).Encoded).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
         Assert.True(published.IsSuccess, $"{published.ReasonCode} {published.ReasonString}");
@@ -208,17 +209,25 @@ public sealed class MqttIngressTests
         await raw.ConnectAsync("127.0.0.1", port);
         var stream = raw.GetStream();
         await stream.WriteAsync(RawConnect("meter-2", Other));
-        var connack = new byte[16];
+        var connack = new byte[256];
         Assert.True(await stream.ReadAsync(connack) >= 4);
         Assert.Equal(0x20, connack[0]);
         Assert.Equal(0x00, connack[3]); // accepted: the oversized packet below comes from an authenticated device
-        // A PUBLISH announcing 200 MB: the broker must hang up instead of waiting to buffer it.
+        // A PUBLISH announcing 200 MB: the broker must hang up instead of waiting to buffer it, and
+        // (MQTT 5) say why first: DISCONNECT with reason 0x95, packet too large.
         await stream.WriteAsync(new byte[] { 0x30, 0x80, 0x84, 0xAF, 0x5F, 0x00, 0x03, (byte)'a', (byte)'/', (byte)'b' });
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        int read;
-        try { read = await stream.ReadAsync(new byte[64], timeout.Token); }
-        catch (IOException) { read = 0; }
-        Assert.Equal(0, read);
+        var received = new List<byte>();
+        var chunk = new byte[64];
+        while (true)
+        {
+            int read;
+            try { read = await stream.ReadAsync(chunk, timeout.Token); }
+            catch (IOException) { read = 0; }
+            if (read == 0) break;
+            received.AddRange(chunk[..read]);
+        }
+        Assert.Equal(new byte[] { 0xE0, 0x02, 0x95, 0x00 }, received);
 
         using var device = await ConnectAsync(port, "meter-1");
         var ok = await device.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(MqttReadings.TopicPrefix + "meter-1")
