@@ -66,7 +66,7 @@ internal sealed class EmbeddedMqttBroker(IPEndPoint listen, ReadingPipeline pipe
         if (e.SessionItems?[PrincipalItem] is MqttAccess.Principal who && MqttAccess.MaySubscribe(who, e.TopicFilter.Topic)) return Task.CompletedTask;
         e.ProcessSubscription = false;
         e.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
-        e.ReasonString = "a client subscribes only to its own replies, polis/replies/{clientId}";
+        e.ReasonString = "a client subscribes only to its own replies, polis/replies/{clientId}, and a device to its rejections, polis/rejections/{deviceId}";
         return Task.CompletedTask;
     }
 
@@ -96,8 +96,10 @@ internal sealed class EmbeddedMqttBroker(IPEndPoint listen, ReadingPipeline pipe
         e.Response.ReasonCode = outcome.Reason.PubAckCode();
         e.Response.ReasonString = MqttReadings.ReasonString(outcome);
         e.Response.UserProperties = [new MqttUserProperty(MqttReadings.ReasonProperty, outcome.Reason.Utf8Name())];
-        string? replyTo = message.ResponseTopic;
-        if (!string.IsNullOrEmpty(replyTo) && _server is not null)
+        // As with an external broker: a verdict goes to the response topic, or a refusal to the device's rejections topic.
+        string? replyTo = !string.IsNullOrEmpty(message.ResponseTopic) ? message.ResponseTopic
+            : verdict.AllStored || deviceId is null ? null : MqttReadings.RejectionsPrefix + deviceId;
+        if (replyTo is not null && _server is not null)
         {
             try
             {

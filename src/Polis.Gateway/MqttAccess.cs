@@ -67,5 +67,15 @@ internal sealed class MqttAccess(string chainId, string gatewayId, DeviceKeyCach
         return refusal.Length == 0;
     }
 
-    public static bool MaySubscribe(Principal who, string topicFilter) => topicFilter == who.ReplyTopic;
+    /// <summary>
+    /// Its own replies; a device its own rejections (<c>polis/rejections/{deviceId}</c>), a
+    /// concentrator every device's (it relays many): as the external broker's ACL allows.
+    /// </summary>
+    public static bool MaySubscribe(Principal who, string topicFilter)
+    {
+        if (topicFilter == who.ReplyTopic) return true;
+        if (!topicFilter.StartsWith(MqttReadings.RejectionsPrefix, StringComparison.Ordinal)) return false;
+        string rest = topicFilter[MqttReadings.RejectionsPrefix.Length..];
+        return who.DeviceId is { } device ? rest == device : rest is "#" or "+" || EntityId.IsValid(rest, out _);
+    }
 }

@@ -146,6 +146,32 @@ public sealed class MqttIngressTests
         await client.DisconnectAsync();
     }
 
+    /// <summary>As with an external broker: a refused reading without a response topic is published on the device's rejections topic, which only it (and a concentrator) may read.</summary>
+    [Fact]
+    public async Task A_refusal_is_published_on_the_devices_rejections_topic_as_an_external_broker_does()
+    {
+        using var dir = new TempDirectory();
+        int port = Port();
+        await using var gateway = await StartWithBroker(dir.Path, port);
+        using var device = await ConnectAsync(port, "meter-1");
+        var rejections = await CollectAsync(device, MqttReadings.RejectionsPrefix + "meter-1");
+        var forged = await device.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(MqttReadings.TopicPrefix + "meter-1")
+            .WithPayload(ReadingOf("meter-1", 1, Other).Encoded).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, forged.ReasonCode);
+        for (int i = 0; i < 100 && rejections.Count == 0; i++) await Task.Delay(20);
+        lock (rejections)
+        {
+            var rejection = Assert.Single(rejections);
+            Assert.Contains("bad-signature", System.Text.Encoding.UTF8.GetString(System.Buffers.BuffersExtensions.ToArray(rejection.Payload)));
+        }
+        var elsewhere = await device.SubscribeAsync(MqttReadings.RejectionsPrefix + "meter-2");
+        Assert.Equal(MqttClientSubscribeResultCode.NotAuthorized, elsewhere.Items.Single().ResultCode);
+        using var concentrator = new MqttClientFactory().CreateMqttClient();
+        Assert.Equal(MqttClientConnectResultCode.Success, (await concentrator.ConnectAsync(ConcentratorOptions(port, Concentrator))).ResultCode);
+        var all = await concentrator.SubscribeAsync(MqttReadings.RejectionsPrefix + "+");
+        Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS0, all.Items.Single().ResultCode);
+    }
+
     [Fact]
     public async Task A_devices_backlog_in_one_message_is_judged_reading_by_reading_and_summed_up_in_the_puback()
     {
