@@ -31,11 +31,13 @@ public static class ClientCommands
         command.SetAction((parse, cancel) => Call(parse.GetValue(node)!, async api =>
         {
             var s = await api.GetJsonAsync("v1/status", cancel);
-            var table = new Table().AddColumns("field", "value").HideHeaders();
-            foreach (var name in new[] { "chainId", "moniker", "nodeId", "validatorAddress", "height", "latestBlockId", "stateRoot", "round", "syncing", "mempoolSize" })
-                table.AddRow(name, Markup.Escape(s.GetProperty(name).ToString()));
-            table.AddRow("peers", s.GetProperty("peers").GetArrayLength().ToString());
-            AnsiConsole.Write(table);
+            // A borderless grid with short labels: a 64-digit hex id stays on one line of an 80-column terminal.
+            var grid = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
+            foreach (var (label, name) in new[] { ("chain", "chainId"), ("moniker", "moniker"), ("node id", "nodeId"), ("validator", "validatorAddress"), ("height", "height"),
+                ("latest block", "latestBlockId"), ("state root", "stateRoot"), ("round", "round"), ("syncing", "syncing"), ("mempool", "mempoolSize") })
+                grid.AddRow(label, Markup.Escape(s.GetProperty(name).ToString()));
+            grid.AddRow("peers", s.GetProperty("peers").GetArrayLength().ToString());
+            AnsiConsole.Write(grid);
             return 0;
         }));
         return command;

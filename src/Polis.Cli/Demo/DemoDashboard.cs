@@ -39,7 +39,8 @@ public sealed class DemoDashboard(DistrictFile district, GenesisFile genesis, Di
         string proofLine = "waiting for the first anchored batch…";
         ulong proofsVerified = 0;
         var layout = new Table().HideHeaders().NoBorder().AddColumn("");
-        await AnsiConsole.Live(layout).StartAsync(async live =>
+        // Taller than the terminal: cut the bottom with an ellipsis rather than scroll the view apart.
+        await AnsiConsole.Live(layout).Overflow(VerticalOverflow.Ellipsis).Cropping(VerticalOverflowCropping.Bottom).StartAsync(async live =>
         {
             while (!cancel.IsCancellationRequested)
             {
@@ -68,23 +69,31 @@ public sealed class DemoDashboard(DistrictFile district, GenesisFile genesis, Di
                     if (ok) proofsVerified++;
                 }
 
-                var table = new Table().Border(TableBorder.Rounded).Title("[bold]Polis demo district[/]").AddColumns("", "");
-                table.AddRow("chain height", height);
-                table.AddRow("devices", district.Devices.Count.ToString(CultureInfo.InvariantCulture));
-                table.AddRow("readings accepted", $"[green]{acceptedRate:0}/s[/]  (total {accepted:N0})");
-                table.AddRow("readings rejected", $"[yellow]{rejectedRate:0}/s[/]  (total {rejected:N0}: {Markup.Escape(Reasons())})");
-                if (stats.BadAccepted > 0) table.AddRow("[red]bad readings accepted[/]", $"[red]{stats.BadAccepted}[/]");
-                table.AddRow("batches anchored", anchors);
-                table.AddRow("proofs verified", proofsVerified.ToString(CultureInfo.InvariantCulture));
-                table.AddRow("latest proof", proofLine);
+                string[] log;
+                lock (_log) log = [.. _log];
                 layout.Rows.Clear();
-                layout.AddRow(table);
-                lock (_log) layout.AddRow(new Markup(Markup.Escape(string.Join('\n', _log))));
-                layout.AddRow(new Markup("[grey]Ctrl-C stops the district and the nodes[/]"));
+                layout.AddRow(Compose(height, district.Devices.Count, acceptedRate, accepted, rejectedRate, rejected, Reasons(), stats.BadAccepted, anchors, proofsVerified, proofLine, log));
                 live.Refresh();
                 await Task.Delay(1000, cancel).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         });
+    }
+
+    /// <summary>The view (markup in <paramref name="height"/>, <paramref name="anchors"/> and <paramref name="proofLine"/>); it wraps to the terminal's width, 80 columns included.</summary>
+    public static Rows Compose(string height, int devices, double acceptedRate, long accepted, double rejectedRate, long rejected, string reasons, long badAccepted,
+        string anchors, ulong proofsVerified, string proofLine, IReadOnlyList<string> log)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title("[bold]Polis demo district[/]").AddColumn(new TableColumn("").NoWrap()).AddColumn("").HideHeaders();
+        table.AddRow("chain height", height);
+        table.AddRow("devices", devices.ToString(CultureInfo.InvariantCulture));
+        table.AddRow("accepted", $"[green]{acceptedRate:0}/s[/]  (total {accepted:N0})");
+        table.AddRow("rejected", $"[yellow]{rejectedRate:0}/s[/]  (total {rejected:N0}: {Markup.Escape(reasons)})");
+        if (badAccepted > 0) table.AddRow("[red]bad accepted[/]", $"[red]{badAccepted}[/]");
+        table.AddRow("batches anchored", anchors);
+        table.AddRow("proofs verified", proofsVerified.ToString(CultureInfo.InvariantCulture));
+        table.AddRow("latest proof", proofLine);
+        table.Caption("[grey]proofs are checked against the genesis validators alone[/]");
+        return new Rows(table, new Markup(Markup.Escape(string.Join('\n', log))), new Markup("[grey]Ctrl-C stops the district and the nodes[/]"));
     }
 
     private string Reasons() => stats.RejectedByReason.Count == 0 ? "none" : string.Join(", ", stats.RejectedByReason.OrderBy(p => p.Key).Select(p => $"{p.Key} {p.Value}"));
@@ -103,6 +112,6 @@ public sealed class DemoDashboard(DistrictFile district, GenesisFile genesis, Di
         if (!result.IsValid) return ($"[red]{Markup.Escape(deviceId)} #{sequence}: REJECTED {Markup.Escape(result.Reason)}[/]", false);
         var f = result.Facts!;
         string values = string.Join(' ', f.Values.Select(v => v.ToString(CultureInfo.InvariantCulture)));
-        return ($"[green]✓[/] {Markup.Escape(f.DeviceId)} {Markup.Escape(f.Metric)}={Markup.Escape(values)} {Markup.Escape(f.Unit)} at {DateTimeOffset.FromUnixTimeMilliseconds(f.TimeMs):HH:mm:ss} · batch {f.Batch} · block {f.BlockHeight} · {proof.Length:N0} bytes, checked against the genesis validators", true);
+        return ($"[green]✓[/] {Markup.Escape(f.DeviceId)} {Markup.Escape(f.Metric)}={Markup.Escape(values)} {Markup.Escape(f.Unit)} at {DateTimeOffset.FromUnixTimeMilliseconds(f.TimeMs):HH:mm:ss}, batch {f.Batch}, block {f.BlockHeight}, {proof.Length:N0} B", true);
     }
 }

@@ -148,16 +148,22 @@ internal static class DevicesCommands
             if (!EntityId.IsValid(deviceId, out string idError)) return CliOutput.Fail(idError, CliOutput.UsageError);
             var d = await client.DeviceAsync(deviceId, cancel);
             if (d is null) return CliOutput.Fail($"device '{deviceId}' is not registered");
-            var table = new Table().AddColumns("field", "value").HideHeaders();
+            // A borderless grid with short labels: a 64-digit hex key stays on one line of an 80-column terminal.
+            var table = new Grid().AddColumn(new GridColumn().NoWrap()).AddColumn();
             table.AddRow("id", Markup.Escape(d.Id));
             table.AddRow("owner", d.Owner);
             table.AddRow("kind", Markup.Escape(d.Kind));
             table.AddRow("location", $"{d.Location.Latitude.ToString(CultureInfo.InvariantCulture)}, {d.Location.Longitude.ToString(CultureInfo.InvariantCulture)}");
             table.AddRow("metadata", Markup.Escape(d.Metadata));
-            table.AddRow("key", $"{d.PublicKey} (#{d.KeyIndex} since height {d.KeySince})");
+            table.AddRow("key", d.PublicKey);
+            table.AddRow("", $"#{d.KeyIndex} since height {d.KeySince}");
             table.AddRow("registered", $"height {d.RegisteredAt}");
             table.AddRow("revoked", d.RevokedAt is { } r ? $"[red]at height {r}[/]" : "no");
-            foreach (var k in d.Keys ?? []) table.AddRow($"key #{k.Index}", $"{k.PublicKey} heights {k.From}..{(k.Until is { } u ? u.ToString(CultureInfo.InvariantCulture) : "")}");
+            foreach (var k in d.Keys ?? [])
+            {
+                table.AddRow($"key #{k.Index}", k.PublicKey);
+                table.AddRow("", $"heights {k.From}..{(k.Until is { } u ? u.ToString(CultureInfo.InvariantCulture) : "")}");
+            }
             table.AddRow("as of", $"height {d.Height}");
             AnsiConsole.Write(table);
             return 0;
