@@ -189,11 +189,15 @@ internal static class DevicesCommands
             Add("bbox", parse.GetValue(bbox));
             Add("after", parse.GetValue(after));
             var page = await client.DevicesAsync(string.Join('&', query), cancel);
-            var table = new Table().AddColumns("id", "kind", "owner", "location", "key since", "revoked");
+            // Borderless and narrow enough for 80 columns: `device show` has the whole owner and key.
+            var table = new Grid();
+            for (int c = 0; c < 4; c++) table.AddColumn(new GridColumn().NoWrap());
+            table.AddColumn();
+            table.AddRow("[bold]id[/]", "[bold]kind[/]", "[bold]owner[/]", "[bold]location[/]", "[bold]key since[/]");
             foreach (var d in page.Devices)
-                table.AddRow(Markup.Escape(d.Id), Markup.Escape(d.Kind), d.Owner[..16] + "…",
-                    $"{d.Location.Latitude.ToString("0.00000", CultureInfo.InvariantCulture)}, {d.Location.Longitude.ToString("0.00000", CultureInfo.InvariantCulture)}",
-                    d.KeySince.ToString(CultureInfo.InvariantCulture), d.RevokedAt is { } r ? r.ToString(CultureInfo.InvariantCulture) : "");
+                table.AddRow(Markup.Escape(d.Id), Markup.Escape(d.Kind), d.Owner[..10] + "…",
+                    $"{d.Location.Latitude.ToString("0.00000", CultureInfo.InvariantCulture)},{d.Location.Longitude.ToString("0.00000", CultureInfo.InvariantCulture)}",
+                    d.KeySince.ToString(CultureInfo.InvariantCulture) + (d.RevokedAt is { } r ? $" [red]revoked {r.ToString(CultureInfo.InvariantCulture)}[/]" : ""));
             AnsiConsole.Write(table);
             Console.WriteLine(page.Next is null ? $"{page.Devices.Count} device(s) at height {page.Height}" : $"more: --after {page.Next}");
             return 0;
