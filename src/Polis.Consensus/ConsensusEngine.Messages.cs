@@ -68,7 +68,7 @@ public sealed partial class ConsensusEngine
         if (_validators is null || claim.Height != _height || _decided) return;
         if (claim.Round < 0 || claim.Round > _round + _options.RoundsAheadMax) return;
         var state = RoundAt(claim.Round);
-        (claim.Type == VoteType.Prevote ? state.Prevotes : state.Precommits).Claim(claim.Claimant, claim.BlockId);
+        (claim.Type == VoteType.Prevote ? state.Prevotes : state.Precommits).Claim(claim.Claimant, claim.BlockId, claim.Trusted);
     }
 
     /// <summary>

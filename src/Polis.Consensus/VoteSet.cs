@@ -14,23 +14,27 @@ namespace Polis.Consensus;
 /// A validator's conflicting votes are kept up to <see cref="VotesPerValidatorMax"/> block ids, and
 /// beyond that only for block ids a peer claims a quorum for (<see cref="Claim"/>, CometBFT's
 /// VoteSetMaj23): an equivocator that signs more votes than we keep must not be able to hide the
-/// one an honest validator counted in its polka. Each claimant names one block per vote set and at
-/// most <see cref="ClaimantsMax"/> claimants are heard, so a validator's votes here stay below
-/// <see cref="VotesPerValidatorMax"/> + <see cref="ClaimantsMax"/>.
+/// one an honest validator counted in its polka. Each claimant names one block per vote set, and at
+/// most <see cref="ClaimantsMax"/> unpinned claimants and <see cref="TrustedClaimantsMax"/> pinned
+/// ones are heard (apart, so strangers under throwaway keys cannot take the pinned peers' room), so
+/// a validator's votes here stay below <see cref="VotesPerValidatorHeldMax"/>.
 /// </para>
 /// </summary>
 internal sealed class VoteSet(ValidatorSet validators)
 {
     /// <summary>Distinct block ids kept per validator: bounds what an equivocator can make us store.</summary>
     public const int VotesPerValidatorMax = 8;
-    /// <summary>Peers whose quorum claims a vote set hears (one block each): more than a node's peers, which its P2P layer bounds.</summary>
+    /// <summary>Unpinned peers whose quorum claims a vote set hears (one block each).</summary>
     public const int ClaimantsMax = 64;
+    /// <summary>Pinned peers whose quorum claims a vote set hears, apart from the others.</summary>
+    public const int TrustedClaimantsMax = 64;
     /// <summary>What one validator can make a vote set hold.</summary>
-    public const int VotesPerValidatorHeldMax = VotesPerValidatorMax + ClaimantsMax;
+    public const int VotesPerValidatorHeldMax = VotesPerValidatorMax + ClaimantsMax + TrustedClaimantsMax;
 
     private readonly Dictionary<Address, List<Vote>> _votes = new();
     private readonly Dictionary<Hash32, ulong> _powerByBlock = new();
     private readonly Dictionary<Hash32, Hash32> _claimByClaimant = new();
+    private int _trustedClaimants;
     private readonly HashSet<Hash32> _claimed = new();
 
     public ulong TotalPower { get; private set; }
@@ -66,9 +70,11 @@ internal sealed class VoteSet(ValidatorSet validators)
     /// is kept whatever its signer sent before. False if the claimant named a block here before or
     /// <see cref="ClaimantsMax"/> claimants were heard already.
     /// </summary>
-    public bool Claim(in Hash32 claimant, in Hash32 blockId)
+    public bool Claim(in Hash32 claimant, in Hash32 blockId, bool trusted = false)
     {
-        if (_claimByClaimant.Count >= ClaimantsMax || !_claimByClaimant.TryAdd(claimant, blockId)) return false;
+        if (trusted ? _trustedClaimants >= TrustedClaimantsMax : _claimByClaimant.Count - _trustedClaimants >= ClaimantsMax) return false;
+        if (!_claimByClaimant.TryAdd(claimant, blockId)) return false;
+        if (trusted) _trustedClaimants++;
         _claimed.Add(blockId);
         return true;
     }

@@ -42,7 +42,9 @@ public static partial class NodeProcess
     /// </summary>
     public static int? RunningPid(string home, int? recorded)
     {
-        foreach (int? candidate in new[] { recorded, Polis.Node.PidFile.Read(home) })
+        // Off Linux a process's command line cannot be checked: a stale pid file (after a crash) may name another program by now.
+        int?[] candidates = OperatingSystem.IsLinux() ? [recorded, Polis.Node.PidFile.Read(home)] : [recorded];
+        foreach (int? candidate in candidates)
             if (candidate is int pid && IsAlive(pid) && IsNodeOf(pid, home)) return pid;
         return null;
     }

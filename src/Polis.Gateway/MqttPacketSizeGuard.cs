@@ -11,8 +11,9 @@ namespace Polis.Gateway;
 /// Under MQTT 5 the client is told the bound and why it is cut off: the broker's CONNACK gains the
 /// Maximum Packet Size property on its way out (MQTTnet's server has no option for it), and an
 /// oversized packet gets a DISCONNECT with reason 0x95 (packet too large) before the connection
-/// closes. Other writes pass through untouched, one at a time, so the DISCONNECT never lands inside
-/// one of the broker's packets.
+/// closes (best effort: only when no write of the broker's is under way, which keeps it from landing
+/// between two of them; MQTTnet may write one packet in two writes, so it can still follow a header
+/// whose payload never comes, on a connection that is closing anyway).
 /// </para>
 /// </summary>
 public sealed class MqttPacketSizeGuard(Stream inner, int packetBytesMax) : Stream
@@ -110,22 +111,22 @@ public sealed class MqttPacketSizeGuard(Stream inner, int packetBytesMax) : Stre
         }
     }
 
+    /// <summary>
+    /// Best effort, never blocking the reader: only when no other write is under way, and for at most
+    /// 200 ms (a client that stopped reading must not hold a thread; the connection closes anyway).
+    /// </summary>
     private void TellTooLarge()
     {
+        if (!_writes.Wait(0)) return;
         try
         {
-            if (!_writes.Wait(TimeSpan.FromSeconds(1))) return;
-            try
-            {
-                inner.Write(DisconnectPacketTooLarge);
-                inner.Flush();
-            }
-            finally
-            {
-                _writes.Release();
-            }
+            inner.WriteAsync(DisconnectPacketTooLarge).AsTask().Wait(TimeSpan.FromMilliseconds(200));
         }
-        catch (Exception e) when (e is IOException or ObjectDisposedException) { } // closing anyway
+        catch (Exception e) when (e is IOException or ObjectDisposedException or AggregateException) { } // closing anyway
+        finally
+        {
+            _writes.Release();
+        }
     }
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));

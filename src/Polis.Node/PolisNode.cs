@@ -96,7 +96,9 @@ public sealed class PolisNode : IAsyncDisposable, IConsensusHost
         _sync = new BlockSyncReactor(_chain, _ledger.Blocks, _peers, () => CommittedHeight);
         PeerInbound? inbound = null;
         var persistentPeers = config.PersistentPeers.Select(PeerAddress.Parse).ToList();
-        _loopBudget = new LoopBudget(persistentPeers.Where(p => p.ExpectedKey is not null).Select(p => p.ExpectedKey!).ToHashSet());
+        var pinned = persistentPeers.Where(p => p.ExpectedKey is not null).Select(p => p.ExpectedKey!).ToHashSet();
+        _loopBudget = new LoopBudget(pinned);
+        _peers.Pinned = pinned;
         _p2p = new P2PHost(new P2POptions
         {
             ChainId = genesis.Id,

@@ -6,4 +6,11 @@ namespace Polis.Simulation;
 public sealed class SimPeer(SimNode node) : PeerGossipState
 {
     public SimNode Node { get; } = node;
+
+    /// <summary>Every simulated peer is another validator's node, which an operator pins: its claims are trusted.</summary>
+    public SimPeer Trusting()
+    {
+        Trusted = true;
+        return this;
+    }
 }

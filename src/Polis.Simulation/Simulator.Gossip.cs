@@ -34,8 +34,8 @@ public sealed partial class Simulator
     /// <summary>A new connection: fresh views both ways, and each side's status at once.</summary>
     private void Connect(SimNode a, SimNode b)
     {
-        a.Peers[b.Instance] = new SimPeer(b);
-        b.Peers[a.Instance] = new SimPeer(a);
+        a.Peers[b.Instance] = new SimPeer(b).Trusting();
+        b.Peers[a.Instance] = new SimPeer(a).Trusting();
         Send(a, b, Status(a));
         Send(b, a, Status(b));
     }
@@ -122,8 +122,8 @@ public sealed partial class Simulator
         if (status.CommittedHeight > node.Height) Send(node, from, new CatchUpRequest(node.Height + 1)); // block sync from a peer ahead
     }
 
-    /// <summary>Votes a node's gossip may hold beyond their signers' shares: one per signer and claim, each peer's claims bounded.</summary>
-    private int ClaimedVotesMax => _options.Validators * (_nodes.Count - 1) * PeerGossipState.ClaimsMax;
+    /// <summary>Votes a node's gossip may hold beyond their signers' shares for claimed quorums.</summary>
+    private int ClaimedVotesMax => _options.Validators * HeightMessages<SimMessage>.ClaimedVotesPerSignerMax;
 
     /// <summary>A peer's quorum claim, handled as the node's consensus reactor does.</summary>
     private void OnQuorumClaim(SimNode node, SimNode from, QuorumClaim claim)
@@ -133,7 +133,7 @@ public sealed partial class Simulator
         if (claim.Round > node.Engine.Round + _options.Consensus.RoundsAheadMax) return;
         var kind = claim.Type == VoteType.Prevote ? GossipKind.Prevote : GossipKind.Precommit;
         if (gossip.OnClaim(claimant, new GossipQuorum(claim.Round, kind, claim.BlockId)))
-            Feed(node, new QuorumClaimed(claim.ForHeight, claim.Round, claim.Type, claim.BlockId, new Hash32(from.Key.PublicKey.Bytes)));
+            Feed(node, new QuorumClaimed(claim.ForHeight, claim.Round, claim.Type, claim.BlockId, new Hash32(from.Key.PublicKey.Bytes), claimant.Trusted));
     }
 
     private void AskForProposal(SimNode node, ulong height, int round, Hash32 blockId)

@@ -195,13 +195,36 @@ public sealed class ConsensusGossipTests
     }
 
     [Fact]
+    public void Strangers_claims_let_in_a_bounded_number_of_a_signers_votes_and_a_pinned_peers_claim_one_more()
+    {
+        var (gossip, a, b) = Make();
+        for (int i = 0; i < HeightMessages<string>.SignerMessagesMax; i++) gossip.Relay(a, Vote($"flood-{i}", 0, Byzantine), $"flood-{i}", [a, b]);
+        // Strangers (reconnecting under new keys) claim made-up quorums for the flooder's made-up votes.
+        var strangers = Enumerable.Range(0, HeightMessages<string>.UntrustedClaimedVotesPerSignerMax + 10).Select(i => new Peer($"s{i}") { Height = 4 }).ToList();
+        var everyone = strangers.Cast<PeerGossipState>().Append(a).Append(b).ToList();
+        for (int i = 0; i < strangers.Count; i++)
+        {
+            gossip.OnClaim(strangers[i], new GossipQuorum(1, GossipKind.Prevote, Id($"made-up {i}")));
+            gossip.Relay(a, Vote($"claimed-{i}", 1, Byzantine, block: Id($"made-up {i}")), $"claimed-{i}", everyone);
+        }
+        Assert.Equal(HeightMessages<string>.UntrustedClaimedVotesPerSignerMax, gossip.Messages.ClaimedVotes);
+        b.Trusted = true;
+        gossip.OnClaim(b, new GossipQuorum(2, GossipKind.Prevote, Id("the real block")));
+        Assert.True(gossip.Relay(a, Vote("real", 2, Byzantine, block: Id("the real block")), "real", everyone));
+        Assert.Equal(HeightMessages<string>.UntrustedClaimedVotesPerSignerMax + 1, gossip.Messages.ClaimedVotes);
+    }
+
+    [Fact]
     public void A_peers_claims_are_bounded_and_forgotten_at_the_next_height()
     {
         var (gossip, a, b) = Make();
         for (int round = 0; round < PeerGossipState.ClaimsMax + 10; round++)
-            gossip.OnClaim(a, new GossipQuorum(round, GossipKind.Precommit, Id($"b{round}")));
+            Assert.True(gossip.OnClaim(a, new GossipQuorum(round, GossipKind.Precommit, Id($"b{round}"))));
         Assert.Equal(PeerGossipState.ClaimsMax, a.Claims.Count);
-        Assert.False(gossip.OnClaim(a, new GossipQuorum(0, GossipKind.Precommit, Id("another")))); // never taken back
+        Assert.True(a.Claims.ContainsKey((PeerGossipState.ClaimsMax + 9, GossipKind.Precommit))); // a long stall's newest rounds are kept
+        Assert.False(a.Claims.ContainsKey((0, GossipKind.Precommit))); // its oldest gave way
+        Assert.False(gossip.OnClaim(a, new GossipQuorum(PeerGossipState.ClaimsMax + 9, GossipKind.Precommit, Id("another")))); // never taken back
+        Assert.False(gossip.OnClaim(a, new GossipQuorum(0, GossipKind.Precommit, Id("older")))); // older than all it keeps
         gossip.StartHeight(6, [a, b]);
         Assert.Empty(a.Claims);
     }

@@ -93,7 +93,13 @@ public sealed class EngineObligationTests
             h.Send(new QuorumClaimed(1, 0, VoteType.Prevote, Sha256.Hash([(byte)c, 3]), Sha256.Hash([(byte)c, 4])));
         for (int c = 0; c < VoteSet.ClaimantsMax + 10; c++)
             h.Send(EngineHarness.Vote(1, VoteType.Prevote, 0, Sha256.Hash([(byte)c, 3])));
-        Assert.Equal(VoteSet.VotesPerValidatorHeldMax, h.Engine.Footprint().VotesPerRoundMax);
+        Assert.Equal(VoteSet.VotesPerValidatorMax + VoteSet.ClaimantsMax, h.Engine.Footprint().VotesPerRoundMax);
+
+        // Strangers took every slot of theirs; a pinned peer's claim is still heard, in slots of its own.
+        var pinned = Sha256.Hash([9, 9]);
+        h.Send(new QuorumClaimed(1, 0, VoteType.Prevote, Sha256.Hash([5, 5]), pinned, Trusted: true));
+        h.Send(EngineHarness.Vote(1, VoteType.Prevote, 0, Sha256.Hash([5, 5])));
+        Assert.Equal(VoteSet.VotesPerValidatorMax + VoteSet.ClaimantsMax + 1, h.Engine.Footprint().VotesPerRoundMax);
         Assert.True(VoteSet.VotesPerValidatorHeldMax * 4 <= ConsensusOptions.VotesPerRoundMax(4));
     }
 

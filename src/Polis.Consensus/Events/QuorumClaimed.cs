@@ -11,4 +11,5 @@ namespace Polis.Consensus.Events;
 /// claimed block per claimant and a bounded number of claimants, so a lying peer can make the
 /// engine keep more votes but never count one that was not signed.
 /// </summary>
-public sealed record QuorumClaimed(ulong Height, int Round, VoteType Type, Hash32 BlockId, Hash32 Claimant) : ConsensusEvent;
+/// <paramref name="Trusted"/>: from a peer the operator pinned, heard in slots of its own.
+public sealed record QuorumClaimed(ulong Height, int Round, VoteType Type, Hash32 BlockId, Hash32 Claimant, bool Trusted = false) : ConsensusEvent;

@@ -81,18 +81,18 @@ public sealed class ConsensusGossip<TMessage>(Func<PeerGossipState, TMessage, bo
     /// </summary>
     public bool Relay(PeerGossipState source, in GossipItem item, TMessage message, IEnumerable<PeerGossipState> peers)
     {
-        bool claimed = IsClaimed(item, peers);
+        var (claimed, trustedClaim) = IsClaimed(item, peers);
         if (Messages.Contains(item.Id))
         {
             source.Known.Add(item.Id);
-            // The engine may have dropped it as one too many of its signer's before a peer claimed its quorum: fed again, once.
-            return claimed && Messages.TakeForClaim(item.Id);
+            // The engine may have dropped it as one too many of its signer's before a peer claimed its quorum: fed again, once per claim heard.
+            return claimed && Messages.TakeForClaim(item.Id, _claimsHeard);
         }
         // A proposal we asked for (a quorum precommitted its block) is taken whatever decoys its proposer sent first.
         bool wanted = item.IsProposal && _wanted.ContainsKey((item.Round, item.BlockId));
         // Refused: not remembered either, so a flood past the signer's share grows no peer's known set.
-        if (!Messages.Add(item, message, own: wanted, claimed: claimed)) return false;
-        if (claimed) Messages.TakeForClaim(item.Id);
+        if (!Messages.Add(item, message, own: wanted, claimed: claimed, trustedClaim: trustedClaim)) return false;
+        if (claimed) Messages.TakeForClaim(item.Id, _claimsHeard);
         source.Known.Add(item.Id);
         if (item.IsProposal) _wanted.Remove((item.Round, item.BlockId));
         foreach (var peer in peers)
@@ -108,14 +108,19 @@ public sealed class ConsensusGossip<TMessage>(Func<PeerGossipState, TMessage, bo
     /// </summary>
     public bool Keep(in GossipItem item, TMessage message) => Messages.Add(item, message, own: true);
 
-    /// <summary>A vote for a quorum some connected peer claims.</summary>
-    private bool IsClaimed(in GossipItem item, IEnumerable<PeerGossipState> peers)
+    /// <summary>Whether some connected peer claims a quorum for this vote's block, and whether a pinned one does.</summary>
+    private (bool Claimed, bool Trusted) IsClaimed(in GossipItem item, IEnumerable<PeerGossipState> peers)
     {
-        if (_claimsHeard == 0 || item.IsProposal) return false;
+        if (_claimsHeard == 0 || item.IsProposal) return (false, false);
         var quorum = new GossipQuorum(item.Round, item.Kind, item.BlockId);
+        bool claimed = false;
         foreach (var peer in peers)
-            if (peer.ClaimsQuorum(quorum)) return true;
-        return false;
+        {
+            if (!peer.ClaimsQuorum(quorum)) continue;
+            if (peer.Trusted) return (true, true);
+            claimed = true;
+        }
+        return (claimed, false);
     }
 
     /// <summary>The engine reached a quorum in the working height: claimed to peers from the next status on.</summary>
@@ -130,12 +135,21 @@ public sealed class ConsensusGossip<TMessage>(Func<PeerGossipState, TMessage, bo
     /// <summary>
     /// A peer claims a quorum of the working height (the caller checked the height and that the
     /// engine holds the round). True if it is new: the caller tells the engine, which then keeps a
-    /// conflicting vote for that block. One block per peer and (round, kind), and at most
-    /// <see cref="PeerGossipState.ClaimsMax"/> per peer; a claim is never taken back.
+    /// conflicting vote for that block. One block per peer and (round, kind), never taken back; at
+    /// most <see cref="PeerGossipState.ClaimsMax"/> per peer, its lowest rounds giving way to later
+    /// ones (a long-stalled height's newest polkas are the ones that matter).
     /// </summary>
     public bool OnClaim(PeerGossipState peer, in GossipQuorum quorum)
     {
-        if (peer.Claims.Count >= PeerGossipState.ClaimsMax || !peer.Claims.TryAdd((quorum.Round, quorum.Kind), quorum.BlockId)) return false;
+        var key = (quorum.Round, quorum.Kind);
+        if (peer.Claims.ContainsKey(key)) return false;
+        if (peer.Claims.Count >= PeerGossipState.ClaimsMax)
+        {
+            var lowest = peer.Claims.Keys.MinBy(k => k.Round);
+            if (lowest.Round >= quorum.Round) return false;
+            peer.Claims.Remove(lowest);
+        }
+        peer.Claims.Add(key, quorum.BlockId);
         _claimsHeard++;
         return true;
     }

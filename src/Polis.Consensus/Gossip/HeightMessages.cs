@@ -42,13 +42,17 @@ public sealed class HeightMessages<TMessage>
     private readonly Dictionary<GossipQuorum, List<Hash32>> _votesByQuorum = new();
     /// <summary>Votes taken beyond their signer's share for a claimed quorum: one per signer and quorum.</summary>
     private readonly HashSet<(Address Signer, GossipQuorum Quorum)> _claimedVotes = new();
+    /// <summary>How many of those each signer has, and how many for quorums only unpinned peers claimed.</summary>
+    private readonly Dictionary<Address, (int All, int Untrusted)> _claimedVotesBySigner = new();
+    /// <summary>Votes a signer may have kept apart for claimed quorums, in all and for quorums only unpinned peers claimed (peers that reconnect under new keys bring new claims).</summary>
+    public const int ClaimedVotesPerSignerMax = 256, UntrustedClaimedVotesPerSignerMax = 64;
 
     /// <summary>
     /// One message with what re-sending needs to know about it (<paramref name="Pinned"/>: ours or
-    /// counted by the engine, never evicted; <paramref name="FedOnClaim"/>: a vote already fed to
-    /// the engine again because a peer claimed a quorum for its block).
+    /// counted by the engine, never evicted; <paramref name="FedAtClaims"/>: how many claims had
+    /// been heard when the vote was last fed to the engine, so each new claim lets it be fed once more).
     /// </summary>
-    public readonly record struct Entry(TMessage Message, GossipItem Item, bool Pinned = false, bool FedOnClaim = false);
+    public readonly record struct Entry(TMessage Message, GossipItem Item, bool Pinned = false, int FedAtClaims = 0);
 
     public ulong Height { get; private set; }
     public int Count => _messages.Count;
@@ -66,6 +70,7 @@ public sealed class HeightMessages<TMessage>
         _signers.Clear();
         _votesByQuorum.Clear();
         _claimedVotes.Clear();
+        _claimedVotesBySigner.Clear();
         Bytes = 0;
         _proposalBytes = 0;
     }
@@ -85,7 +90,7 @@ public sealed class HeightMessages<TMessage>
     /// (<paramref name="claimed"/>) that its signer's share refuses is kept apart, once per signer
     /// and quorum (a signer can sign one vote many ways: Ed25519 does not force its nonce).
     /// </summary>
-    public bool Add(in GossipItem item, TMessage message, bool own = false, bool claimed = false)
+    public bool Add(in GossipItem item, TMessage message, bool own = false, bool claimed = false, bool trustedClaim = false)
     {
         if (_messages.ContainsKey(item.Id)) return false;
         var round = (item.Signer, item.Round);
@@ -96,7 +101,11 @@ public sealed class HeightMessages<TMessage>
             bool fits = _signers.GetValueOrDefault(item.Signer).Messages < SignerMessagesMax && MakeRoom(item);
             if (!fits)
             {
-                if (!claimed || item.IsProposal || !_claimedVotes.Add((item.Signer, QuorumOf(item)))) return false;
+                if (!claimed || item.IsProposal) return false;
+                var kept = _claimedVotesBySigner.GetValueOrDefault(item.Signer);
+                if (kept.All >= ClaimedVotesPerSignerMax || (!trustedClaim && kept.Untrusted >= UntrustedClaimedVotesPerSignerMax)) return false;
+                if (!_claimedVotes.Add((item.Signer, QuorumOf(item)))) return false;
+                _claimedVotesBySigner[item.Signer] = (kept.All + 1, kept.Untrusted + (trustedClaim ? 0 : 1));
                 apart = true;
             }
         }
@@ -163,14 +172,15 @@ public sealed class HeightMessages<TMessage>
     public IReadOnlyList<Hash32> VotesFor(in GossipQuorum quorum) => _votesByQuorum.TryGetValue(quorum, out var ids) ? ids : [];
 
     /// <summary>
-    /// A held vote arrived again while a peer claims a quorum for its block: true the first time, so
-    /// the caller feeds it to the engine again (which may have dropped it as one too many of its
-    /// signer's before the claim); false for a proposal, an unknown id, or a second time.
+    /// A held vote arrived again while a peer claims a quorum for its block: true once for each new
+    /// claim heard (<paramref name="claimsHeard"/>: the count so far this height), so the caller feeds
+    /// it to the engine again, which may have dropped it as one too many of its signer's, or heard an
+    /// earlier claim too many to keep; false for a proposal, an unknown id, or no new claim since.
     /// </summary>
-    public bool TakeForClaim(in Hash32 id)
+    public bool TakeForClaim(in Hash32 id, int claimsHeard)
     {
-        if (!_messages.TryGetValue(id, out var entry) || entry.Item.IsProposal || entry.FedOnClaim) return false;
-        _messages[id] = entry with { FedOnClaim = true };
+        if (!_messages.TryGetValue(id, out var entry) || entry.Item.IsProposal || entry.FedAtClaims >= claimsHeard) return false;
+        _messages[id] = entry with { FedAtClaims = claimsHeard };
         return true;
     }
 

@@ -20,6 +20,12 @@ public class PeerGossipState
     /// with <see cref="Known"/> at each height; at most <see cref="ClaimsMax"/>.
     /// </summary>
     public Dictionary<(int Round, GossipKind Kind), Hash32> Claims { get; } = new();
+    /// <summary>
+    /// A peer the operator pinned (a validator's node, in a proper deployment): its quorum claims
+    /// are heard beyond the bounds that strangers share, so throwaway identities cannot crowd out
+    /// the claim that unblocks a height.
+    /// </summary>
+    public bool Trusted { get; set; }
     /// <summary>Claims heard from one peer in one height: a prevote and a precommit quorum for each of 32 rounds.</summary>
     public const int ClaimsMax = 64;
 

@@ -267,7 +267,7 @@ internal sealed class ConsensusReactor
         if (height != WorkingHeight || round > _engine.Round + _roundsAheadKept) return;
         if (_gossip.WorkingHeight != WorkingHeight) _gossip.StartHeight(WorkingHeight, _peers.Views);
         if (_gossip.OnClaim(view, new GossipQuorum(round, KindOf(type), blockId)))
-            Feed(new QuorumClaimed(height, round, type, blockId, new Hash32(view.Peer.Key.Bytes)));
+            Feed(new QuorumClaimed(height, round, type, blockId, new Hash32(view.Peer.Key.Bytes), view.Trusted));
     }
 
     private static GossipKind KindOf(VoteType type) => type == VoteType.Prevote ? GossipKind.Prevote : GossipKind.Precommit;

@@ -14,7 +14,10 @@ internal sealed class PeerTable
     public IEnumerable<PeerView> Views => _views.Values;
     public IEnumerable<Peer> Peers => _views.Keys;
 
-    public void Add(Peer peer) => _views[peer] = new PeerView(peer);
+    /// <summary>The pinned persistent peers' keys: their views are trusted with quorum claims (<see cref="Polis.Consensus.Gossip.PeerGossipState.Trusted"/>).</summary>
+    public IReadOnlySet<Polis.Core.Crypto.PublicKey> Pinned { get; set; } = new HashSet<Polis.Core.Crypto.PublicKey>();
+
+    public void Add(Peer peer) => _views[peer] = new PeerView(peer) { Trusted = Pinned.Contains(peer.Key) };
     public void Remove(Peer peer) => _views.Remove(peer);
     public bool Contains(Peer peer) => _views.ContainsKey(peer);
     public bool TryGet(Peer peer, out PeerView view) => _views.TryGetValue(peer, out view!);

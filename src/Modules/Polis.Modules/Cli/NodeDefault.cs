@@ -46,7 +46,9 @@ public static class NodeDefault
             {
                 if (node.TryGetProperty("kind", out var kind) && kind.GetString() == "district") continue;
                 string? api = node.GetProperty("api").GetString(), home = node.GetProperty("home").GetString();
-                if (api is { Length: > 0 } && home is not null && Uri.TryCreate(api, UriKind.Absolute, out _)) return (api, home);
+                // Only a node on this host: a devnet.json in a cloned repository must not send commands elsewhere.
+                if (api is { Length: > 0 } && home is not null && Uri.TryCreate(api, UriKind.Absolute, out var uri) && uri.IsLoopback)
+                    return (api, Path.GetFullPath(home, Path.GetDirectoryName(path)!));
             }
             return null;
         }

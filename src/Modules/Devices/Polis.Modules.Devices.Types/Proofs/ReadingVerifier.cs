@@ -148,9 +148,10 @@ public static class ReadingVerifier
             return Fail(ReadingCheck.Reading, $"reading time {reading.TimeMs} lies outside the anchored range {anchor.FirstTimeMs}..{anchor.LastTimeMs}");
         // Bound by the block's time, which the validators agreed on: the gateway's declared range alone is its word.
         long blockTime = proof.Header.TimeMs;
-        if (reading.TimeMs > blockTime && reading.TimeMs - blockTime > DevicesLimits.ReadingAheadOfBlockMaxMs)
+        // Compared without subtracting the reading's time, which any long can be (no overflow).
+        if (reading.TimeMs > blockTime && reading.TimeMs > blockTime + DevicesLimits.ReadingAheadOfBlockMaxMs)
             return Fail(ReadingCheck.Reading, $"reading time {reading.TimeMs} is more than {DevicesLimits.ReadingAheadOfBlockMaxMs / 60_000} minutes after the anchoring block's time {blockTime}");
-        if (reading.TimeMs < blockTime && blockTime - reading.TimeMs > DevicesLimits.ReadingBehindBlockMaxMs)
+        if (reading.TimeMs < blockTime - DevicesLimits.ReadingBehindBlockMaxMs)
             return Fail(ReadingCheck.Reading, $"reading time {reading.TimeMs} is more than a year before the anchoring block's time {blockTime}");
         return null;
     }
